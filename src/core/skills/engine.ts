@@ -1,0 +1,497 @@
+/**
+ * The battle engine (SPEC §6): a pure, synchronous four-phase pipeline over
+ * skill objects created from the registry.
+ *
+ * Hook contract (the one place it is written down):
+ * 1. Start — one object per (unit, battle skill tag); a unit's duplicate tag is
+ *    ignored. Objects are sorted by priority, highest first; ties keep creation
+ *    order: attacker before defender, then slot, then the tag's place on the
+ *    unit. `onBattleStart` runs once each, in that order.
+ * 2. Power — per unit, in side then slot order: `p = power`, × each of its own
+ *    skills' `powerModifier` (tag order), × the slot's context multiplier, + the
+ *    slot's flat bonus, × variance uniform in [lo, hi) (default [0.9, 1.1)) unless
+ *    a skill locked it. The final power is floored to an integer (players see
+ *    integers, and totals must be sums of what they see) with a 1e-7 tolerance
+ *    so float noise can't cost a point (7,000 × 1.15 is 8,050, not 8,049), and
+ *    never below 0. A unit whose multiplier is 0 (taken out by Kamikaze) is
+ *    out: final power 0, its power and post-calc skills don't act.
+ * 3. Post-calculation — `onPostPowerCalculation` in sorted order; may rewrite
+ *    finals (Sheep, Monkey, Dog), so they see variance already applied.
+ * 4. End — totals; the attacker wins iff its total is strictly greater (a tie
+ *    is the attacker's loss). `onBattleEnd` runs for the losing side's skills
+ *    only, in sorted order, until one returns a decision: `'DRAW'` ends it as a
+ *    draw, `'RETRY'` re-runs phases 2–4 with fresh rolls. Each object may RETRY
+ *    once; a battle retries at most MAX_RETRIES (3) times.
+ *
+ * Suppressed skill names are checked before every hook: a silenced name is inert
+ * for every unit of that side from then on. All randomness comes from one
+ * seeded PRNG per battle, so seed + inputs replay the battle and its log exactly.
+ *
+ * Speed: the hot path works on typed arrays indexed `side * 5 + slot`, kept in a
+ * reusable BattleEngine; a battle allocates only its skill objects, log entries
+ * and the result, so the result never shares state with the next battle.
+ */
+import { Rng } from '../rng.js';
+import type { BattleSkill, EndDecision } from './implementations.js';
+import type { LogEntry, LogKind } from './log.js';
+import { findSkill, MAX_RETRIES, ROYALTY, SUPPRESSIBLE_MASK, SKILLS } from './registry.js';
+
+export type Side = 'attacker' | 'defender';
+/** From the attacker's perspective. */
+export type Outcome = 'WIN' | 'LOSS' | 'DRAW';
+
+export interface BattleUnit {
+  name: string;
+  characterId: number;
+  /** Effective power (SPEC §2). */
+  power: number;
+  skills: readonly string[];
+  rarity: 'R' | 'SR' | 'SSR' | 'UR';
+  imageUrl?: string | null;
+}
+
+/** What the engine draws from: uniform floats in [0, 1). `Rng` is one. */
+export interface RandomSource {
+  next(): number;
+}
+
+export interface BattleOptions {
+  seed: number;
+  /** Variance range per side; default [0.9, 1.1]. Raids widen attackers' to [0.7, 1.3]. */
+  variance?: Partial<Record<Side, readonly [number, number]>>;
+  /**
+   * Replaces the PRNG seeded from `seed` (tests use it to force rolls). With it
+   * the battle replays only from the same source, not from `seed`.
+   */
+  random?: RandomSource;
+}
+
+export interface BattleResult {
+  seed: number;
+  outcome: Outcome;
+  retries: number;
+  /** Per unit, in slot order, after post-calculation. */
+  finalPowers: Record<Side, number[]>;
+  totals: Record<Side, number>;
+  log: LogEntry[];
+  /** The side had a Royalty unit whose skill wasn't silenced (caller pays ×1.5 on a win). */
+  royalty: Record<Side, boolean>;
+  /** The teams as given (not copied), so log lines can name units. */
+  units: Record<Side, readonly BattleUnit[]>;
+}
+
+export const MAX_TEAM_SIZE = 5;
+export const SIDES: readonly [Side, Side] = ['attacker', 'defender'];
+const DEFAULT_VARIANCE: readonly [number, number] = [0.9, 1.1];
+const SLOTS = 2 * MAX_TEAM_SIZE;
+/** Keeps 7,000 × 1.15 = 8049.999… at 8,050 when flooring. */
+const FLOOR_EPSILON = 1e-7;
+const EMPTY_TEAM: readonly BattleUnit[] = [];
+const NO_RANDOM: RandomSource = {
+  next(): number {
+    throw new Error('BattleContext used outside a battle');
+  },
+};
+
+/**
+ * Battle state the skills read and change. Sides are 0 (attacker) and 1
+ * (defender); per-slot arrays are indexed `side * 5 + slot`.
+ */
+export class BattleContext {
+  rng: RandomSource = NO_RANDOM;
+  readonly teams: [readonly BattleUnit[], readonly BattleUnit[]] = [EMPTY_TEAM, EMPTY_TEAM];
+  readonly sizes = new Int32Array(2);
+  /** Context multiplier per slot (starts 1). */
+  readonly multipliers = new Float64Array(SLOTS);
+  /** Flat bonus from the start phase (kept through retries). */
+  readonly flatBonuses = new Float64Array(SLOTS);
+  /** Flat bonus rolled in the power phase (Lucky 7), cleared every attempt. */
+  readonly rolledBonuses = new Float64Array(SLOTS);
+  /** Locked variance per slot; 0 = not locked. */
+  readonly lockedVariance = new Float64Array(SLOTS);
+  readonly finals = new Float64Array(SLOTS);
+  /** Bit per skill id silenced on that side. */
+  readonly suppressed = new Int32Array(2);
+  /** Bit per skill id carried by the unit in that slot. */
+  readonly skillMasks = new Int32Array(SLOTS);
+  /** Guard applied by this side already (once per side). */
+  readonly guarded = new Uint8Array(2);
+  retries = 0;
+  inPowerPhase = false;
+  /** Name picked by the last `suppressRandomSkill`. */
+  lastSuppressedName = '';
+  entries: LogEntry[] = [];
+
+  reset(attacker: readonly BattleUnit[], defender: readonly BattleUnit[], rng: RandomSource): void {
+    this.rng = rng;
+    this.teams[0] = attacker;
+    this.teams[1] = defender;
+    this.sizes[0] = attacker.length;
+    this.sizes[1] = defender.length;
+    this.multipliers.fill(1);
+    this.flatBonuses.fill(0);
+    this.rolledBonuses.fill(0);
+    this.lockedVariance.fill(0);
+    this.finals.fill(0);
+    this.skillMasks.fill(0);
+    this.suppressed[0] = 0;
+    this.suppressed[1] = 0;
+    this.guarded[0] = 0;
+    this.guarded[1] = 0;
+    this.retries = 0;
+    this.inPowerPhase = false;
+    this.lastSuppressedName = '';
+    this.entries = [];
+  }
+
+  log(skill: BattleSkill<any>, kind: LogKind, value: number, targetSide: number, targetSlot: number, detail = ''): void {
+    // One literal shape for every entry keeps them monomorphic and cheap.
+    this.entries.push({
+      side: SIDES[skill.side]!,
+      slot: skill.slot,
+      skill: skill.name,
+      kind,
+      value,
+      targetSide: SIDES[targetSide]!,
+      targetSlot,
+      detail,
+    });
+  }
+
+  isSuppressed(side: number, skillId: number): boolean {
+    return (this.suppressed[side]! & (1 << skillId)) !== 0;
+  }
+
+  multiplier(side: number, slot: number): number {
+    return this.multipliers[side * MAX_TEAM_SIZE + slot]!;
+  }
+
+  setMultiplier(side: number, slot: number, m: number): void {
+    this.multipliers[side * MAX_TEAM_SIZE + slot] = m;
+  }
+
+  multiplySlot(side: number, slot: number, m: number): void {
+    this.multipliers[side * MAX_TEAM_SIZE + slot]! *= m;
+  }
+
+  multiplyTeam(side: number, m: number): void {
+    const base = side * MAX_TEAM_SIZE;
+    for (let i = base, end = base + this.sizes[side]!; i < end; i++) this.multipliers[i]! *= m;
+  }
+
+  /** Flat power for a slot: kept through retries when given at the start, else for this attempt only. */
+  addFlatBonus(side: number, slot: number, v: number): void {
+    const i = side * MAX_TEAM_SIZE + slot;
+    if (this.inPowerPhase) this.rolledBonuses[i]! += v;
+    else this.flatBonuses[i]! += v;
+  }
+
+  lockVariance(side: number, slot: number, v: number): void {
+    this.lockedVariance[side * MAX_TEAM_SIZE + slot] = v;
+  }
+
+  /** Slot of the first unit on `side` with this AniList character id, or -1. */
+  findCharacter(side: number, characterId: number): number {
+    const team = this.teams[side]!;
+    for (let i = 0; i < team.length; i++) if (team[i]!.characterId === characterId) return i;
+    return -1;
+  }
+
+  /** A uniformly random slot on `side` with multiplier > 0, other than `exclude`; -1 if none. */
+  randomStandingSlot(side: number, exclude: number): number {
+    const base = side * MAX_TEAM_SIZE;
+    const n = this.sizes[side]!;
+    let count = 0;
+    for (let i = 0; i < n; i++) if (i !== exclude && this.multipliers[base + i]! > 0) count++;
+    if (count === 0) return -1;
+    let k = Math.floor(this.rng.next() * count);
+    for (let i = 0; i < n; i++) {
+      if (i !== exclude && this.multipliers[base + i]! > 0 && k-- === 0) return i;
+    }
+    return -1;
+  }
+
+  /**
+   * Silences one random skill on `side`: uniform over that side's (unit, skill)
+   * pairs that may be silenced and aren't yet. Returns the carrier's slot (the
+   * name is in `lastSuppressedName`), or -1 when there is nothing to silence.
+   */
+  suppressRandomSkill(side: number): number {
+    const base = side * MAX_TEAM_SIZE;
+    const n = this.sizes[side]!;
+    const open = SUPPRESSIBLE_MASK & ~this.suppressed[side]!;
+    let count = 0;
+    for (let i = 0; i < n; i++) count += popcount(this.skillMasks[base + i]! & open);
+    if (count === 0) return -1;
+    let k = Math.floor(this.rng.next() * count);
+    for (let i = 0; i < n; i++) {
+      let bits = this.skillMasks[base + i]! & open;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        if (k-- === 0) {
+          const id = 31 - Math.clz32(low);
+          this.suppressed[side]! |= low;
+          this.lastSuppressedName = SKILLS[id]!.name;
+          return i;
+        }
+        bits ^= low;
+      }
+    }
+    return -1;
+  }
+
+  finalPower(side: number, slot: number): number {
+    return this.finals[side * MAX_TEAM_SIZE + slot]!;
+  }
+
+  setFinalPower(side: number, slot: number, p: number): void {
+    this.finals[side * MAX_TEAM_SIZE + slot] = p;
+  }
+
+  /** Slot with the highest final power on `side` (first on ties), -1 for an empty side. */
+  highestFinalSlot(side: number): number {
+    const base = side * MAX_TEAM_SIZE;
+    const n = this.sizes[side]!;
+    let best = -1;
+    for (let i = 0; i < n; i++) if (best < 0 || this.finals[base + i]! > this.finals[base + best]!) best = i;
+    return best;
+  }
+
+  /** A uniformly random slot on `side` with final power > 0, or -1. */
+  randomPositiveFinalSlot(side: number): number {
+    const base = side * MAX_TEAM_SIZE;
+    const n = this.sizes[side]!;
+    let count = 0;
+    for (let i = 0; i < n; i++) if (this.finals[base + i]! > 0) count++;
+    if (count === 0) return -1;
+    let k = Math.floor(this.rng.next() * count);
+    for (let i = 0; i < n; i++) if (this.finals[base + i]! > 0 && k-- === 0) return i;
+    return -1;
+  }
+
+  canRetry(): boolean {
+    return this.retries < MAX_RETRIES;
+  }
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+
+function checkVariance(range: readonly [number, number]): void {
+  if (!(Number.isFinite(range[0]) && Number.isFinite(range[1]) && range[0] <= range[1] && range[0] >= 0)) {
+    throw new RangeError(`variance must be a finite [lo, hi] with 0 <= lo <= hi, got [${range[0]}, ${range[1]}]`);
+  }
+}
+
+/**
+ * Runs battles, keeping its buffers between them. Not re-entrant; results are
+ * fresh objects and never alias the engine's buffers.
+ */
+export class BattleEngine {
+  private readonly ctx = new BattleContext();
+  private readonly skills: BattleSkill<any>[] = [];
+  /** Per slot, its skills with a powerModifier, in tag order. */
+  private readonly modifiers: BattleSkill<any>[][] = Array.from({ length: SLOTS }, () => []);
+  private readonly postSkills: BattleSkill<any>[] = [];
+  private readonly endSkills: BattleSkill<any>[] = [];
+  private readonly royaltyUnits = new Int32Array(2);
+  busy = false;
+
+  run(attacker: readonly BattleUnit[], defender: readonly BattleUnit[], options: BattleOptions): BattleResult {
+    if (attacker.length > MAX_TEAM_SIZE || defender.length > MAX_TEAM_SIZE) {
+      throw new RangeError(`a side has at most ${MAX_TEAM_SIZE} units (got ${attacker.length} vs ${defender.length})`);
+    }
+    const varA = options.variance?.attacker ?? DEFAULT_VARIANCE;
+    const varD = options.variance?.defender ?? DEFAULT_VARIANCE;
+    if (varA !== DEFAULT_VARIANCE) checkVariance(varA);
+    if (varD !== DEFAULT_VARIANCE) checkVariance(varD);
+    this.busy = true;
+    try {
+      const ctx = this.ctx;
+      ctx.reset(attacker, defender, options.random ?? new Rng(options.seed));
+      this.createSkills();
+      this.startPhase();
+      return this.fight(varA, varD, options.seed);
+    } finally {
+      this.busy = false;
+      // Drop references to the caller's objects between battles.
+      this.skills.length = 0;
+      this.postSkills.length = 0;
+      this.endSkills.length = 0;
+      for (const m of this.modifiers) m.length = 0;
+      this.ctx.teams[0] = EMPTY_TEAM;
+      this.ctx.teams[1] = EMPTY_TEAM;
+      this.ctx.rng = NO_RANDOM;
+    }
+  }
+
+  private createSkills(): void {
+    const ctx = this.ctx;
+    const skills = this.skills;
+    for (let side = 0; side < 2; side++) {
+      const team = ctx.teams[side]!;
+      this.royaltyUnits[side] = 0;
+      for (let slot = 0; slot < team.length; slot++) {
+        const unit = team[slot]!;
+        if (!Number.isFinite(unit.power)) throw new RangeError(`unit ${unit.name} has power ${unit.power}`);
+        const idx = side * MAX_TEAM_SIZE + slot;
+        const tags = unit.skills;
+        let mask = 0;
+        for (let t = 0; t < tags.length; t++) {
+          const def = findSkill(tags[t]!);
+          if (def === undefined || def.appliesIn !== 'b') continue;
+          const bit = 1 << def.id;
+          if ((mask & bit) !== 0) continue; // duplicate tag on one unit: not stackable
+          mask |= bit;
+          if (def === ROYALTY) this.royaltyUnits[side]!++;
+          if (def.impl === null) continue;
+          const s = new def.impl(def, side, slot);
+          skills.push(s);
+          if (s.powerModifier !== undefined) this.modifiers[idx]!.push(s);
+        }
+        ctx.skillMasks[idx] = mask;
+      }
+    }
+    // Stable insertion sort, priority descending: ties keep creation order.
+    for (let i = 1; i < skills.length; i++) {
+      const s = skills[i]!;
+      const p = SKILLS[s.id]!.priority!;
+      let j = i - 1;
+      while (j >= 0 && SKILLS[skills[j]!.id]!.priority! < p) {
+        skills[j + 1] = skills[j]!;
+        j--;
+      }
+      skills[j + 1] = s;
+    }
+    for (let i = 0; i < skills.length; i++) {
+      const s = skills[i]!;
+      if (s.onPostPowerCalculation !== undefined) this.postSkills.push(s);
+      if (s.onBattleEnd !== undefined) this.endSkills.push(s);
+    }
+  }
+
+  private startPhase(): void {
+    const ctx = this.ctx;
+    const skills = this.skills;
+    for (let i = 0; i < skills.length; i++) {
+      const s = skills[i]!;
+      if (s.onBattleStart !== undefined && !ctx.isSuppressed(s.side, s.id)) s.onBattleStart(ctx);
+    }
+  }
+
+  private powerPhase(side: number, lo: number, hi: number): void {
+    const ctx = this.ctx;
+    const team = ctx.teams[side]!;
+    const span = hi - lo;
+    const rng = ctx.rng;
+    for (let slot = 0; slot < team.length; slot++) {
+      const idx = side * MAX_TEAM_SIZE + slot;
+      const m = ctx.multipliers[idx]!;
+      if (m === 0) {
+        ctx.finals[idx] = 0;
+        continue;
+      }
+      let p = team[slot]!.power;
+      const mods = this.modifiers[idx]!;
+      for (let j = 0; j < mods.length; j++) {
+        const s = mods[j]!;
+        if ((ctx.suppressed[side]! & (1 << s.id)) === 0) p *= s.powerModifier!(ctx);
+      }
+      p = p * m + ctx.flatBonuses[idx]! + ctx.rolledBonuses[idx]!;
+      const locked = ctx.lockedVariance[idx]!;
+      p *= locked !== 0 ? locked : lo + span * rng.next();
+      ctx.finals[idx] = p > 0 ? Math.floor(p + FLOOR_EPSILON) : 0;
+    }
+  }
+
+  private fight(varA: readonly [number, number], varD: readonly [number, number], seed: number): BattleResult {
+    const ctx = this.ctx;
+    const log = ctx.entries;
+    const n0 = ctx.sizes[0]!;
+    const n1 = ctx.sizes[1]!;
+    let keep = log.length; // entries before this point survive a RETRY
+    let totalA = 0;
+    let totalD = 0;
+    let outcome: Outcome;
+    for (;;) {
+      ctx.rolledBonuses.fill(0);
+      ctx.inPowerPhase = true;
+      this.powerPhase(0, varA[0], varA[1]);
+      this.powerPhase(1, varD[0], varD[1]);
+      ctx.inPowerPhase = false;
+
+      const post = this.postSkills;
+      for (let i = 0; i < post.length; i++) {
+        const s = post[i]!;
+        if (ctx.multipliers[s.side * MAX_TEAM_SIZE + s.slot] === 0 || ctx.isSuppressed(s.side, s.id)) continue;
+        s.onPostPowerCalculation!(ctx);
+      }
+
+      totalA = 0;
+      totalD = 0;
+      for (let i = 0; i < n0; i++) totalA += ctx.finals[i]!;
+      for (let i = 0; i < n1; i++) totalD += ctx.finals[MAX_TEAM_SIZE + i]!;
+      const attackerWins = totalA > totalD;
+      const loser = attackerWins ? 1 : 0;
+
+      const endMark = log.length;
+      let decision: EndDecision = null;
+      const end = this.endSkills;
+      for (let i = 0; i < end.length; i++) {
+        const s = end[i]!;
+        if (s.side !== loser || ctx.isSuppressed(s.side, s.id)) continue;
+        const d = s.onBattleEnd!(ctx);
+        if (d === null || (d === 'RETRY' && !ctx.canRetry())) continue;
+        decision = d;
+        break;
+      }
+      if (decision === 'RETRY') {
+        ctx.retries++;
+        // Drop the failed attempt's lines but keep the one saying why it re-ran.
+        log.splice(keep, endMark - keep);
+        keep = log.length;
+        continue;
+      }
+      outcome = decision === 'DRAW' ? 'DRAW' : attackerWins ? 'WIN' : 'LOSS';
+      break;
+    }
+
+    const finalA = new Array<number>(n0);
+    for (let i = 0; i < n0; i++) finalA[i] = ctx.finals[i]!;
+    const finalD = new Array<number>(n1);
+    for (let i = 0; i < n1; i++) finalD[i] = ctx.finals[MAX_TEAM_SIZE + i]!;
+    const royaltyBit = 1 << ROYALTY.id;
+    return {
+      seed,
+      outcome,
+      retries: ctx.retries,
+      finalPowers: { attacker: finalA, defender: finalD },
+      totals: { attacker: totalA, defender: totalD },
+      log,
+      royalty: {
+        attacker: this.royaltyUnits[0]! > 0 && (ctx.suppressed[0]! & royaltyBit) === 0,
+        defender: this.royaltyUnits[1]! > 0 && (ctx.suppressed[1]! & royaltyBit) === 0,
+      },
+      units: { attacker: ctx.teams[0]!, defender: ctx.teams[1]! },
+    };
+  }
+}
+
+const sharedEngine = new BattleEngine();
+
+/**
+ * Runs one battle. Synchronous and pure: same teams, options and seed give a
+ * deep-equal result (log included); no I/O, no Math.random.
+ */
+export function runBattle(
+  attacker: readonly BattleUnit[],
+  defender: readonly BattleUnit[],
+  options: BattleOptions,
+): BattleResult {
+  // A nested call (never expected) gets its own buffers instead of corrupting the shared ones.
+  const engine = sharedEngine.busy ? new BattleEngine() : sharedEngine;
+  return engine.run(attacker, defender, options);
+}
