@@ -1,0 +1,222 @@
+/**
+ * Catalog sync (SPEC §1): reads the top N characters by favourites from
+ * AniList, 50 a page, and saves them with rank = position in that order.
+ *
+ * Each group of pages is saved in one transaction together with the progress
+ * row, so a failed batch rolls back whole and what was saved before stays. A
+ * later run resumes at the first page not saved (unless `restart`). An abort
+ * (Ctrl-C) stops between requests and keeps everything already fetched.
+ *
+ * The next page is fetched while the current one is being written, so with
+ * the rate limit lifted the sync is bound by whichever of the two is slower.
+ */
+import type { Db } from '../db/index.js';
+import { CATALOG_SIZE } from '../power.js';
+import { ANILIST_PER_PAGE, AniListError, type AniListCharacterPage, type AniListClient } from '../anilist/client.js';
+import { upsertCharacters } from './repo.js';
+import type { CharacterSeed } from './types.js';
+
+export interface SyncProgress {
+  /** Last page saved (1-based). */
+  page: number;
+  pages: number;
+  /** Characters saved by this sync so far (including earlier, resumed runs). */
+  saved: number;
+  /** Characters saved per second in this run. */
+  rate: number;
+  /** Estimated seconds left at this run's pace. */
+  etaSeconds: number;
+}
+
+export interface SyncOptions {
+  /** How many top characters to read. Default 10,000. */
+  limit?: number;
+  perPage?: number;
+  /** Pages saved per transaction. Default 1. */
+  pagesPerTransaction?: number;
+  /** Ignore saved progress and start at page 1. */
+  restart?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (p: SyncProgress) => void;
+  now?: () => number;
+}
+
+export interface SyncResult {
+  status: 'complete' | 'aborted';
+  /** The page this run started at (> 1 when it resumed). */
+  startPage: number;
+  /** Pages saved by this run. */
+  pagesSaved: number;
+  /** Characters saved by this run. */
+  savedThisRun: number;
+  /** Characters saved by this sync in all its runs. */
+  saved: number;
+  pages: number;
+}
+
+export class CatalogSyncError extends Error {
+  constructor(
+    readonly page: number,
+    cause: unknown,
+  ) {
+    super(`catalog sync failed at page ${page}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'CatalogSyncError';
+  }
+}
+
+interface ProgressRow {
+  target: number;
+  per_page: number;
+  pages: number;
+  next_page: number;
+  saved: number;
+  completed_at: string | Date | null;
+}
+
+export interface SyncState {
+  target: number;
+  perPage: number;
+  pages: number;
+  nextPage: number;
+  saved: number;
+  completed: boolean;
+}
+
+/** The saved progress of the last sync, or null when none ran. */
+export async function syncState(db: Db): Promise<SyncState | null> {
+  const r = await db.query<ProgressRow>(
+    'SELECT target, per_page, pages, next_page, saved, completed_at FROM catalog_sync WHERE id = 1',
+  );
+  const row = r.rows[0];
+  if (!row) return null;
+  return {
+    target: row.target,
+    perPage: row.per_page,
+    pages: row.pages,
+    nextPage: row.next_page,
+    saved: row.saved,
+    completed: row.completed_at !== null,
+  };
+}
+
+function isAbort(err: unknown, signal?: AbortSignal): boolean {
+  return (err instanceof AniListError && err.kind === 'aborted') || signal?.aborted === true;
+}
+
+export async function syncCatalog(db: Db, anilist: AniListClient, opts: SyncOptions = {}): Promise<SyncResult> {
+  const limit = opts.limit ?? CATALOG_SIZE;
+  const perPage = opts.perPage ?? ANILIST_PER_PAGE;
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`sync limit must be a positive whole number, got ${limit}`);
+  if (!Number.isInteger(perPage) || perPage < 1 || perPage > ANILIST_PER_PAGE) throw new RangeError(`perPage must be 1..50, got ${perPage}`);
+  const pages = Math.ceil(limit / perPage);
+  const group = Math.max(1, opts.pagesPerTransaction ?? 1);
+  const now = opts.now ?? Date.now;
+  const signal = opts.signal;
+
+  // Resume only a run of the same shape that did not finish.
+  const state = opts.restart ? null : await syncState(db);
+  const resume = state !== null && !state.completed && state.target === limit && state.perPage === perPage && state.nextPage <= pages;
+  const startPage = resume ? state.nextPage : 1;
+  let saved = resume ? state.saved : 0;
+  if (!resume) {
+    await db.query(
+      `INSERT INTO catalog_sync (id, target, per_page, pages, next_page, saved, started_at, updated_at, completed_at)
+       VALUES (1, $1, $2, $3, 1, 0, now(), now(), NULL)
+       ON CONFLICT (id) DO UPDATE SET target = $1, per_page = $2, pages = $3, next_page = 1, saved = 0,
+         started_at = now(), updated_at = now(), completed_at = NULL`,
+      [limit, perPage, pages],
+    );
+  }
+
+  const started = now();
+  let savedThisRun = 0;
+  let pagesSaved = 0;
+  let lastPage = startPage - 1;
+
+  const fetchPage = (page: number): Promise<AniListCharacterPage> => {
+    const p = anilist.topCharacters(page, perPage, signal ? { signal } : {});
+    p.catch(() => {}); // a prefetch that is never awaited must not be an unhandled rejection
+    return p;
+  };
+
+  const save = async (batch: AniListCharacterPage[], firstPage: number): Promise<void> => {
+    const seeds: CharacterSeed[] = [];
+    batch.forEach((pg, i) => {
+      const page = firstPage + i;
+      pg.characters.forEach((c, index) => {
+        const rank = (page - 1) * perPage + index + 1;
+        if (rank > limit) return;
+        seeds.push({ id: c.id, name: c.name, imageUrl: c.imageUrl, favourites: c.favourites, rank, source: 'anilist' });
+      });
+    });
+    const nextPage = firstPage + batch.length;
+    try {
+      await db.transaction(async (tx) => {
+        await upsertCharacters(tx, seeds);
+        await tx.query('UPDATE catalog_sync SET next_page = $1, saved = saved + $2, updated_at = now() WHERE id = 1', [
+          nextPage,
+          seeds.length,
+        ]);
+      });
+    } catch (err) {
+      throw new CatalogSyncError(firstPage, err);
+    }
+    saved += seeds.length;
+    savedThisRun += seeds.length;
+    pagesSaved += batch.length;
+    lastPage = nextPage - 1;
+    const elapsed = Math.max(1e-3, (now() - started) / 1000);
+    const pagesLeft = pages - lastPage;
+    opts.onProgress?.({
+      page: lastPage,
+      pages,
+      saved,
+      rate: savedThisRun / elapsed,
+      etaSeconds: pagesSaved > 0 ? (pagesLeft * elapsed) / pagesSaved : 0,
+    });
+  };
+
+  let buffer: AniListCharacterPage[] = [];
+  let bufferStart = startPage;
+  let finished = false;
+  let aborted = false;
+  let next: Promise<AniListCharacterPage> | null = startPage <= pages && !signal?.aborted ? fetchPage(startPage) : null;
+  if (signal?.aborted) aborted = true;
+  for (let page = startPage; next !== null; page++) {
+    let current: AniListCharacterPage;
+    try {
+      current = await next;
+    } catch (err) {
+      if (isAbort(err, signal)) {
+        aborted = true;
+        break;
+      }
+      if (buffer.length > 0) await save(buffer, bufferStart);
+      throw new CatalogSyncError(page, err);
+    }
+    const last = page >= pages || !current.hasNextPage || current.characters.length < perPage;
+    next = last || signal?.aborted ? null : fetchPage(page + 1);
+    buffer.push(current);
+    if (buffer.length >= group || last || signal?.aborted) {
+      await save(buffer, bufferStart);
+      buffer = [];
+      bufferStart = page + 1;
+    }
+    if (last) finished = true;
+    else if (signal?.aborted) aborted = true;
+  }
+  if (buffer.length > 0) await save(buffer, bufferStart);
+  if (startPage > pages) finished = true;
+
+  if (finished && !aborted) {
+    await db.query('UPDATE catalog_sync SET completed_at = now(), updated_at = now() WHERE id = 1');
+  }
+  return {
+    status: finished && !aborted ? 'complete' : 'aborted',
+    startPage,
+    pagesSaved,
+    savedThisRun,
+    saved,
+    pages,
+  };
+}
