@@ -12,7 +12,7 @@ class PgliteTxDb implements Db {
   constructor(private readonly tx: Transaction) {}
   async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
     const r = await this.tx.query<T>(sql, params as unknown[] | undefined);
-    return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    return { rows: r.rows, rowCount: r.fields.length > 0 ? r.rows.length : (r.affectedRows ?? 0) };
   }
   async exec(sql: string): Promise<void> {
     await this.tx.exec(sql);
@@ -42,7 +42,7 @@ export class PgliteDb implements Db {
 
   async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
     const r = await this.pg.query<T>(sql, params as unknown[] | undefined);
-    return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    return { rows: r.rows, rowCount: r.fields.length > 0 ? r.rows.length : (r.affectedRows ?? 0) };
   }
 
   async exec(sql: string): Promise<void> {

@@ -1,0 +1,169 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { AdjustableClock, type Clock } from './core/clock.js';
+import { openDb, type Db } from './core/db/index.js';
+import { migrate } from './core/db/migrate.js';
+import { Rng } from './core/rng.js';
+import { CommandRegistry } from './commands/registry.js';
+import { Dispatcher } from './commands/dispatcher.js';
+import { loadCogs } from './commands/loader.js';
+import type { Reply } from './commands/reply.js';
+import type { Cog, Services } from './commands/types.js';
+import { createHttpApp, type HealthReport } from './platform/http.js';
+import { PlaygroundTransport } from './platform/playground/transport.js';
+import { listUnits } from './core/units.js';
+
+export interface AppOptions {
+  config: Config;
+  /** An already-open database (tests); otherwise opened from config. */
+  db?: Db;
+  clock?: Clock;
+  log?: Logger;
+  /** Cogs to use instead of loading the cogs folder (tests). */
+  cogs?: Cog[];
+  /** Skip first-boot work that needs time (catalog generation) — tests seed their own. */
+  skipCatalog?: boolean;
+}
+
+/** A transport that can post outside a command's reply (announcements, expired views). */
+export interface Transport {
+  name: string;
+  owns(channelId: string): boolean;
+  send(channelId: string, reply: Reply): Promise<void>;
+  edit(channelId: string, messageId: string, reply: Reply): Promise<void>;
+  status(): Record<string, unknown>;
+  healthy(): boolean;
+  stop(): Promise<void>;
+}
+
+export interface App {
+  config: Config;
+  services: Services;
+  dispatcher: Dispatcher;
+  registry: CommandRegistry;
+  playground?: PlaygroundTransport;
+  clock: Clock;
+  transports: Transport[];
+  /** Starts the HTTP server; resolves to the bound port. */
+  listen(port?: number, host?: string): Promise<number>;
+  health(): Promise<HealthReport>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the bot: database and migrations, services, cogs, dispatcher,
+ * playground and HTTP. Transports (Discord) are added by main.ts.
+ */
+export async function createApp(opts: AppOptions): Promise<App> {
+  const { config } = opts;
+  const log = opts.log ?? createLogger(config.logLevel);
+  const startedAt = Date.now();
+  let state: HealthReport['status'] = 'starting';
+
+  const db = opts.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, statementTimeoutMs: config.databaseStatementTimeoutMs }));
+  const applied = await migrate(db);
+  if (applied.length) log.info({ applied }, `applied ${applied.length} migration(s)`);
+
+  // The playground's clock can be moved forward; Discord runs on real time.
+  const clock = opts.clock ?? (config.playground ? new AdjustableClock() : { now: () => new Date() });
+  const seedSource = config.seed !== undefined ? new Rng(config.seed) : null;
+  const transports: Transport[] = [];
+
+  const services: Services = {
+    config,
+    db,
+    clock,
+    log,
+    rng: () => new Rng(seedSource ? seedSource.nextUint32() : Rng.randomSeed()),
+    announce: async (channelId, reply) => {
+      const t = transports.find((x) => x.owns(channelId));
+      if (t) await t.send(channelId, reply);
+      else log.warn({ channelId }, 'announcement for a channel no transport knows');
+    },
+    hooks: { afterCommand: [] },
+  };
+
+  const registry = new CommandRegistry();
+  const cogs = opts.cogs ?? (await loadCogs(log)).cogs;
+  for (const cog of cogs) {
+    try {
+      registry.add(cog);
+      await cog.setup?.(services);
+    } catch (err) {
+      log.error({ err, cog: cog.name }, `cog ${cog.name} failed to set up`);
+    }
+  }
+
+  const dispatcher = new Dispatcher(services, registry, (channelId, messageId, reply) => {
+    const t = transports.find((x) => x.owns(channelId));
+    void t?.edit(channelId, messageId, reply).catch((err: unknown) => log.warn({ err }, 'could not disable an expired view'));
+  });
+
+  let playground: PlaygroundTransport | undefined;
+  if (config.playground) {
+    const pg = new PlaygroundTransport(dispatcher);
+    playground = pg;
+    transports.push({
+      name: 'playground',
+      owns: (c) => pg.owns(c),
+      send: async (c, r) => void pg.send(c, r),
+      edit: async (_c, m, r) => void pg.edit(m, r),
+      status: () => ({ enabled: true }),
+      healthy: () => true,
+      stop: async () => {},
+    });
+  }
+
+  let dbOk = true;
+  const health = async (): Promise<HealthReport> => {
+    dbOk = await db.ping();
+    const transport: Record<string, unknown> = {};
+    for (const t of transports) transport[t.name] = t.status();
+    const allUp = transports.every((t) => t.healthy());
+    const status: HealthReport['status'] = state !== 'ok' ? state : dbOk && allUp ? 'ok' : 'degraded';
+    return { status, database: dbOk ? 'ok' : 'down', transport, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) };
+  };
+
+  const http = createHttpApp({
+    log,
+    health,
+    playground: playground
+      ? {
+          transport: playground,
+          clock: clock instanceof AdjustableClock ? clock : new AdjustableClock(),
+          db,
+          playerUnits: async (playerId) => (await listUnits(db, playerId)).map((u) => ({ id: u.id, characterId: u.characterId, name: u.name, rarity: u.rarity, dupe: u.dupeLevel, bond: u.bondLevel, locked: u.locked, power: u.power })),
+        }
+      : undefined,
+  });
+  let server: Server | undefined;
+
+  state = 'ok';
+  const app: App = {
+    config,
+    services,
+    dispatcher,
+    registry,
+    playground,
+    clock,
+    transports,
+    health,
+    listen: (port = config.port, host = config.host) =>
+      new Promise((resolve, reject) => {
+        server = http.listen(port, host, () => resolve((server!.address() as AddressInfo).port));
+        server.once('error', reject);
+      }),
+    stop: async () => {
+      state = 'stopping';
+      await dispatcher.drain();
+      dispatcher.shutdown();
+      for (const t of transports) await t.stop().catch(() => {});
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      server?.closeAllConnections?.();
+      if (!opts.db) await db.close();
+    },
+  };
+  return app;
+}

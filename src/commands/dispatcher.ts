@@ -1,0 +1,251 @@
+import type { Logger } from '../log.js';
+import { ensurePlayer } from '../core/players.js';
+import { parseArgs, tokenize, truncate, usageOf } from './args.js';
+import { ArgumentError, UserError, errorId } from './errors.js';
+import { CommandRegistry } from './registry.js';
+import type { ComponentUse, Reply, ViewResult } from './reply.js';
+import { Colors } from './reply.js';
+import type { Author, Command, CommandContext, MemberInfo, Services } from './types.js';
+import { ViewRegistry } from './views.js';
+
+export const MAX_MESSAGE_LENGTH = 2000;
+
+export interface IncomingMessage {
+  author: Author;
+  channelId: string;
+  guildId: string | null;
+  content: string;
+  platform: CommandContext['platform'];
+  /** The bot's own user id, for mention-as-prefix. */
+  botUserId?: string;
+  resolveMember(userId: string): Promise<MemberInfo | null>;
+  hasManageGuild?(): Promise<boolean>;
+}
+
+interface PendingPrompt {
+  handle(text: string): Promise<Reply[]>;
+  expiresAt: number;
+  timer: NodeJS.Timeout;
+}
+
+/** Per-user token bucket: `burst` commands at once, refilled at `ratePerSecond`. */
+class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  constructor(
+    private readonly burst: number,
+    private readonly ratePerSecond: number,
+  ) {}
+  take(userId: string, now: number): boolean {
+    if (this.burst <= 0) return true; // disabled
+    const b = this.buckets.get(userId) ?? { tokens: this.burst, at: now };
+    b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) / 1000) * this.ratePerSecond);
+    b.at = now;
+    if (b.tokens < 1) {
+      this.buckets.set(userId, b);
+      return false;
+    }
+    b.tokens -= 1;
+    this.buckets.set(userId, b);
+    if (this.buckets.size > 50_000) this.buckets.clear(); // bound memory; worst case a burst is forgiven
+    return true;
+  }
+}
+
+/**
+ * Turns a message into a command run and its replies. Everything a player
+ * can get wrong is answered here in one voice; unexpected errors are logged
+ * with an id that the player is shown instead of the error.
+ */
+export class Dispatcher {
+  readonly views: ViewRegistry;
+  private readonly prompts = new Map<string, PendingPrompt>();
+  private readonly limiter: RateLimiter;
+  private readonly log: Logger;
+  private running = 0;
+  private accepting = true;
+  private idleWaiters: Array<() => void> = [];
+  /** Per-guild prefixes (Discord `!prefix`); the transport fills it. */
+  guildPrefix: (guildId: string) => string | undefined = () => undefined;
+
+  constructor(
+    readonly services: Services,
+    readonly registry: CommandRegistry,
+    onViewExpire: (channelId: string, messageId: string, reply: Reply) => void = () => {},
+  ) {
+    this.views = new ViewRegistry(onViewExpire);
+    this.limiter = new RateLimiter(services.config.commandBurst, services.config.commandRatePerSecond);
+    this.log = services.log;
+  }
+
+  /** Stops taking new commands and resolves when running ones have finished. */
+  async drain(): Promise<void> {
+    this.accepting = false;
+    if (this.running === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  prefixFor(guildId: string | null): string {
+    return (guildId && this.guildPrefix(guildId)) || this.services.config.prefix;
+  }
+
+  /** The command body after a prefix or a mention of the bot, or null when the message isn't for us. */
+  stripPrefix(msg: IncomingMessage): { body: string; prefix: string } | null {
+    const text = msg.content.trimStart();
+    const prefix = this.prefixFor(msg.guildId);
+    if (text.startsWith(prefix)) return { body: text.slice(prefix.length), prefix };
+    if (msg.botUserId) {
+      const m = new RegExp(`^<@!?${msg.botUserId}>\\s*`).exec(text);
+      if (m) return { body: text.slice(m[0].length), prefix };
+    }
+    return null;
+  }
+
+  async handleMessage(msg: IncomingMessage): Promise<Reply[]> {
+    if (msg.author.bot) return [];
+    const promptKey = `${msg.channelId}:${msg.author.id}`;
+    const prompt = this.prompts.get(promptKey);
+    if (prompt) {
+      this.prompts.delete(promptKey);
+      clearTimeout(prompt.timer);
+      if (Date.now() <= prompt.expiresAt) return this.guard(() => prompt.handle(msg.content.trim()), msg.author.id, 'prompt');
+    }
+    const stripped = this.stripPrefix(msg);
+    if (!stripped) return [];
+    if (!this.accepting) return [warn('The bot is restarting — try again in a moment.')];
+    if (msg.content.length > MAX_MESSAGE_LENGTH) return [warn(`That message is too long for a command (${msg.content.length} characters; the limit is ${MAX_MESSAGE_LENGTH}).`)];
+
+    const tokens = tokenize(stripped.body);
+    const name = tokens.shift();
+    if (!name) return [];
+    const command = this.registry.get(name);
+    if (!command) {
+      const close = this.registry.closest(name);
+      const hint = close ? ` Did you mean \`${stripped.prefix}${close}\`?` : '';
+      return [warn(`Unknown command \`${stripped.prefix}${truncate(name, 30)}\`.${hint} Type \`${stripped.prefix}help\` for the list.`)];
+    }
+    const isOwner = this.services.config.ownerIds.includes(msg.author.id);
+    if (command.ownerOnly && !isOwner) return [warn(`\`${stripped.prefix}${command.name}\` is for the bot's owners only.`)];
+    if (command.guildOnly && !msg.guildId) return [warn(`\`${stripped.prefix}${command.name}\` works in a server channel, not in DMs.`)];
+    if (!this.limiter.take(msg.author.id, Date.now())) return [warn('Slow down a little — you are sending commands too fast.')];
+
+    let args: unknown;
+    try {
+      args = parseArgs(command.args, tokens);
+    } catch (err) {
+      if (err instanceof ArgumentError) return [warn(`${err.message}\nUsage: \`${usageLine(command, stripped.prefix)}\``)];
+      throw err;
+    }
+
+    const ctx: CommandContext = {
+      services: this.services,
+      author: msg.author,
+      channelId: msg.channelId,
+      guildId: msg.guildId,
+      platform: msg.platform,
+      prefix: stripped.prefix,
+      isOwner,
+      registry: this.registry,
+      resolveMember: msg.resolveMember,
+      hasManageGuild: msg.hasManageGuild ?? (async () => false),
+    };
+    return this.runCommand(command, ctx, args);
+  }
+
+  private async runCommand(command: Command, ctx: CommandContext, args: unknown): Promise<Reply[]> {
+    this.running++;
+    let ok = false;
+    try {
+      const replies = await this.guard(
+        async () => {
+          await ensurePlayer(this.services.db, ctx.author.id, ctx.author.username);
+          const out = await command.run(ctx, args as never);
+          ok = true;
+          return Array.isArray(out) ? out : [out];
+        },
+        ctx.author.id,
+        command.name,
+      );
+      for (const r of replies) if (r.prompt) this.addPrompt(ctx.channelId, r.prompt);
+      for (const hook of this.services.hooks.afterCommand) {
+        try {
+          replies.push(...(await hook({ ctx, command, ok })));
+        } catch (err) {
+          this.log.error({ err, command: command.name }, 'after-command hook failed');
+        }
+      }
+      return replies;
+    } finally {
+      this.running--;
+      if (this.running === 0 && this.idleWaiters.length) for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  /** Runs a player action: UserErrors become their message, anything else an apology with an id. */
+  async guard(fn: () => Promise<Reply[]>, userId: string, what: string): Promise<Reply[]> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof UserError) return [warn(err.message)];
+      const id = errorId();
+      this.log.error({ err, errorId: id, userId, command: what }, 'command failed');
+      return [
+        {
+          embeds: [
+            {
+              title: 'Something went wrong',
+              description: `That didn't work on our side, and nothing was changed. If it keeps happening, tell an admin the error id \`${id}\`.`,
+              color: Colors.error,
+            },
+          ],
+        },
+      ];
+    }
+  }
+
+  private addPrompt(channelId: string, p: NonNullable<Reply['prompt']>): void {
+    const key = `${channelId}:${p.userId}`;
+    const old = this.prompts.get(key);
+    if (old) clearTimeout(old.timer);
+    const timer = setTimeout(() => {
+      if (this.prompts.get(key)?.timer === timer) this.prompts.delete(key);
+      if (p.onTimeout) void this.services.announce(channelId, p.onTimeout).catch(() => {});
+    }, p.timeoutMs);
+    timer.unref();
+    this.prompts.set(key, { handle: p.handle, expiresAt: Date.now() + p.timeoutMs, timer });
+  }
+
+  /** A button or select press on a message that carries a view. */
+  async handleComponent(messageId: string, use: ComponentUse): Promise<{ update?: Reply; followUps: Reply[]; ephemeral?: Reply }> {
+    const outcome = await this.views.use(messageId, use).catch(async (err: unknown) => {
+      const [apology] = await this.guard(() => Promise.reject(err), use.userId, `component ${use.customId}`);
+      return { kind: 'handled' as const, result: { ephemeral: apology } as ViewResult };
+    });
+    switch (outcome.kind) {
+      case 'not-yours':
+        return { followUps: [], ephemeral: warn('These buttons belong to someone else — run the command yourself to get your own.') };
+      case 'busy':
+        return { followUps: [] };
+      case 'expired':
+        return { followUps: [], ephemeral: warn('This menu has expired — run the command again.') };
+      case 'handled': {
+        const r = outcome.result;
+        return { update: r.update, followUps: r.followUps ?? [], ephemeral: r.ephemeral };
+      }
+    }
+  }
+
+  shutdown(): void {
+    this.views.clear();
+    for (const p of this.prompts.values()) clearTimeout(p.timer);
+    this.prompts.clear();
+  }
+}
+
+export function warn(message: string): Reply {
+  return { embeds: [{ description: `⚠️ ${message}`, color: Colors.warning }] };
+}
+
+export function usageLine(command: Command, prefix: string): string {
+  const usage = command.usage ?? usageOf(command.args);
+  return `${prefix}${command.name}${usage ? ` ${usage}` : ''}`;
+}

@@ -1,0 +1,1 @@
+export { UserError, ArgumentError, errorId } from '../core/errors.js';

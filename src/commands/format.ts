@@ -1,0 +1,36 @@
+import type { Config } from '../config.js';
+
+/** 12,345 */
+export function n(x: number): string {
+  return Math.trunc(x).toLocaleString('en-US');
+}
+
+/** "1,500 💎" */
+export function gems(cfg: Config, x: number): string {
+  return `${n(x)} ${cfg.emoji.gems}`;
+}
+
+export function coins(cfg: Config, x: number): string {
+  return `${n(x)} ${cfg.emoji.coins}`;
+}
+
+export function rarityEmoji(cfg: Config, rarity: 'R' | 'SR' | 'SSR' | 'UR'): string {
+  return cfg.emoji[rarity];
+}
+
+/** A text progress bar: ▰▰▰▱▱▱ */
+export function bar(fraction: number, width = 12): string {
+  const f = Math.max(0, Math.min(1, fraction));
+  const full = Math.round(f * width);
+  return '▰'.repeat(full) + '▱'.repeat(width - full);
+}
+
+/** Discord's relative timestamp, readable in the playground too. */
+export function when(d: Date): string {
+  return `<t:${Math.floor(d.getTime() / 1000)}:R>`;
+}
+
+/** "1 unit" / "3 units" */
+export function plural(count: number, word: string, many = `${word}s`): string {
+  return `${n(count)} ${count === 1 ? word : many}`;
+}

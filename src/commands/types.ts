@@ -1,0 +1,95 @@
+import type { Db } from '../core/db/index.js';
+import type { Clock } from '../core/clock.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { Rng } from '../core/rng.js';
+import type { ArgsShape, InferArgs } from './args.js';
+import type { Reply } from './reply.js';
+import type { CommandRegistry } from './registry.js';
+
+/** What every command can use; passed in, never imported as a global. */
+export interface Services {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  /** A new seeded RNG for one battle/pull; deterministic when STARDUST_SEED is set. */
+  rng(): Rng;
+  /** Posts a message in a channel outside a command's reply (announcements). */
+  announce(channelId: string, reply: Reply): Promise<void>;
+  /** Jobs and hooks other parts register (achievement checks, etc.). */
+  hooks: Hooks;
+}
+
+export interface AfterCommandInfo {
+  ctx: CommandContext;
+  command: Command;
+  ok: boolean;
+}
+
+export interface Hooks {
+  /** Run after every command for the player who ran it; their replies are appended (e.g. achievements). */
+  afterCommand: Array<(info: AfterCommandInfo) => Promise<Reply[]>>;
+}
+
+export interface Author {
+  id: string;
+  username: string;
+  bot?: boolean;
+}
+
+export interface MemberInfo {
+  id: string;
+  displayName: string;
+  bot: boolean;
+}
+
+export interface CommandContext {
+  services: Services;
+  author: Author;
+  channelId: string;
+  guildId: string | null;
+  platform: 'discord' | 'playground';
+  prefix: string;
+  isOwner: boolean;
+  /** All commands (for `!help`). */
+  registry: CommandRegistry;
+  /** Looks up a member of this server (or a known player in the playground); null when unknown. */
+  resolveMember(userId: string): Promise<MemberInfo | null>;
+  /** Permission checks the platform can answer (Discord: Manage Server). */
+  hasManageGuild(): Promise<boolean>;
+}
+
+export interface Command<S extends ArgsShape = ArgsShape> {
+  name: string;
+  aliases?: string[];
+  /** One line for `!help`. */
+  description: string;
+  /** Longer help for `!help <command>`. */
+  details?: string;
+  args: S;
+  /** Hand-written usage where the args shape can't say it (sub-commands). */
+  usage?: string;
+  ownerOnly?: boolean;
+  guildOnly?: boolean;
+  /** Hidden from `!help` listings (still reachable). */
+  hidden?: boolean;
+  run(ctx: CommandContext, args: InferArgs<S>): Promise<Reply | Reply[]>;
+}
+
+export interface Cog {
+  name: string;
+  description: string;
+  commands: Command[];
+  /** Called once at boot with the services (register hooks, jobs). */
+  setup?(services: Services): Promise<void> | void;
+}
+
+/** Identity helpers that keep the inferred argument types. */
+export function defineCommand<S extends ArgsShape>(c: Command<S>): Command {
+  return c as unknown as Command;
+}
+
+export function defineCog(c: Cog): Cog {
+  return c;
+}

@@ -1,0 +1,179 @@
+import type { Attachment, Component, Embed, Reply } from '../../commands/reply.js';
+
+/** A message as the playground page and its JSON API show it. */
+export interface PlaygroundMessage {
+  id: string;
+  channelId: string;
+  author: { id: string; username: string; bot: boolean };
+  content: string;
+  embeds: Array<Omit<Embed, 'fields'> & { fields: NonNullable<Embed['fields']> }>;
+  attachments: Array<{ name: string; url: string; contentType: string }>;
+  components: Array<PlaygroundComponent>;
+  ephemeral: boolean;
+  /** Only this user sees it (ephemeral replies). */
+  visibleTo?: string;
+  createdAt: string;
+  editedAt?: string;
+}
+
+export type PlaygroundComponent = (
+  | { type: 'button'; customId: string; label: string; style: string; emoji?: string }
+  | { type: 'select'; customId: string; placeholder?: string; options: Array<{ label: string; value: string; description?: string; emoji?: string }>; minValues: number; maxValues: number }
+) & { disabled: boolean; row: number };
+
+export interface ChannelEvent {
+  seq: number;
+  kind: 'create' | 'update';
+  message: PlaygroundMessage;
+}
+
+const MAX_EVENTS_PER_CHANNEL = 500;
+const MAX_ATTACHMENT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The playground's channels: messages, their PNGs and a per-channel event
+ * feed the page polls (so edits from expired views and announcements show up).
+ * Bounded: old events and attachments are dropped first.
+ */
+export class PlaygroundStore {
+  private seq = 0;
+  private nextId = BigInt(Date.now()) << 22n;
+  private readonly messages = new Map<string, PlaygroundMessage>();
+  private readonly events = new Map<string, ChannelEvent[]>();
+  private readonly files = new Map<string, Attachment>();
+  private fileBytes = 0;
+
+  newId(): string {
+    this.nextId += 1n;
+    return this.nextId.toString();
+  }
+
+  owns(channelId: string): boolean {
+    return this.events.has(channelId);
+  }
+
+  touchChannel(channelId: string): void {
+    if (!this.events.has(channelId)) this.events.set(channelId, []);
+  }
+
+  get(messageId: string): PlaygroundMessage | undefined {
+    return this.messages.get(messageId);
+  }
+
+  file(id: string): Attachment | undefined {
+    return this.files.get(id);
+  }
+
+  /** Stores a user's message in the feed. */
+  addUserMessage(channelId: string, author: { id: string; username: string }, content: string): PlaygroundMessage {
+    const msg: PlaygroundMessage = {
+      id: this.newId(),
+      channelId,
+      author: { ...author, bot: false },
+      content,
+      embeds: [],
+      attachments: [],
+      components: [],
+      ephemeral: false,
+      createdAt: new Date().toISOString(),
+    };
+    this.record(msg, 'create');
+    return msg;
+  }
+
+  addBotMessage(channelId: string, reply: Reply, visibleTo?: string): PlaygroundMessage {
+    const id = this.newId();
+    const msg = this.render(id, channelId, reply, visibleTo);
+    this.record(msg, 'create');
+    return msg;
+  }
+
+  editBotMessage(messageId: string, reply: Reply): PlaygroundMessage | undefined {
+    const old = this.messages.get(messageId);
+    if (!old) return undefined;
+    const msg = this.render(messageId, old.channelId, reply, old.visibleTo);
+    // An edit without new files keeps the old ones (as Discord does).
+    if (!reply.attachments) {
+      msg.attachments = old.attachments;
+      msg.embeds = msg.embeds.map((e, i) => ({ ...e, image: e.image ?? old.embeds[i]?.image }));
+    }
+    msg.createdAt = old.createdAt;
+    msg.editedAt = new Date().toISOString();
+    this.record(msg, 'update');
+    return msg;
+  }
+
+  eventsAfter(channelId: string, after: number, viewer?: string): { events: ChannelEvent[]; seq: number } {
+    const list = this.events.get(channelId) ?? [];
+    return {
+      events: list.filter((e) => e.seq > after && (!e.message.visibleTo || e.message.visibleTo === viewer)),
+      seq: this.seq,
+    };
+  }
+
+  private record(msg: PlaygroundMessage, kind: ChannelEvent['kind']): void {
+    this.messages.set(msg.id, msg);
+    this.touchChannel(msg.channelId);
+    const list = this.events.get(msg.channelId)!;
+    list.push({ seq: ++this.seq, kind, message: msg });
+    if (list.length > MAX_EVENTS_PER_CHANNEL) {
+      for (const dropped of list.splice(0, list.length - MAX_EVENTS_PER_CHANNEL)) {
+        if (dropped.kind === 'create' && this.messages.get(dropped.message.id) && !list.some((e) => e.message.id === dropped.message.id)) {
+          this.messages.delete(dropped.message.id);
+        }
+      }
+    }
+  }
+
+  private storeFile(a: Attachment): string {
+    const id = `${this.newId()}`;
+    this.files.set(id, a);
+    this.fileBytes += a.data.length;
+    for (const [k, f] of this.files) {
+      if (this.fileBytes <= MAX_ATTACHMENT_BYTES) break;
+      this.files.delete(k);
+      this.fileBytes -= f.data.length;
+    }
+    return `/api/attachments/${id}/${encodeURIComponent(a.name)}`;
+  }
+
+  private render(id: string, channelId: string, reply: Reply, visibleTo?: string): PlaygroundMessage {
+    const urls = new Map<string, string>();
+    const attachments = (reply.attachments ?? []).map((a) => {
+      const url = this.storeFile(a);
+      urls.set(a.name, url);
+      return { name: a.name, url, contentType: a.contentType };
+    });
+    const resolve = (u?: string) => (u?.startsWith('attachment://') ? urls.get(u.slice('attachment://'.length)) : u);
+    const components: PlaygroundComponent[] = [];
+    (reply.components ?? []).forEach((row, r) => row.forEach((c) => components.push(toComponent(c, r))));
+    return {
+      id,
+      channelId,
+      author: { id: 'stardust', username: 'Stardust', bot: true },
+      content: reply.content ?? '',
+      embeds: (reply.embeds ?? []).map((e) => ({ ...e, fields: e.fields ?? [], image: resolve(e.image), thumbnail: resolve(e.thumbnail) })),
+      attachments,
+      components,
+      ephemeral: !!reply.ephemeral || !!visibleTo,
+      visibleTo,
+      createdAt: new Date().toISOString(),
+    };
+  }
+}
+
+function toComponent(c: Component, row: number): PlaygroundComponent {
+  if (c.type === 'button') {
+    return { type: 'button', customId: c.customId, label: c.label, style: c.style ?? 'secondary', emoji: c.emoji, disabled: !!c.disabled, row };
+  }
+  return {
+    type: 'select',
+    customId: c.customId,
+    placeholder: c.placeholder,
+    options: c.options,
+    minValues: c.minValues ?? 1,
+    maxValues: c.maxValues ?? 1,
+    disabled: !!c.disabled,
+    row,
+  };
+}

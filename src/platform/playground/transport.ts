@@ -1,0 +1,119 @@
+import type { Dispatcher } from '../../commands/dispatcher.js';
+import type { Reply } from '../../commands/reply.js';
+import type { MemberInfo } from '../../commands/types.js';
+import { PlaygroundStore, type PlaygroundMessage } from './store.js';
+
+export interface PostMessageInput {
+  userId: string;
+  username: string;
+  channelId: string;
+  guildId: string | null;
+  content: string;
+}
+
+export interface InteractionInput {
+  userId: string;
+  username?: string;
+  messageId: string;
+  customId: string;
+  values?: string[];
+}
+
+/**
+ * The playground as a transport: the same dispatcher and views as Discord,
+ * with messages kept in memory and served to the page and the JSON API.
+ */
+export class PlaygroundTransport {
+  readonly store = new PlaygroundStore();
+
+  constructor(private readonly dispatcher: Dispatcher) {}
+
+  owns(channelId: string): boolean {
+    return this.store.owns(channelId);
+  }
+
+  private async resolveMember(userId: string): Promise<MemberInfo | null> {
+    const r = await this.dispatcher.services.db.query<{ id: string; username: string }>('SELECT id, username FROM players WHERE id = $1', [userId]);
+    const row = r.rows[0];
+    return row ? { id: row.id, displayName: row.username || row.id, bot: false } : null;
+  }
+
+  /** "@Name" of a known player becomes a mention, so people can type names in the page. */
+  private async expandMentions(content: string): Promise<string> {
+    const names = [...content.matchAll(/(^|\s)@([\p{L}\p{N}_.-]{1,32})/gu)].map((m) => m[2]!);
+    if (names.length === 0) return content;
+    const r = await this.dispatcher.services.db.query<{ id: string; username: string }>(
+      'SELECT id, username FROM players WHERE lower(username) = ANY($1::text[]) OR id = ANY($2::text[])',
+      [names.map((n) => n.toLowerCase()), names],
+    );
+    let out = content;
+    for (const name of names) {
+      const hit = r.rows.find((p) => p.username.toLowerCase() === name.toLowerCase()) ?? r.rows.find((p) => p.id === name);
+      if (hit) out = out.replace(new RegExp(`(^|\\s)@${escapeRegExp(name)}(?=\\s|$)`, 'u'), `$1<@${hit.id}>`);
+    }
+    return out;
+  }
+
+  async postMessage(input: PostMessageInput): Promise<PlaygroundMessage[]> {
+    this.store.addUserMessage(input.channelId, { id: input.userId, username: input.username }, input.content);
+    const content = await this.expandMentions(input.content);
+    const replies = await this.dispatcher.handleMessage({
+      author: { id: input.userId, username: input.username },
+      channelId: input.channelId,
+      guildId: input.guildId,
+      content,
+      platform: 'playground',
+      botUserId: 'stardust',
+      resolveMember: (id) => this.resolveMember(id),
+      // In the playground everyone manages their own test server.
+      hasManageGuild: async () => true,
+    });
+    return replies.map((r) => this.send(input.channelId, r, r.ephemeral ? input.userId : undefined));
+  }
+
+  /** Sends a bot message (command replies and announcements) and arms its view. */
+  send(channelId: string, reply: Reply, visibleTo?: string): PlaygroundMessage {
+    const msg = this.store.addBotMessage(channelId, reply, visibleTo);
+    if (reply.view) this.dispatcher.views.attach(msg.id, channelId, reply);
+    return msg;
+  }
+
+  edit(messageId: string, reply: Reply): PlaygroundMessage | undefined {
+    return this.store.editBotMessage(messageId, reply);
+  }
+
+  async interact(input: InteractionInput): Promise<{ replies: PlaygroundMessage[]; edits: PlaygroundMessage[] }> {
+    const msg = this.store.get(input.messageId);
+    if (!msg) throw new PlaygroundInputError(404, 'No such message.');
+    const component = msg.components.find((c) => c.customId === input.customId);
+    if (!component) throw new PlaygroundInputError(400, 'That message has no such button or menu.');
+    if (component.disabled) return { replies: [this.send(msg.channelId, { content: '⚠️ That control is disabled.' }, input.userId)], edits: [] };
+    const res = await this.dispatcher.handleComponent(input.messageId, {
+      userId: input.userId,
+      username: input.username ?? input.userId,
+      customId: input.customId,
+      values: input.values ?? [],
+    });
+    const edits: PlaygroundMessage[] = [];
+    if (res.update) {
+      const edited = this.edit(input.messageId, res.update);
+      if (edited) edits.push(edited);
+    }
+    const replies = res.followUps.map((r) => this.send(msg.channelId, r));
+    if (res.ephemeral) replies.push(this.send(msg.channelId, res.ephemeral, input.userId));
+    return { replies, edits };
+  }
+}
+
+export class PlaygroundInputError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
