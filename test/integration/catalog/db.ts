@@ -1,0 +1,91 @@
+/**
+ * Databases for the catalog tests: one PGlite in memory per test file, and a
+ * throwaway Postgres database per test file when TEST_DATABASE_URL is set.
+ * (Local to the catalog tests until the project-wide helper lands.)
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { Db } from '../../../src/core/db/index.js';
+import { migrate } from '../../../src/core/db/migrate.js';
+import { PgliteDb } from '../../../src/core/db/pglite.js';
+import { PostgresDb } from '../../../src/core/db/postgres.js';
+
+export type Engine = 'pglite' | 'postgres';
+
+/** PGlite always; Postgres too when TEST_DATABASE_URL is set. */
+export const ENGINES: Engine[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+export interface TestDb {
+  db: Db;
+  /** Empties the catalog tables between tests. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openTestDb(engine: Engine): Promise<TestDb> {
+  if (engine === 'pglite') {
+    const db = await PgliteDb.open();
+    await migrate(db);
+    return { db, reset: () => truncate(db), close: () => db.close() };
+  }
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `stardust_t_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  await admin(adminUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const db = new PostgresDb({ url: url.toString(), poolSize: 5, statementTimeoutMs: 30_000, idleTimeoutMs: 10_000 });
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.close();
+    await admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    throw err;
+  }
+  return {
+    db,
+    reset: () => truncate(db),
+    close: async () => {
+      await db.close();
+      await admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+async function truncate(db: Db): Promise<void> {
+  await db.exec('TRUNCATE characters, catalog_sync CASCADE');
+}
+
+async function admin(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A Db that counts statements and can make the n-th statement matching
+ * `pattern` fail — inside transactions too — to test rollbacks.
+ */
+export function instrumentedDb(inner: Db, opts: { failOn?: { pattern: RegExp; nth: number } } = {}) {
+  const stats = { queries: 0, matches: 0, sql: [] as string[] };
+  const wrap = (d: Db): Db => ({
+    kind: d.kind,
+    async query<T>(sql: string, params?: readonly unknown[]) {
+      stats.queries++;
+      stats.sql.push(sql);
+      if (opts.failOn && opts.failOn.pattern.test(sql) && ++stats.matches === opts.failOn.nth) {
+        throw new Error(`injected failure on statement ${stats.matches}`);
+      }
+      return d.query<T>(sql, params);
+    },
+    exec: (sql) => d.exec(sql),
+    transaction: (fn) => d.transaction((tx) => fn(wrap(tx))),
+    close: () => d.close(),
+    ping: () => d.ping(),
+  });
+  return { db: wrap(inner), stats };
+}
