@@ -31,10 +31,9 @@
  * reusable BattleEngine; a battle allocates only its skill objects, log entries
  * and the result, so the result never shares state with the next battle.
  */
-import { Rng } from '../rng.js';
-import type { BattleSkill, EndDecision } from './implementations.js';
+import { SLOTS_PER_BATTLE, skillKey, type BattleSkill, type EndDecision } from './implementations.js';
 import type { LogEntry, LogKind } from './log.js';
-import { findSkill, MAX_RETRIES, ROYALTY, SUPPRESSIBLE_MASK, SKILLS } from './registry.js';
+import { findSkill, MAX_RETRIES, ROYALTY, SUPPRESSIBLE_MASK, SKILLS, type SkillDef } from './registry.js';
 
 export type Side = 'attacker' | 'defender';
 /** From the attacker's perspective. */
@@ -116,6 +115,10 @@ export class BattleContext {
   readonly skillMasks = new Int32Array(SLOTS);
   /** Guard applied by this side already (once per side). */
   readonly guarded = new Uint8Array(2);
+  /** Per skill object (its `key`): it has asked for its one RETRY. */
+  readonly retried = new Uint8Array(SKILLS.length * SLOTS_PER_BATTLE);
+  /** Per skill object (its `key`): zodiac sign drawn, -1 none. */
+  readonly zodiacSigns = new Int8Array(SKILLS.length * SLOTS_PER_BATTLE);
   retries = 0;
   inPowerPhase = false;
   /** Name picked by the last `suppressRandomSkill`. */
@@ -128,12 +131,14 @@ export class BattleContext {
     this.teams[1] = defender;
     this.sizes[0] = attacker.length;
     this.sizes[1] = defender.length;
-    this.multipliers.fill(1);
-    this.flatBonuses.fill(0);
-    this.rolledBonuses.fill(0);
-    this.lockedVariance.fill(0);
-    this.finals.fill(0);
-    this.skillMasks.fill(0);
+    for (let i = 0; i < SLOTS; i++) {
+      this.multipliers[i] = 1;
+      this.flatBonuses[i] = 0;
+      this.rolledBonuses[i] = 0;
+      this.lockedVariance[i] = 0;
+      this.finals[i] = 0;
+      this.skillMasks[i] = 0;
+    }
     this.suppressed[0] = 0;
     this.suppressed[1] = 0;
     this.guarded[0] = 0;
@@ -274,6 +279,71 @@ export class BattleContext {
   }
 }
 
+/**
+ * The battle's PRNG: exactly `Rng`'s sfc32 stream for the same seed (a test pins
+ * it), but re-seeded in place. Building a new `Rng` per battle cost ~15% of a
+ * battle (its constructor makes a closure), and the engine runs hundreds of
+ * thousands a second.
+ */
+export class ReseedableRng implements RandomSource {
+  private a = 0;
+  private b = 0;
+  private c = 0;
+  private d = 0;
+
+  constructor(seed = 0) {
+    this.reseed(seed);
+  }
+
+  reseed(seed: number): this {
+    // Same splitmix32 spread and 12-step warm-up as Rng's constructor.
+    let s = seed >>> 0;
+    s = (s + 0x9e3779b9) | 0;
+    this.a = splitmixOut(s);
+    s = (s + 0x9e3779b9) | 0;
+    this.b = splitmixOut(s);
+    s = (s + 0x9e3779b9) | 0;
+    this.c = splitmixOut(s);
+    s = (s + 0x9e3779b9) | 0;
+    this.d = splitmixOut(s);
+    for (let i = 0; i < 12; i++) this.nextUint32();
+    return this;
+  }
+
+  nextUint32(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return t >>> 0;
+  }
+
+  /** Uniform float in [0, 1), as Rng.next(). */
+  next(): number {
+    return this.nextUint32() / 4294967296;
+  }
+}
+
+function splitmixOut(s: number): number {
+  let z = s;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/** Which hooks each skill's class defines, looked up by id (cheaper than probing objects of many classes). */
+const HAS_START = 1, HAS_MODIFIER = 2, HAS_POST = 4, HAS_END = 8;
+const HOOKS = Int32Array.from(SKILLS, (d) => {
+  const proto = d.impl?.prototype as BattleSkill | undefined;
+  if (proto === undefined) return 0;
+  return (proto.onBattleStart ? HAS_START : 0) | (proto.powerModifier ? HAS_MODIFIER : 0) |
+    (proto.onPostPowerCalculation ? HAS_POST : 0) | (proto.onBattleEnd ? HAS_END : 0);
+});
+
+const PRIORITY = Int32Array.from(SKILLS, (d) => d.priority ?? 0);
+
 function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
@@ -289,48 +359,72 @@ function checkVariance(range: readonly [number, number]): void {
 /**
  * Runs battles, keeping its buffers between them. Not re-entrant; results are
  * fresh objects and never alias the engine's buffers.
+ *
+ * Skill objects are pooled per (skill, side, slot) and hold no battle state
+ * (they never escape into a result), and every list is a fixed array with a count, so a
+ * battle allocates only its PRNG, log entries and result.
  */
 export class BattleEngine {
   private readonly ctx = new BattleContext();
+  /** Skill objects by key (skill, side, slot), made on first use and reused: they hold no battle state. */
+  private readonly pool: (BattleSkill<any> | undefined)[] = new Array(SKILLS.length * SLOTS_PER_BATTLE).fill(undefined);
+  /** This battle's skill objects, sorted for the start phase. */
   private readonly skills: BattleSkill<any>[] = [];
-  /** Per slot, its skills with a powerModifier, in tag order. */
-  private readonly modifiers: BattleSkill<any>[][] = Array.from({ length: SLOTS }, () => []);
+  private skillCount = 0;
+  /** Skills with a powerModifier, grouped by slot (creation is in slot order): [modStart[i], modEnd[i]). */
+  private readonly modSkills: BattleSkill<any>[] = [];
+  private readonly modStart = new Int32Array(SLOTS);
+  private readonly modEnd = new Int32Array(SLOTS);
   private readonly postSkills: BattleSkill<any>[] = [];
+  private postCount = 0;
   private readonly endSkills: BattleSkill<any>[] = [];
+  private endCount = 0;
   private readonly royaltyUnits = new Int32Array(2);
+  private readonly rng = new ReseedableRng();
   busy = false;
 
   run(attacker: readonly BattleUnit[], defender: readonly BattleUnit[], options: BattleOptions): BattleResult {
     if (attacker.length > MAX_TEAM_SIZE || defender.length > MAX_TEAM_SIZE) {
       throw new RangeError(`a side has at most ${MAX_TEAM_SIZE} units (got ${attacker.length} vs ${defender.length})`);
     }
-    const varA = options.variance?.attacker ?? DEFAULT_VARIANCE;
-    const varD = options.variance?.defender ?? DEFAULT_VARIANCE;
+    const variance = options.variance;
+    const varA = variance?.attacker ?? DEFAULT_VARIANCE;
+    const varD = variance?.defender ?? DEFAULT_VARIANCE;
     if (varA !== DEFAULT_VARIANCE) checkVariance(varA);
     if (varD !== DEFAULT_VARIANCE) checkVariance(varD);
     this.busy = true;
     try {
       const ctx = this.ctx;
-      ctx.reset(attacker, defender, options.random ?? new Rng(options.seed));
+      ctx.reset(attacker, defender, options.random ?? this.rng.reseed(options.seed));
       this.createSkills();
       this.startPhase();
       return this.fight(varA, varD, options.seed);
     } finally {
       this.busy = false;
-      // Drop references to the caller's objects between battles.
-      this.skills.length = 0;
-      this.postSkills.length = 0;
-      this.endSkills.length = 0;
-      for (const m of this.modifiers) m.length = 0;
+      // Don't keep the caller's teams alive between battles.
       this.ctx.teams[0] = EMPTY_TEAM;
       this.ctx.teams[1] = EMPTY_TEAM;
       this.ctx.rng = NO_RANDOM;
     }
   }
 
+  private takeSkill(def: SkillDef<any>, side: number, slot: number): BattleSkill<any> {
+    const key = skillKey(def.id, side, slot);
+    let s = this.pool[key];
+    if (s === undefined) {
+      s = new def.impl!(def, side, slot);
+      this.pool[key] = s;
+    }
+    this.ctx.retried[key] = 0;
+    this.ctx.zodiacSigns[key] = -1;
+    return s;
+  }
+
   private createSkills(): void {
     const ctx = this.ctx;
     const skills = this.skills;
+    let count = 0;
+    let mods = 0;
     for (let side = 0; side < 2; side++) {
       const team = ctx.teams[side]!;
       this.royaltyUnits[side] = 0;
@@ -338,6 +432,7 @@ export class BattleEngine {
         const unit = team[slot]!;
         if (!Number.isFinite(unit.power)) throw new RangeError(`unit ${unit.name} has power ${unit.power}`);
         const idx = side * MAX_TEAM_SIZE + slot;
+        this.modStart[idx] = mods;
         const tags = unit.skills;
         let mask = 0;
         for (let t = 0; t < tags.length; t++) {
@@ -348,37 +443,44 @@ export class BattleEngine {
           mask |= bit;
           if (def === ROYALTY) this.royaltyUnits[side]!++;
           if (def.impl === null) continue;
-          const s = new def.impl(def, side, slot);
-          skills.push(s);
-          if (s.powerModifier !== undefined) this.modifiers[idx]!.push(s);
+          const s = this.takeSkill(def, side, slot);
+          skills[count++] = s;
+          if ((HOOKS[def.id]! & HAS_MODIFIER) !== 0) this.modSkills[mods++] = s;
         }
+        this.modEnd[idx] = mods;
         ctx.skillMasks[idx] = mask;
       }
     }
+    this.skillCount = count;
     // Stable insertion sort, priority descending: ties keep creation order.
-    for (let i = 1; i < skills.length; i++) {
+    for (let i = 1; i < count; i++) {
       const s = skills[i]!;
-      const p = SKILLS[s.id]!.priority!;
+      const p = PRIORITY[s.id]!;
       let j = i - 1;
-      while (j >= 0 && SKILLS[skills[j]!.id]!.priority! < p) {
+      while (j >= 0 && PRIORITY[skills[j]!.id]! < p) {
         skills[j + 1] = skills[j]!;
         j--;
       }
       skills[j + 1] = s;
     }
-    for (let i = 0; i < skills.length; i++) {
+    let posts = 0;
+    let ends = 0;
+    for (let i = 0; i < count; i++) {
       const s = skills[i]!;
-      if (s.onPostPowerCalculation !== undefined) this.postSkills.push(s);
-      if (s.onBattleEnd !== undefined) this.endSkills.push(s);
+      const hooks = HOOKS[s.id]!;
+      if ((hooks & HAS_POST) !== 0) this.postSkills[posts++] = s;
+      if ((hooks & HAS_END) !== 0) this.endSkills[ends++] = s;
     }
+    this.postCount = posts;
+    this.endCount = ends;
   }
 
   private startPhase(): void {
     const ctx = this.ctx;
     const skills = this.skills;
-    for (let i = 0; i < skills.length; i++) {
+    for (let i = 0, n = this.skillCount; i < n; i++) {
       const s = skills[i]!;
-      if (s.onBattleStart !== undefined && !ctx.isSuppressed(s.side, s.id)) s.onBattleStart(ctx);
+      if ((HOOKS[s.id]! & HAS_START) !== 0 && !ctx.isSuppressed(s.side, s.id)) s.onBattleStart!(ctx);
     }
   }
 
@@ -387,6 +489,7 @@ export class BattleEngine {
     const team = ctx.teams[side]!;
     const span = hi - lo;
     const rng = ctx.rng;
+    const mods = this.modSkills;
     for (let slot = 0; slot < team.length; slot++) {
       const idx = side * MAX_TEAM_SIZE + slot;
       const m = ctx.multipliers[idx]!;
@@ -395,8 +498,7 @@ export class BattleEngine {
         continue;
       }
       let p = team[slot]!.power;
-      const mods = this.modifiers[idx]!;
-      for (let j = 0; j < mods.length; j++) {
+      for (let j = this.modStart[idx]!, end = this.modEnd[idx]!; j < end; j++) {
         const s = mods[j]!;
         if ((ctx.suppressed[side]! & (1 << s.id)) === 0) p *= s.powerModifier!(ctx);
       }
@@ -417,14 +519,14 @@ export class BattleEngine {
     let totalD = 0;
     let outcome: Outcome;
     for (;;) {
-      ctx.rolledBonuses.fill(0);
+      for (let i = 0; i < SLOTS; i++) ctx.rolledBonuses[i] = 0;
       ctx.inPowerPhase = true;
       this.powerPhase(0, varA[0], varA[1]);
       this.powerPhase(1, varD[0], varD[1]);
       ctx.inPowerPhase = false;
 
       const post = this.postSkills;
-      for (let i = 0; i < post.length; i++) {
+      for (let i = 0, n = this.postCount; i < n; i++) {
         const s = post[i]!;
         if (ctx.multipliers[s.side * MAX_TEAM_SIZE + s.slot] === 0 || ctx.isSuppressed(s.side, s.id)) continue;
         s.onPostPowerCalculation!(ctx);
@@ -440,7 +542,7 @@ export class BattleEngine {
       const endMark = log.length;
       let decision: EndDecision = null;
       const end = this.endSkills;
-      for (let i = 0; i < end.length; i++) {
+      for (let i = 0, n = this.endCount; i < n; i++) {
         const s = end[i]!;
         if (s.side !== loser || ctx.isSuppressed(s.side, s.id)) continue;
         const d = s.onBattleEnd!(ctx);

@@ -24,14 +24,20 @@ export interface SkillIdentity<V> {
 }
 
 export abstract class BattleSkill<V = unknown> {
-  readonly id: number;
-  readonly name: string;
-  readonly values: V;
+  // `declare` + constructor assignment: ES2022 class fields use define
+  // semantics, which made object creation the engine's hottest spot.
+  declare readonly id: number;
+  declare readonly name: string;
+  declare readonly values: V;
   /** Holder's side (0 attacker, 1 defender) and slot. */
-  readonly side: number;
-  readonly slot: number;
-  /** Set once this object has asked for a RETRY; each may ask only once. */
-  retried = false;
+  declare readonly side: number;
+  declare readonly slot: number;
+  /**
+   * Index of this (skill, side, slot) into the context's per-object state
+   * (`retried`, `zodiacSign`). Objects are pooled by the engine and reused across
+   * battles, so everything that changes during a battle lives in the context.
+   */
+  declare readonly key: number;
 
   constructor(def: SkillIdentity<V>, side: number, slot: number) {
     this.id = def.id;
@@ -39,12 +45,19 @@ export abstract class BattleSkill<V = unknown> {
     this.values = def.values;
     this.side = side;
     this.slot = slot;
+    this.key = skillKey(def.id, side, slot);
   }
 
   onBattleStart?(ctx: BattleContext): void;
   powerModifier?(ctx: BattleContext): number;
   onPostPowerCalculation?(ctx: BattleContext): void;
   onBattleEnd?(ctx: BattleContext): EndDecision;
+}
+
+/** Slots per battle (2 sides × 5); keys are `id * SLOTS_PER_BATTLE + side * 5 + slot`. */
+export const SLOTS_PER_BATTLE = 10;
+export function skillKey(id: number, side: number, slot: number): number {
+  return id * SLOTS_PER_BATTLE + side * 5 + slot;
 }
 
 export type SkillClass<V> = new (def: SkillIdentity<V>, side: number, slot: number) => BattleSkill<V>;
@@ -235,9 +248,9 @@ export class ReviveSkill extends BattleSkill<ChanceValues> {
 export class SecondWindSkill extends BattleSkill<ChanceValues> {
   override onBattleEnd(ctx: BattleContext): EndDecision {
     // Don't roll when the retry couldn't happen: keeps the log honest.
-    if (this.retried || !ctx.canRetry()) return null;
+    if (ctx.retried[this.key] === 1 || !ctx.canRetry()) return null;
     if (ctx.rng.next() >= this.values.chance) return null;
-    this.retried = true;
+    ctx.retried[this.key] = 1;
     ctx.log(this, 'retry', ctx.retries + 1, this.side, this.slot);
     return 'RETRY';
   }
@@ -284,19 +297,20 @@ const RAT = 0, OX = 1, TIGER = 2, RABBIT = 3, DRAGON = 4, SNAKE = 5, HORSE = 6, 
  * through retries) and act as that sign in every later phase.
  */
 export class ZodiacSkill extends BattleSkill<ZodiacValues> {
-  /** Index into ZODIAC_SIGNS, or -1 when inert (Entwined Souls without its partner). */
-  sign = -1;
+  // The drawn sign is ctx.zodiacSigns[key]: an index into ZODIAC_SIGNS, -1 when
+  // inert (Entwined Souls without its partner).
 
   override onBattleStart(ctx: BattleContext): void {
     const v = this.values;
     if (v.partnerId !== null && ctx.findCharacter(this.side, v.partnerId) < 0) return;
     const name = v.signs[Math.floor(ctx.rng.next() * v.signs.length)]!;
-    this.sign = ZODIAC_SIGNS.indexOf(name);
+    const sign = ZODIAC_SIGNS.indexOf(name);
+    ctx.zodiacSigns[this.key] = sign;
     ctx.log(this, 'zodiac', 0, this.side, this.slot, name);
     const e = v.effects[name];
     const side = this.side;
     const enemy = side ^ 1;
-    switch (this.sign) {
+    switch (sign) {
       case RAT:
         this.boost(ctx, side, this.slot, e.holder!, name);
         break;
@@ -348,7 +362,7 @@ export class ZodiacSkill extends BattleSkill<ZodiacValues> {
   override onPostPowerCalculation(ctx: BattleContext): void {
     const side = this.side;
     const enemy = side ^ 1;
-    switch (this.sign) {
+    switch (ctx.zodiacSigns[this.key]) {
       case SHEEP: {
         const best = ctx.highestFinalSlot(enemy);
         if (best < 0) return;
@@ -382,7 +396,7 @@ export class ZodiacSkill extends BattleSkill<ZodiacValues> {
   }
 
   override onBattleEnd(ctx: BattleContext): EndDecision {
-    if (this.sign !== SNAKE) return null;
+    if (ctx.zodiacSigns[this.key] !== SNAKE) return null;
     ctx.log(this, 'draw', 0, this.side, this.slot, 'Snake');
     return 'DRAW';
   }

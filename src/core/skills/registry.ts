@@ -289,9 +289,24 @@ export const SKILL_NAMES: readonly string[] = defs.map((d) => d.name);
 const byName = new Map<string, SkillDef>(defs.map((d) => [d.name, d]));
 const byLowerName = new Map<string, SkillDef>(defs.map((d) => [d.name.toLowerCase(), d]));
 
+/*
+ * Exact names resolve through a tiny open hash on (length, first and last char):
+ * the engine resolves every tag of every unit each battle, and this is several
+ * times faster than Map.get. Anything else falls back to the case-insensitive map.
+ */
+const FAST_BUCKETS = 64;
+const fastTable: SkillDef[][] = Array.from({ length: FAST_BUCKETS }, () => []);
+function fastHash(name: string): number {
+  const n = name.length;
+  return n === 0 ? 0 : (n * 7 + name.charCodeAt(0) * 3 + name.charCodeAt(n - 1)) & (FAST_BUCKETS - 1);
+}
+for (const d of defs) fastTable[fastHash(d.name)]!.push(d);
+
 /** A skill by name, case-insensitive (exact spelling is the fast path). */
 export function findSkill(name: string): SkillDef | undefined {
-  return byName.get(name) ?? byLowerName.get(name.trim().toLowerCase());
+  const bucket = fastTable[fastHash(name)]!;
+  for (let i = 0; i < bucket.length; i++) if (bucket[i]!.name === name) return bucket[i];
+  return byLowerName.get(name.trim().toLowerCase());
 }
 
 export function describeSkill(name: string): string | undefined {
