@@ -1,0 +1,72 @@
+// Font registration. We never rely on system fonts: every family used in a
+// drawing is registered here from npm packages under our own alias, so the
+// pixels are the same on any machine (golden tests depend on this).
+import { GlobalFonts } from '@napi-rs/canvas';
+import { createRequire } from 'node:module';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+/** Regular/bold sans (DejaVu Sans). */
+export const SANS = 'SDSans';
+/** Condensed sans for names and tight labels (DejaVu Sans Condensed). */
+export const COND = 'SDCond';
+/** CJK fallback (Noto Sans JP from @fontsource/noto-sans-jp, woff2 subsets). */
+export const CJK = 'SDJP';
+
+let registered = false;
+let cjkAvailable = false;
+
+const require = createRequire(import.meta.url);
+
+function packageDir(pkg: string): string | null {
+  try {
+    return path.dirname(require.resolve(`${pkg}/package.json`));
+  } catch {
+    return null;
+  }
+}
+
+/** Registers all fonts once; cheap after the first call. */
+export function ensureFonts(): void {
+  if (registered) return;
+  registered = true;
+  const dejavu = packageDir('dejavu-fonts-ttf');
+  if (dejavu) {
+    const ttf = path.join(dejavu, 'ttf');
+    const reg = (file: string, alias: string) => {
+      const p = path.join(ttf, file);
+      if (existsSync(p)) GlobalFonts.registerFromPath(p, alias);
+    };
+    reg('DejaVuSans.ttf', SANS);
+    reg('DejaVuSans-Bold.ttf', SANS);
+    reg('DejaVuSansCondensed.ttf', COND);
+    reg('DejaVuSansCondensed-Bold.ttf', COND);
+  }
+  // Fontsource splits Noto Sans JP into ~125 unicode-range subsets; registering
+  // every bold subset under one alias lets Skia pick the file holding a glyph.
+  // Optional: without the package CJK names draw as boxes but still fit.
+  const jp = packageDir('@fontsource/noto-sans-jp');
+  if (jp) {
+    const dir = path.join(jp, 'files');
+    try {
+      for (const f of readdirSync(dir)) {
+        if (f.endsWith('-700-normal.woff2') && GlobalFonts.registerFromPath(path.join(dir, f), CJK)) {
+          cjkAvailable = true;
+        }
+      }
+    } catch {
+      /* package present but unreadable: no CJK */
+    }
+  }
+}
+
+export function hasCjkFont(): boolean {
+  ensureFonts();
+  return cjkAvailable;
+}
+
+/** CSS font string with our fallback chain. */
+export function font(size: number, opts: { bold?: boolean; cond?: boolean } = {}): string {
+  const fam = opts.cond ? COND : SANS;
+  return `${opts.bold ? 'bold ' : ''}${Math.round(size * 10) / 10}px ${fam}, ${CJK}`;
+}

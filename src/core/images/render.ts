@@ -1,0 +1,862 @@
+// The PNG renders of SPEC §18. Each loads its art in parallel (bounded by the
+// art timeout, falling back to drawn portraits), draws on one canvas and
+// encodes with the fast encoder in png.ts.
+import { loadArt, type ArtImage } from './art.js';
+import { drawCard, greyOut } from './card.js';
+import { font } from './fonts.js';
+import {
+  RARITY,
+  TEXT,
+  TEXT_DIM,
+  background,
+  clamp,
+  drawBolt,
+  drawCover,
+  drawKey,
+  fitText,
+  fmtDateUtc,
+  fmtInt,
+  hashString,
+  newCanvas,
+  panel,
+  pill,
+  radialGlow,
+  roundRectPath,
+  shadowText,
+  type Ctx,
+} from './gfx.js';
+import { drawnPortrait } from './portrait.js';
+import { encodeCanvas } from './png.js';
+import type { BannerImageInput, BattleImageInput, BountyBoardInput, CardInfo, CardRarity, RaidBarInput, TeamSlot } from './types.js';
+
+function loadAll(cards: (CardInfo | null)[]): Promise<(ArtImage | null)[]> {
+  return Promise.all(cards.map((c) => (c ? loadArt(c.imageUrl) : Promise.resolve(null))));
+}
+
+/** Header title with a small accent bar on its left. */
+function title(ctx: Ctx, text: string, x: number, y: number, size: number, accent = '#8C7CFF', maxWidth = 700): void {
+  ctx.save();
+  const g = ctx.createLinearGradient(0, y - size, 0, y);
+  g.addColorStop(0, accent);
+  g.addColorStop(1, '#5BD3FF');
+  roundRectPath(ctx, x, y - size * 0.82, size * 0.18, size * 0.9, size * 0.09);
+  ctx.fillStyle = g;
+  ctx.fill();
+  const f = fitText(text, maxWidth, size, size * 0.6, { bold: true });
+  ctx.font = f.font;
+  shadowText(ctx, f.text, x + size * 0.45, y, TEXT, 6);
+  ctx.restore();
+}
+
+// ---- single card --------------------------------------------------------
+
+export const CARD_W = 300;
+export const CARD_H = 450;
+
+/** One pulled card, 300x450, transparent outside the rounded corners. */
+export async function renderCard(c: CardInfo): Promise<Buffer> {
+  const [art] = await loadAll([c]);
+  const { canvas, ctx } = newCanvas(CARD_W, CARD_H);
+  drawCard(ctx, 0, 0, CARD_W, CARD_H, c, art ?? null, { shadow: false });
+  return encodeCanvas(canvas, false);
+}
+
+// ---- 10-pull ------------------------------------------------------------
+
+function rarityCounts(cards: CardInfo[]): string {
+  const order: CardRarity[] = ['UR', 'SSR', 'SR', 'R'];
+  return order
+    .map((r) => [r, cards.filter((c) => c.rarity === r).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([r, n]) => `${r} ×${n}`)
+    .join('   ');
+}
+
+/** Ten cards, 1100x700, 200x300 each in 5 columns x 2 rows. */
+export async function renderTenPull(cards: CardInfo[]): Promise<Buffer> {
+  const W = 1100;
+  const H = 700;
+  const shown = cards.slice(0, 10);
+  const arts = await loadAll(shown);
+  const { canvas, ctx } = newCanvas(W, H);
+  const best = shown.some((c) => c.rarity === 'UR') ? 'UR' : shown.some((c) => c.rarity === 'SSR') ? 'SSR' : shown.some((c) => c.rarity === 'SR') ? 'SR' : 'R';
+  background(ctx, W, H, best === 'SSR' || best === 'UR' ? 'rgba(255,200,61,0.14)' : 'rgba(140,124,255,0.16)');
+
+  title(ctx, `${shown.length === 10 ? '10×' : `${shown.length}×`} SUMMON RESULTS`, 24, 46, 28);
+  ctx.save();
+  ctx.font = font(17, { bold: true });
+  ctx.textAlign = 'right';
+  ctx.fillStyle = TEXT_DIM;
+  ctx.fillText(rarityCounts(shown), W - 24, 44);
+  ctx.restore();
+
+  const cw = 200;
+  const ch = 300;
+  const gapX = (W - 5 * cw) / 6;
+  const top = 72;
+  const gapY = 16;
+  for (let i = 0; i < 10; i++) {
+    const col = i % 5;
+    const row = Math.floor(i / 5);
+    const x = gapX + col * (cw + gapX);
+    const y = top + row * (ch + gapY);
+    const c = shown[i];
+    if (c) {
+      if (c.rarity === 'SSR' || c.rarity === 'UR') radialGlow(ctx, x + cw / 2, y + ch / 2, ch * 0.62, `${RARITY[c.rarity].accent}33`);
+      drawCard(ctx, x, y, cw, ch, c, arts[i] ?? null);
+    } else {
+      emptySlot(ctx, x, y, cw, ch, '');
+    }
+  }
+  return encodeCanvas(canvas);
+}
+
+/** A dashed, empty card frame with a label. */
+function emptySlot(ctx: Ctx, x: number, y: number, w: number, h: number, label: string): void {
+  const s = w / 200;
+  ctx.save();
+  roundRectPath(ctx, x, y, w, h, 12 * s);
+  const g = ctx.createLinearGradient(x, y, x, y + h);
+  g.addColorStop(0, 'rgba(255,255,255,0.05)');
+  g.addColorStop(1, 'rgba(255,255,255,0.02)');
+  ctx.fillStyle = g;
+  ctx.fill();
+  ctx.setLineDash([8 * s, 6 * s]);
+  ctx.strokeStyle = 'rgba(255,255,255,0.22)';
+  ctx.lineWidth = 2 * s;
+  ctx.stroke();
+  ctx.setLineDash([]);
+  // Plus sign in a ring.
+  const cx = x + w / 2;
+  const cy = y + h / 2 - 14 * s;
+  ctx.beginPath();
+  ctx.arc(cx, cy, 24 * s, 0, Math.PI * 2);
+  ctx.strokeStyle = 'rgba(255,255,255,0.25)';
+  ctx.stroke();
+  ctx.lineWidth = 3 * s;
+  ctx.lineCap = 'round';
+  ctx.beginPath();
+  ctx.moveTo(cx - 10 * s, cy);
+  ctx.lineTo(cx + 10 * s, cy);
+  ctx.moveTo(cx, cy - 10 * s);
+  ctx.lineTo(cx, cy + 10 * s);
+  ctx.stroke();
+  if (label) {
+    ctx.font = font(18 * s, { bold: true });
+    ctx.fillStyle = 'rgba(255,255,255,0.45)';
+    ctx.textAlign = 'center';
+    ctx.fillText(label, cx, cy + 56 * s);
+  }
+  ctx.restore();
+}
+
+// ---- team ---------------------------------------------------------------
+
+/** A skill chip centred at cx; text shrinks/ellipsizes to fit maxW. */
+function skillChip(ctx: Ctx, text: string, cx: number, y: number, maxW: number, h: number, tone = 'rgba(140,124,255,0.22)', edge = 'rgba(160,148,255,0.55)'): void {
+  const f = fitText(text, maxW - 20, 13, 10, { bold: true, cond: true });
+  const w = Math.min(maxW, f.width + 20);
+  ctx.save();
+  roundRectPath(ctx, cx - w / 2, y, w, h, h / 2);
+  ctx.fillStyle = tone;
+  ctx.fill();
+  ctx.strokeStyle = edge;
+  ctx.lineWidth = 1;
+  ctx.stroke();
+  ctx.font = f.font;
+  ctx.fillStyle = '#E9E6FF';
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.fillText(f.text, cx, y + h / 2 + 0.5);
+  ctx.restore();
+}
+
+/** Big "TOTAL POWER" figure, right-aligned at (right, baseline). */
+function totalPower(ctx: Ctx, label: string, value: number, right: number, baseline: number, size = 30, color = TEXT): void {
+  ctx.save();
+  ctx.font = font(size, { bold: true });
+  ctx.textAlign = 'right';
+  const text = fmtInt(value);
+  const w = ctx.measureText(text).width;
+  shadowText(ctx, text, right, baseline, color, 6);
+  drawBolt(ctx, right - w - size * 0.85, baseline - size * 0.82, size * 0.8);
+  ctx.font = font(12, { bold: true });
+  ctx.fillStyle = TEXT_DIM;
+  ctx.fillText(label, right - w - size * 0.95, baseline - size * 0.28);
+  ctx.restore();
+}
+
+/** Team image, 1200x550: five slots with power and skills under each. */
+export async function renderTeam(titleText: string, slots: (TeamSlot | null)[], totalPowerValue: number): Promise<Buffer> {
+  const W = 1200;
+  const H = 550;
+  const five: (TeamSlot | null)[] = Array.from({ length: 5 }, (_, i) => slots[i] ?? null);
+  const arts = await loadAll(five);
+  const { canvas, ctx } = newCanvas(W, H);
+  background(ctx, W, H);
+  title(ctx, titleText, 28, 50, 28, '#8C7CFF', 720);
+  totalPower(ctx, 'TOTAL POWER', totalPowerValue, W - 28, 52);
+
+  const cw = 200;
+  const ch = 300;
+  const gap = (W - 5 * cw) / 6;
+  const top = 76;
+  for (let i = 0; i < 5; i++) {
+    const x = gap + i * (cw + gap);
+    const cx = x + cw / 2;
+    const slot = five[i];
+    if (!slot) {
+      emptySlot(ctx, x, top, cw, ch, `SLOT ${i + 1}`);
+      ctx.save();
+      ctx.font = font(14, { bold: true });
+      ctx.fillStyle = 'rgba(255,255,255,0.3)';
+      ctx.textAlign = 'center';
+      ctx.fillText('Empty', cx, top + ch + 32);
+      ctx.restore();
+      continue;
+    }
+    drawCard(ctx, x, top, cw, ch, slot, arts[i] ?? null);
+    // Slot number badge on the card's top-right corner.
+    pill(ctx, `${i + 1}`, x + cw - 12, top + 12, 22, 'rgba(10,12,20,0.8)', TEXT, font(12, { bold: true }), 8, 'right');
+
+    ctx.save();
+    ctx.font = font(19, { bold: true });
+    ctx.textAlign = 'center';
+    const p = fmtInt(slot.power);
+    const pw = ctx.measureText(p).width;
+    drawBolt(ctx, cx - pw / 2 - 20, top + ch + 17, 17, RARITY[slot.rarity]?.accent ?? '#FFD54A');
+    shadowText(ctx, p, cx + 10, top + ch + 33, TEXT, 4);
+    ctx.restore();
+
+    const chipY = top + ch + 44;
+    const chipH = 23;
+    const step = chipH + 6;
+    const skills = slot.skills.filter((k) => k.trim().length > 0);
+    if (skills.length === 0) {
+      ctx.save();
+      ctx.font = font(13);
+      ctx.fillStyle = 'rgba(255,255,255,0.35)';
+      ctx.textAlign = 'center';
+      ctx.fillText('No skills', cx, chipY + 16);
+      ctx.restore();
+    } else {
+      const maxChips = 4;
+      const shown = skills.length > maxChips ? skills.slice(0, maxChips - 1) : skills;
+      shown.forEach((k, j) => skillChip(ctx, k, cx, chipY + j * step, cw, chipH));
+      if (skills.length > maxChips) {
+        skillChip(ctx, `+${skills.length - shown.length} more`, cx, chipY + shown.length * step, cw, chipH, 'rgba(255,255,255,0.06)', 'rgba(255,255,255,0.2)');
+      }
+    }
+  }
+  return encodeCanvas(canvas);
+}
+
+// ---- battle -------------------------------------------------------------
+
+/** Battle result, 1200x850: attacker row on top, defender below, VS between; the loser greyed. */
+export async function renderBattle(b: BattleImageInput): Promise<Buffer> {
+  const W = 1200;
+  const H = 850;
+  const att = b.attacker.slice(0, 5);
+  const def = b.defender.slice(0, 5);
+  const arts = await loadAll([...att, ...def]);
+  const { canvas, ctx } = newCanvas(W, H);
+  const win = b.outcome === 'WIN';
+  const loss = b.outcome === 'LOSS';
+  background(ctx, W, H, win ? 'rgba(60,200,140,0.14)' : loss ? 'rgba(230,70,90,0.14)' : 'rgba(140,124,255,0.14)');
+
+  // Header: outcome from the attacker's side.
+  const outcomeText = win ? 'VICTORY' : loss ? 'DEFEAT' : 'DRAW';
+  const outcomeColor = win ? '#43D39E' : loss ? '#FF5C7A' : '#B8A9FF';
+  title(ctx, 'BATTLE REPORT', 28, 48, 26, '#8C7CFF', 500);
+  ctx.save();
+  ctx.shadowColor = `${outcomeColor}99`;
+  ctx.shadowBlur = 14;
+  pill(ctx, outcomeText, W - 28, 18, 40, outcomeColor, '#0B0D14', font(22, { bold: true }), 22, 'right');
+  ctx.restore();
+
+  const cw = 160;
+  const ch = 240;
+  const gap = 24;
+  const rowW = 5 * cw + 4 * gap;
+  const x0 = (W - rowW) / 2;
+
+  const side = (name: string, cards: CardInfo[], finals: number[], total: number, artOffset: number, labelY: number, greyed: boolean, winner: boolean, color: string) => {
+    // Side label and total.
+    ctx.save();
+    roundRectPath(ctx, x0 - 2, labelY - 24, 8, 30, 4);
+    ctx.fillStyle = color;
+    ctx.fill();
+    const nf = fitText(name, 520, 22, 14, { bold: true });
+    ctx.font = nf.font;
+    shadowText(ctx, nf.text, x0 + 16, labelY, greyed ? TEXT_DIM : TEXT);
+    if (winner) {
+      ctx.font = nf.font;
+      pill(ctx, 'WINNER', x0 + 28 + nf.width, labelY - 19, 22, '#FFC83D', '#2A1A00', font(12, { bold: true }), 10);
+    }
+    ctx.restore();
+    totalPower(ctx, 'FINAL TOTAL', total, x0 + rowW, labelY + 4, 26, greyed ? TEXT_DIM : TEXT);
+
+    const cardTop = labelY + 16;
+    for (let i = 0; i < 5; i++) {
+      const x = x0 + i * (cw + gap);
+      const c = cards[i];
+      if (!c) {
+        emptySlot(ctx, x, cardTop, cw, ch, '');
+        continue;
+      }
+      drawCard(ctx, x, cardTop, cw, ch, c, arts[artOffset + i] ?? null, { grey: greyed });
+      const fin = finals[i];
+      if (fin !== undefined) {
+        // Final power after the battle, with its change from the card power.
+        const delta = fin - c.power;
+        const fy = cardTop + ch + 26;
+        ctx.save();
+        ctx.font = font(18, { bold: true });
+        ctx.textAlign = 'center';
+        const ft = fmtInt(fin);
+        const dt = delta === 0 ? '' : `${delta > 0 ? '+' : ''}${fmtInt(delta)}`;
+        ctx.font = font(12, { bold: true });
+        const dw = dt ? ctx.measureText(dt).width + 6 : 0;
+        ctx.font = font(18, { bold: true });
+        const fw = ctx.measureText(ft).width;
+        const left = x + cw / 2 - (fw + dw) / 2;
+        ctx.textAlign = 'left';
+        shadowText(ctx, ft, left, fy, greyed ? TEXT_DIM : TEXT);
+        if (dt) {
+          ctx.font = font(12, { bold: true });
+          ctx.fillStyle = greyed ? 'rgba(167,175,194,0.8)' : delta > 0 ? '#43D39E' : '#FF7A90';
+          ctx.fillText(dt, left + fw + 6, fy);
+        }
+        ctx.restore();
+      }
+    }
+  };
+
+  side(b.attackerName, att, b.attackerFinal, b.attackerTotal, 0, 104, loss, win, '#5BD3FF');
+  side(b.defenderName, def, b.defenderFinal, b.defenderTotal, 5, 478, win, loss, '#FF5C7A');
+
+  // VS band between the rows.
+  const vy = 428;
+  ctx.save();
+  const line = ctx.createLinearGradient(0, 0, W, 0);
+  line.addColorStop(0, 'rgba(255,255,255,0)');
+  line.addColorStop(0.5, 'rgba(255,255,255,0.35)');
+  line.addColorStop(1, 'rgba(255,255,255,0)');
+  ctx.fillStyle = line;
+  ctx.fillRect(60, vy - 1, W - 120, 2);
+  radialGlow(ctx, W / 2, vy, 90, 'rgba(255,92,122,0.25)');
+  ctx.beginPath();
+  ctx.arc(W / 2, vy, 27, 0, Math.PI * 2);
+  const vg = ctx.createLinearGradient(W / 2 - 27, vy - 27, W / 2 + 27, vy + 27);
+  vg.addColorStop(0, '#FF5C7A');
+  vg.addColorStop(1, '#8C7CFF');
+  ctx.fillStyle = vg;
+  ctx.shadowColor = 'rgba(0,0,0,0.6)';
+  ctx.shadowBlur = 10;
+  ctx.fill();
+  ctx.shadowBlur = 0;
+  ctx.lineWidth = 2;
+  ctx.strokeStyle = 'rgba(255,255,255,0.7)';
+  ctx.stroke();
+  ctx.font = font(22, { bold: true });
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.fillStyle = '#FFFFFF';
+  ctx.fillText('VS', W / 2, vy + 1);
+  ctx.restore();
+
+  // Footer: share of the combined total as a split bar.
+  const fy = 790;
+  const fx = 60;
+  const fw = W - 120;
+  const sum = Math.max(1, b.attackerTotal + b.defenderTotal);
+  const share = clamp(b.attackerTotal / sum, 0, 1);
+  ctx.save();
+  roundRectPath(ctx, fx, fy, fw, 14, 7);
+  ctx.fillStyle = 'rgba(255,255,255,0.06)';
+  ctx.fill();
+  ctx.clip();
+  const ga = ctx.createLinearGradient(fx, 0, fx + fw * share, 0);
+  ga.addColorStop(0, '#2F8FFF');
+  ga.addColorStop(1, '#5BD3FF');
+  ctx.fillStyle = ga;
+  ctx.fillRect(fx, fy, fw * share, 14);
+  const gd = ctx.createLinearGradient(fx + fw * share, 0, fx + fw, 0);
+  gd.addColorStop(0, '#FF5C7A');
+  gd.addColorStop(1, '#C2185B');
+  ctx.fillStyle = gd;
+  ctx.fillRect(fx + fw * share, fy, fw * (1 - share), 14);
+  ctx.fillStyle = '#0B0D14';
+  ctx.fillRect(fx + fw * share - 1.5, fy, 3, 14);
+  ctx.restore();
+  ctx.save();
+  ctx.font = font(13, { bold: true });
+  ctx.fillStyle = TEXT_DIM;
+  ctx.fillText(`${(share * 100).toFixed(1)}%`, fx, fy + 32);
+  ctx.textAlign = 'right';
+  ctx.fillText(`${((1 - share) * 100).toFixed(1)}%`, fx + fw, fy + 32);
+  ctx.textAlign = 'center';
+  const margin = Math.abs(b.attackerTotal - b.defenderTotal);
+  ctx.fillText(b.outcome === 'DRAW' ? 'Dead even' : `Won by ${fmtInt(margin)} power`, W / 2, fy + 32);
+  ctx.restore();
+
+  return encodeCanvas(canvas);
+}
+
+// ---- banner -------------------------------------------------------------
+
+/** Banner, 800x450: slanted art strips of the featured characters, "RATE UP" and the end date. */
+export async function renderBanner(b: BannerImageInput): Promise<Buffer> {
+  const W = 800;
+  const H = 450;
+  const featured = b.featured.slice(0, 6);
+  const arts = await loadAll(featured);
+  const { canvas, ctx } = newCanvas(W, H);
+  background(ctx, W, H, 'rgba(255,200,61,0.18)', 'rgba(218,112,214,0.18)');
+
+  const k = featured.length;
+  const skew = k > 1 ? 70 : 0;
+  if (k > 0) {
+    const sw = W / k;
+    const sepTop = (j: number) => (j === 0 ? -skew : j === k ? W + skew : j * sw + skew / 2);
+    const sepBot = (j: number) => (j === 0 ? -skew : j === k ? W + skew : j * sw - skew / 2);
+    for (let i = 0; i < k; i++) {
+      const c = featured[i]!;
+      const left = Math.min(sepTop(i), sepBot(i));
+      const right = Math.max(sepTop(i + 1), sepBot(i + 1));
+      ctx.save();
+      ctx.beginPath();
+      ctx.moveTo(sepTop(i), 0);
+      ctx.lineTo(sepTop(i + 1), 0);
+      ctx.lineTo(sepBot(i + 1), H);
+      ctx.lineTo(sepBot(i), H);
+      ctx.closePath();
+      ctx.clip();
+      const bx = Math.max(-skew, left);
+      const bw = Math.min(W + skew, right) - bx;
+      drawCover(ctx, arts[i] ?? drawnPortrait(c.characterId, c.name, c.rarity, bw, H), bx, 0, bw, H, 0.2);
+      // Light rarity wash so strips read as one set.
+      const wash = ctx.createLinearGradient(0, 0, 0, H);
+      wash.addColorStop(0, `${RARITY[c.rarity]?.accent ?? '#FFFFFF'}22`);
+      wash.addColorStop(1, 'rgba(0,0,0,0)');
+      ctx.fillStyle = wash;
+      ctx.fillRect(bx, 0, bw, H);
+      ctx.restore();
+    }
+    // Glowing separators.
+    ctx.save();
+    ctx.strokeStyle = 'rgba(255,255,255,0.85)';
+    ctx.lineWidth = 3;
+    ctx.shadowColor = 'rgba(255,220,150,0.9)';
+    ctx.shadowBlur = 10;
+    for (let j = 1; j < k; j++) {
+      ctx.beginPath();
+      ctx.moveTo(sepTop(j), 0);
+      ctx.lineTo(sepBot(j), H);
+      ctx.stroke();
+    }
+    ctx.restore();
+  }
+
+  // Scrims: top for the names, bottom for the title block.
+  const topG = ctx.createLinearGradient(0, 0, 0, 90);
+  topG.addColorStop(0, 'rgba(8,9,14,0.75)');
+  topG.addColorStop(1, 'rgba(8,9,14,0)');
+  ctx.fillStyle = topG;
+  ctx.fillRect(0, 0, W, 90);
+  const botG = ctx.createLinearGradient(0, H * 0.45, 0, H);
+  botG.addColorStop(0, 'rgba(8,9,14,0)');
+  botG.addColorStop(0.55, 'rgba(8,9,14,0.78)');
+  botG.addColorStop(1, 'rgba(8,9,14,0.96)');
+  ctx.fillStyle = botG;
+  ctx.fillRect(0, H * 0.45, W, H * 0.55);
+
+  // Names with rarity tags at the top of each strip.
+  if (k > 0) {
+    const sw = W / k;
+    for (let i = 0; i < k; i++) {
+      const c = featured[i]!;
+      const cx = i * sw + sw / 2 + skew * 0.35;
+      const maxW = sw - 24;
+      const nf = fitText(c.name, maxW - 4, 15, 10, { bold: true, cond: true });
+      ctx.save();
+      ctx.textAlign = 'center';
+      ctx.font = nf.font;
+      shadowText(ctx, nf.text, cx, 50, TEXT, 5);
+      ctx.restore();
+      pill(ctx, c.rarity, cx, 14, 20, RARITY[c.rarity]?.accent ?? '#FFFFFF', RARITY[c.rarity]?.onAccent ?? '#000', font(11, { bold: true }), 9, 'center');
+    }
+  }
+
+  // "RATE UP" in slanted gold.
+  ctx.save();
+  ctx.translate(34, 352);
+  ctx.transform(1, 0, -0.18, 1, 0, 0);
+  ctx.font = font(68, { bold: true });
+  const gold = ctx.createLinearGradient(0, -60, 0, 0);
+  gold.addColorStop(0, '#FFF3B0');
+  gold.addColorStop(0.5, '#FFC83D');
+  gold.addColorStop(1, '#F08A24');
+  ctx.shadowColor = 'rgba(255,160,40,0.55)';
+  ctx.shadowBlur = 18;
+  ctx.fillStyle = gold;
+  ctx.fillText('RATE UP', 0, 0);
+  ctx.shadowBlur = 0;
+  ctx.lineWidth = 1.5;
+  ctx.strokeStyle = 'rgba(90,40,0,0.55)';
+  ctx.strokeText('RATE UP', 0, 0);
+  ctx.restore();
+
+  const nameFit = fitText(b.name, W - 80, 26, 14, { bold: true });
+  ctx.save();
+  ctx.font = nameFit.font;
+  shadowText(ctx, nameFit.text, 38, 392, TEXT, 6);
+  ctx.restore();
+
+  pill(ctx, `ENDS  ${fmtDateUtc(b.endsAt)}`, 38, 410, 26, 'rgba(255,255,255,0.1)', '#FFE38A', font(13, { bold: true }), 12);
+  ctx.save();
+  ctx.font = font(12, { bold: true });
+  ctx.fillStyle = TEXT_DIM;
+  ctx.textAlign = 'right';
+  ctx.fillText(k > 0 ? `${k} FEATURED` : 'LIMITED BANNER', W - 30, 430);
+  ctx.restore();
+  return encodeCanvas(canvas);
+}
+
+// ---- bounty board -------------------------------------------------------
+
+const TIER_COLORS: Record<string, [string, string]> = {
+  R: ['#C9CED6', '#6B7280'],
+  SR: ['#F4B8F1', '#9B3F98'],
+  SSR: ['#FFE38A', '#E0527A'],
+  UR: ['#FFD86B', '#9E0F4A'],
+};
+
+/** Splits text into at most `maxLines` lines that fit `maxW`, the last one ellipsized. */
+function wrapLines(ctx: Ctx, text: string, maxW: number, maxLines: number): string[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let cur = '';
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const next = cur ? `${cur} ${w}` : w;
+    if (ctx.measureText(next).width <= maxW || !cur) {
+      cur = next;
+    } else {
+      lines.push(cur);
+      cur = w;
+      if (lines.length === maxLines - 1) {
+        cur = words.slice(i).join(' ');
+        break;
+      }
+    }
+  }
+  if (cur) lines.push(cur);
+  return lines.map((l) => {
+    if (ctx.measureText(l).width <= maxW) return l;
+    const chars = Array.from(l);
+    while (chars.length > 1 && ctx.measureText(`${chars.join('')}…`).width > maxW) chars.pop();
+    return `${chars.join('').trimEnd()}…`;
+  });
+}
+
+/** Bounty board, 960x470: three slot panels with tier, enemy power, reward and status. */
+export async function renderBountyBoard(b: BountyBoardInput): Promise<Buffer> {
+  const W = 960;
+  const H = 470;
+  const { canvas, ctx } = newCanvas(W, H);
+  background(ctx, W, H, 'rgba(255,160,60,0.12)', 'rgba(120,90,255,0.12)');
+  title(ctx, 'BOUNTY BOARD', 28, 50, 28, '#FFB347', 420);
+
+  // Keys, right side of the header.
+  const keys = clamp(Math.trunc(b.keys) || 0, 0, 3);
+  for (let i = 0; i < 3; i++) {
+    const kx = W - 28 - (3 - i) * 34;
+    ctx.save();
+    ctx.beginPath();
+    ctx.arc(kx + 14, 36, 15, 0, Math.PI * 2);
+    ctx.fillStyle = i < keys ? 'rgba(255,200,61,0.18)' : 'rgba(255,255,255,0.05)';
+    ctx.fill();
+    ctx.restore();
+    drawKey(ctx, kx + 3, 26, 22, i < keys ? '#FFC83D' : 'rgba(255,255,255,0.22)');
+  }
+  ctx.save();
+  ctx.font = font(13, { bold: true });
+  ctx.textAlign = 'right';
+  ctx.fillStyle = TEXT_DIM;
+  ctx.fillText(`KEYS ${keys}/3`, W - 28 - 3 * 34 - 10, 41);
+  ctx.fillText(`Resets ${fmtDateUtc(b.resetsAt)}`, W - 28, 74);
+  ctx.restore();
+
+  const slots = b.slots.slice(0, 4);
+  const n = Math.max(1, slots.length);
+  const gap = 20;
+  const pw = (W - 56 - gap * (n - 1)) / n;
+  const py = 96;
+  const ph = H - py - 24;
+  slots.forEach((slot, i) => {
+    const x = 28 + i * (pw + gap);
+    const [c0, c1] = TIER_COLORS[slot.tier] ?? TIER_COLORS.R!;
+    const done = slot.status !== 'AVAILABLE';
+    panel(ctx, x, py, pw, ph, 16, 'rgba(255,255,255,0.055)');
+    // Tier-coloured top edge glow.
+    ctx.save();
+    roundRectPath(ctx, x, py, pw, ph, 16);
+    ctx.clip();
+    radialGlow(ctx, x + pw / 2, py, pw * 0.7, `${c0}30`);
+    const edge = ctx.createLinearGradient(x, 0, x + pw, 0);
+    edge.addColorStop(0, c0);
+    edge.addColorStop(1, c1);
+    ctx.fillStyle = edge;
+    ctx.fillRect(x, py, pw, 4);
+    ctx.restore();
+
+    const cx = x + pw / 2;
+    // Tier emblem: a diamond with the tier letters.
+    ctx.save();
+    ctx.translate(cx, py + 74);
+    ctx.rotate(Math.PI / 4);
+    const eg = ctx.createLinearGradient(-38, -38, 38, 38);
+    eg.addColorStop(0, c0);
+    eg.addColorStop(1, c1);
+    ctx.shadowColor = `${c1}AA`;
+    ctx.shadowBlur = 16;
+    roundRectPath(ctx, -36, -36, 72, 72, 12);
+    ctx.fillStyle = eg;
+    ctx.fill();
+    ctx.shadowBlur = 0;
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = 'rgba(255,255,255,0.6)';
+    ctx.stroke();
+    ctx.restore();
+    ctx.save();
+    ctx.font = font(slot.tier.length > 2 ? 26 : 30, { bold: true });
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillStyle = '#FFFFFF';
+    ctx.shadowColor = 'rgba(0,0,0,0.5)';
+    ctx.shadowBlur = 4;
+    ctx.fillText(slot.tier, cx, py + 76);
+    ctx.restore();
+
+    ctx.save();
+    ctx.textAlign = 'center';
+    ctx.font = font(13, { bold: true });
+    ctx.fillStyle = TEXT_DIM;
+    ctx.fillText(`${slot.tier} BOUNTY · 5 ENEMIES`, cx, py + 150);
+    ctx.font = font(30, { bold: true });
+    const ptxt = fmtInt(slot.power);
+    const ptw = ctx.measureText(ptxt).width;
+    drawBolt(ctx, cx - ptw / 2 - 16, py + 164, 24);
+    shadowText(ctx, ptxt, cx + 12, py + 190, TEXT, 5);
+    ctx.font = font(11, { bold: true });
+    ctx.fillStyle = TEXT_DIM;
+    ctx.fillText('TEAM POWER', cx, py + 208);
+
+    // Reward box.
+    const rx = x + 16;
+    const ry = py + 222;
+    const rw = pw - 32;
+    roundRectPath(ctx, rx, ry, rw, 62, 10);
+    ctx.fillStyle = 'rgba(0,0,0,0.28)';
+    ctx.fill();
+    ctx.font = font(10.5, { bold: true });
+    ctx.fillStyle = c0;
+    ctx.fillText('REWARD', cx, ry + 17);
+    ctx.font = font(14, { bold: true });
+    ctx.fillStyle = TEXT;
+    const lines = wrapLines(ctx, slot.reward, rw - 20, 2);
+    lines.forEach((l, j) => ctx.fillText(l, cx, ry + (lines.length === 1 ? 44 : 36 + j * 18)));
+    ctx.restore();
+
+    // Status.
+    const st = slot.status;
+    const stColor = st === 'AVAILABLE' ? '#43D39E' : st === 'COMPLETED' ? '#FFC83D' : '#FF5C7A';
+    const stText = st === 'AVAILABLE' ? 'AVAILABLE' : st === 'COMPLETED' ? '✓ COMPLETED' : '✗ FAILED';
+    if (done) greyOut(ctx, x, py, pw, ph, 16);
+    pill(ctx, stText, cx, py + ph - 44, 30, done ? `${stColor}33` : stColor, done ? stColor : '#0B0D14', font(14, { bold: true }), 16, 'center');
+    if (done) {
+      // Rubber stamp across the panel.
+      ctx.save();
+      ctx.translate(cx, py + 82);
+      ctx.rotate(-0.22);
+      ctx.font = font(34, { bold: true });
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      const label = st === 'COMPLETED' ? 'CLEARED' : 'FAILED';
+      const lw = ctx.measureText(label).width + 30;
+      roundRectPath(ctx, -lw / 2, -26, lw, 52, 8);
+      ctx.lineWidth = 4;
+      ctx.strokeStyle = `${stColor}DD`;
+      ctx.stroke();
+      ctx.fillStyle = `${stColor}DD`;
+      ctx.fillText(label, 0, 2);
+      ctx.restore();
+    }
+  });
+  if (slots.length === 0) {
+    ctx.save();
+    ctx.font = font(18, { bold: true });
+    ctx.fillStyle = TEXT_DIM;
+    ctx.textAlign = 'center';
+    ctx.fillText('No bounties posted', W / 2, H / 2 + 20);
+    ctx.restore();
+  }
+  return encodeCanvas(canvas);
+}
+
+// ---- raid HP bar --------------------------------------------------------
+
+const PHASE_COLORS: [string, string][] = [
+  ['#43D39E', '#1E9E73'],
+  ['#FFB347', '#F0702A'],
+  ['#FF5C7A', '#B3123F'],
+  ['#C77DFF', '#6A1B9A'],
+];
+
+/** Raid status, 1000x300: boss art, name, phase, HP bar with phase markers, end time. */
+export async function renderRaidBar(r: RaidBarInput): Promise<Buffer> {
+  const W = 1000;
+  const H = 300;
+  const art = await loadArt(r.artUrl ?? null);
+  const { canvas, ctx } = newCanvas(W, H);
+  const phaseIdx = clamp(Math.trunc(r.phase) - 1, 0, PHASE_COLORS.length - 1);
+  const [pc0, pc1] = PHASE_COLORS[phaseIdx]!;
+  background(ctx, W, H, `${pc1}33`, 'rgba(120,90,255,0.12)');
+
+  // Boss art in a crimson-gold frame.
+  const ax = 24;
+  const ay = 24;
+  const aw = 200;
+  const ah = H - 48;
+  ctx.save();
+  ctx.shadowColor = `${pc1}AA`;
+  ctx.shadowBlur = 20;
+  roundRectPath(ctx, ax, ay, aw, ah, 14);
+  const fg = ctx.createLinearGradient(ax, ay, ax + aw, ay + ah);
+  fg.addColorStop(0, '#FFD86B');
+  fg.addColorStop(0.5, '#FF4D6D');
+  fg.addColorStop(1, '#6A0F3A');
+  ctx.fillStyle = fg;
+  ctx.fill();
+  ctx.restore();
+  ctx.save();
+  roundRectPath(ctx, ax + 4, ay + 4, aw - 8, ah - 8, 11);
+  ctx.clip();
+  const bossId = r.bossCharacterId ?? hashString(r.bossName);
+  drawCover(ctx, art ?? drawnPortrait(bossId, r.bossName, 'UR', aw - 8, ah - 8), ax + 4, ay + 4, aw - 8, ah - 8, 0.25);
+  const sc = ctx.createLinearGradient(0, ay + ah * 0.6, 0, ay + ah);
+  sc.addColorStop(0, 'rgba(0,0,0,0)');
+  sc.addColorStop(1, 'rgba(0,0,0,0.6)');
+  ctx.fillStyle = sc;
+  ctx.fillRect(ax, ay + ah * 0.6, aw, ah * 0.4);
+  ctx.restore();
+  pill(ctx, 'RAID BOSS', ax + aw / 2, ay + ah - 36, 24, 'rgba(10,12,20,0.8)', '#FFD86B', font(12, { bold: true }), 10, 'center');
+
+  const x0 = ax + aw + 32;
+  const right = W - 32;
+  // Name and phase.
+  const nf = fitText(r.bossName, right - x0 - 170, 34, 18, { bold: true });
+  ctx.save();
+  ctx.font = nf.font;
+  shadowText(ctx, nf.text, x0, 62, TEXT, 8);
+  ctx.restore();
+  ctx.save();
+  const pg = ctx.createLinearGradient(right - 150, 0, right, 0);
+  pg.addColorStop(0, pc0);
+  pg.addColorStop(1, pc1);
+  ctx.shadowColor = `${pc1}99`;
+  ctx.shadowBlur = 12;
+  pill(ctx, `PHASE ${Math.max(1, Math.trunc(r.phase))}`, right, 30, 36, pg, '#0B0D14', font(18, { bold: true }), 18, 'right');
+  ctx.restore();
+
+  const maxHp = Math.max(1, r.maxHp);
+  const hp = clamp(r.hp, 0, maxHp);
+  const frac = hp / maxHp;
+
+  // HP bar.
+  const bx = x0;
+  const by = 126;
+  const bw = right - x0;
+  const bh = 42;
+  ctx.save();
+  roundRectPath(ctx, bx - 3, by - 3, bw + 6, bh + 6, (bh + 6) / 2);
+  ctx.fillStyle = 'rgba(0,0,0,0.5)';
+  ctx.fill();
+  ctx.strokeStyle = 'rgba(255,255,255,0.15)';
+  ctx.lineWidth = 1;
+  ctx.stroke();
+  roundRectPath(ctx, bx, by, bw, bh, bh / 2);
+  ctx.clip();
+  ctx.fillStyle = 'rgba(255,255,255,0.04)';
+  ctx.fillRect(bx, by, bw, bh);
+  if (frac > 0) {
+    const hg = ctx.createLinearGradient(bx, 0, bx + bw * frac, 0);
+    hg.addColorStop(0, pc1);
+    hg.addColorStop(1, pc0);
+    ctx.fillStyle = hg;
+    roundRectPath(ctx, bx, by, Math.max(bh, bw * frac), bh, bh / 2);
+    ctx.fill();
+    // Gloss on the upper half.
+    const gl = ctx.createLinearGradient(0, by, 0, by + bh);
+    gl.addColorStop(0, 'rgba(255,255,255,0.35)');
+    gl.addColorStop(0.5, 'rgba(255,255,255,0.05)');
+    gl.addColorStop(0.51, 'rgba(0,0,0,0)');
+    gl.addColorStop(1, 'rgba(0,0,0,0.18)');
+    ctx.fillStyle = gl;
+    ctx.fillRect(bx, by, Math.max(bh, bw * frac), bh);
+  }
+  ctx.restore();
+
+  // Phase thresholds: markers on the bar with their percentages.
+  const thresholds = r.phaseThresholds.filter((t) => t > 0 && t < 1).sort((a, b2) => b2 - a);
+  thresholds.forEach((t, j) => {
+    const tx = bx + bw * t;
+    ctx.save();
+    ctx.fillStyle = 'rgba(255,255,255,0.8)';
+    ctx.fillRect(tx - 1, by - 4, 2, bh + 8);
+    ctx.beginPath();
+    ctx.moveTo(tx - 6, by + bh + 12);
+    ctx.lineTo(tx + 6, by + bh + 12);
+    ctx.lineTo(tx, by + bh + 5);
+    ctx.closePath();
+    ctx.fill();
+    ctx.font = font(12, { bold: true });
+    ctx.textAlign = 'center';
+    const col = (PHASE_COLORS[Math.min(j + 1, PHASE_COLORS.length - 1)] ?? PHASE_COLORS[0]!)[0];
+    ctx.fillStyle = col;
+    ctx.fillText(`P${j + 2} · ${Math.round(t * 100)}%`, tx, by + bh + 28);
+    ctx.restore();
+  });
+
+  // HP figures above the bar.
+  ctx.save();
+  ctx.font = font(12, { bold: true });
+  ctx.fillStyle = TEXT_DIM;
+  ctx.fillText('HP', bx + 2, by - 12);
+  ctx.font = font(19, { bold: true });
+  shadowText(ctx, `${fmtInt(hp)} / ${fmtInt(maxHp)}`, bx + 26, by - 12, '#FFFFFF', 4);
+  ctx.textAlign = 'right';
+  ctx.font = font(22, { bold: true });
+  shadowText(ctx, `${(frac * 100).toFixed(frac > 0 && frac < 0.001 ? 2 : 1)}%`, bx + bw, by - 12, pc0, 4);
+  ctx.restore();
+
+  // Footer: phase list and end time.
+  const fy = H - 44;
+  let px = x0;
+  const phases = thresholds.length + 1;
+  for (let p = 0; p < phases; p++) {
+    const label = p === 0 ? `P1  > ${Math.round((thresholds[0] ?? 0) * 100)}%` : `P${p + 1}  ≤ ${Math.round(thresholds[p - 1]! * 100)}%`;
+    const active = p === phaseIdx;
+    const col = (PHASE_COLORS[Math.min(p, PHASE_COLORS.length - 1)] ?? PHASE_COLORS[0]!)[0];
+    px += pill(ctx, phases === 1 ? 'P1' : label, px, fy, 26, active ? `${col}` : 'rgba(255,255,255,0.07)', active ? '#0B0D14' : TEXT_DIM, font(12, { bold: true }), 12) + 8;
+  }
+  ctx.save();
+  ctx.font = font(14, { bold: true });
+  ctx.fillStyle = TEXT_DIM;
+  ctx.textAlign = 'right';
+  ctx.fillText(`Ends ${fmtDateUtc(r.endsAt)}`, right, fy + 18);
+  ctx.restore();
+  return encodeCanvas(canvas);
+}

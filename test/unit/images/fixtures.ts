@@ -1,0 +1,81 @@
+// Deterministic inputs for the golden images: null art URLs (drawn portraits)
+// and fixed dates, so a render depends only on the code and the fonts.
+import {
+  renderBanner,
+  renderBattle,
+  renderBountyBoard,
+  renderCard,
+  renderPortraitPng,
+  renderRaidBar,
+  renderTeam,
+  renderTenPull,
+  type CardInfo,
+  type TeamSlot,
+} from '../../../src/core/images/index.js';
+
+export const CARDS: CardInfo[] = [
+  { characterId: 176754, name: 'Frieren', rarity: 'SSR', power: 12995, dupeLevel: 3, imageUrl: null },
+  { characterId: 209, name: 'Kyo Sohma', rarity: 'SR', power: 9432, dupeLevel: 0, imageUrl: null },
+  { characterId: 5003, name: 'Bartholomew Maximilian Featherstonehaugh-Wolfeschlegelsteinhausen', rarity: 'R', power: 4250, dupeLevel: 7, imageUrl: null },
+  { characterId: 4, name: 'Haruhi Suzumiya', rarity: 'SR', power: 7500, dupeLevel: 10, imageUrl: null },
+  { characterId: 90001, name: 'Essence Warden', rarity: 'UR', power: 18000, dupeLevel: 5, imageUrl: null },
+  { characterId: 207, name: 'Tohru Honda', rarity: 'R', power: 4000, dupeLevel: 1, imageUrl: null },
+  { characterId: 184311, name: 'Himmel', rarity: 'SSR', power: 10210, dupeLevel: 6, imageUrl: null },
+  { characterId: 129840, name: 'Coco', rarity: 'R', power: 5000, dupeLevel: 2, imageUrl: null },
+  { characterId: 129842, name: 'Agott', rarity: 'R', power: 6212, dupeLevel: 0, imageUrl: null },
+  { characterId: 10, name: 'Mikasa Ackerman', rarity: 'SR', power: 9792, dupeLevel: 4, imageUrl: null },
+];
+
+const c = (i: number): CardInfo => CARDS[i]!;
+
+export const TEAM: (TeamSlot | null)[] = [
+  { ...c(0), skills: ['Time Mage', 'Anchor', 'Soulbond'] },
+  { ...c(1), skills: ['Berserker'] },
+  null,
+  { ...c(3), skills: ['Lucky Star', 'Guardian Angel of the Very Long Skill Name', 'Anchor', 'Mirror', 'Overdrive'] },
+  { ...c(5), skills: [] },
+];
+
+export const goldenCases: Record<string, () => Promise<Buffer>> = {
+  'card-ssr': () => renderCard(c(0)),
+  'card-ur-dupe10': () => renderCard({ ...c(4), dupeLevel: 10 }),
+  'card-r-longname': () => renderCard(c(2)),
+  'ten-pull': () => renderTenPull(CARDS),
+  team: () => renderTeam("Aria's Battle Team", TEAM, 33889),
+  battle: () =>
+    renderBattle({
+      attackerName: 'Aria',
+      defenderName: 'Bounty: SSR',
+      attacker: [c(0), c(1), c(3), c(5), c(9)],
+      defender: [c(6), c(7), c(8), c(2), c(4)],
+      attackerFinal: [14210, 9100, 8000, 4000, 10500],
+      defenderFinal: [9800, 5200, 6000, 4100, 15900],
+      attackerTotal: 45810,
+      defenderTotal: 41000,
+      outcome: 'WIN',
+    }),
+  banner: () =>
+    renderBanner({ name: 'Journey Beyond the Ends of the Earth', endsAt: new Date(Date.UTC(2025, 2, 12, 18, 0)), featured: [c(0), c(6), c(1)] }),
+  bounty: () =>
+    renderBountyBoard({
+      slots: [
+        { tier: 'SR', power: 52340, status: 'AVAILABLE', reward: '1× Vital Draught' },
+        { tier: 'SSR', power: 78110, status: 'COMPLETED', reward: '1× Heart Elixir' },
+        { tier: 'UR', power: 90000, status: 'FAILED', reward: '1× Essence of Devotion + 50 coins + 5,000 gems' },
+      ],
+      resetsAt: new Date(Date.UTC(2025, 2, 12, 19, 0)),
+      keys: 2,
+    }),
+  raid: () =>
+    renderRaidBar({
+      bossName: 'Jackpot Slime King',
+      hp: 1_234_567,
+      maxHp: 5_000_000,
+      phase: 3,
+      phaseThresholds: [0.6, 0.25],
+      endsAt: new Date(Date.UTC(2025, 2, 13, 0, 0)),
+      artUrl: null,
+      bossCharacterId: 77777,
+    }),
+  portrait: () => renderPortraitPng(42, 'Generated Hero', 'SR'),
+};
