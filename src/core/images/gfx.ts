@@ -1,6 +1,7 @@
 // Shared drawing helpers: palette, shapes, text fitting, formatting.
 import { createCanvas, type Canvas, type Image, type SKRSContext2D } from '@napi-rs/canvas';
 import { ensureFonts, font } from './fonts.js';
+import { Lru } from './lru.js';
 import type { CardRarity } from './types.js';
 
 export type Ctx = SKRSContext2D;
@@ -171,7 +172,7 @@ function measureCtx(): Ctx {
 /** Width in px of `text` drawn with the CSS font string `f`. */
 export function measureTextWidth(text: string, f: string): number {
   const ctx = measureCtx();
-  ctx.font = f;
+  if (ctx.font !== f) ctx.font = f;
   return ctx.measureText(text).width;
 }
 
@@ -187,13 +188,35 @@ export interface FittedText {
  * and if it still does not fit, cut it (by code point) and add an ellipsis.
  */
 export function fitText(text: string, maxWidth: number, maxSize: number, minSize: number, opts: { bold?: boolean; cond?: boolean } = {}): FittedText {
+  const key = `${text}\u0000${maxWidth}|${maxSize}|${minSize}|${opts.bold ? 1 : 0}${opts.cond ? 1 : 0}`;
+  const hit = fitCache.get(key);
+  if (hit) return hit;
+  const v = fitTextUncached(text, maxWidth, maxSize, minSize, opts);
+  fitCache.set(key, v);
+  return v;
+}
+
+// Names repeat across renders (teams, rosters); setting ctx.font and measuring
+// costs ~0.3 ms each, so remember the answers.
+const fitCache = new Lru<string, FittedText>(2000);
+
+function fitTextUncached(text: string, maxWidth: number, maxSize: number, minSize: number, opts: { bold?: boolean; cond?: boolean }): FittedText {
   const clean = text.replace(/\s+/g, ' ').trim() || '?';
-  for (let size = maxSize; size >= minSize - 1e-9; size -= 0.5) {
-    const f = font(size, opts);
-    const w = measureTextWidth(clean, f);
-    if (w <= maxWidth) return { text: clean, size, width: w, font: f };
+  const at = (size: number) => {
+    const f = font(size, opts, clean);
+    return { f, w: measureTextWidth(clean, f) };
+  };
+  const first = at(maxSize);
+  if (first.w <= maxWidth) return { text: clean, size: maxSize, width: first.w, font: first.f };
+  // Width is close to proportional to size: jump to the estimate, then step
+  // down by half pixels until it fits (usually zero or one extra step).
+  let size = Math.floor(((maxSize * maxWidth) / first.w) * 2) / 2;
+  while (size >= minSize) {
+    const m = at(size);
+    if (m.w <= maxWidth) return { text: clean, size, width: m.w, font: m.f };
+    size -= 0.5;
   }
-  const f = font(minSize, opts);
+  const f = font(minSize, opts, clean);
   const chars = Array.from(clean);
   // Binary search on the longest prefix that fits with the ellipsis.
   let lo = 0;

@@ -112,7 +112,7 @@ function paint(ctx: Ctx, characterId: number, name: string, rarity: CardRarity, 
   const initials = initialsOf(name);
   const size = unit * (Array.from(initials).length > 1 ? 0.3 : 0.38);
   ctx.save();
-  ctx.font = font(size, { bold: true });
+  ctx.font = font(size, { bold: true }, initials);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
   ctx.shadowColor = 'rgba(0,0,0,0.45)';
