@@ -52,6 +52,8 @@ export class FakeAniList {
   private failing = 0;
   private failStatus = 500;
   private readonly hung = new Set<http.ServerResponse>();
+  /** Top-characters pages that always fail, with the HTTP status to answer. */
+  readonly failingPages = new Map<number, number>();
 
   private constructor(characters: FakeCharacter[]) {
     this.characters = characters;
@@ -150,6 +152,8 @@ export class FakeAniList {
     switch (operationName) {
       case 'TopCharacters': {
         const page = Number(variables.page ?? 1);
+        const status = this.failingPages.get(page);
+        if (status !== undefined) return this.json(res, status, { errors: [{ message: `page ${page} is broken`, status }] });
         const perPage = Math.min(50, Number(variables.perPage ?? 50));
         const start = (page - 1) * perPage;
         const slice = this.characters.slice(start, start + perPage);

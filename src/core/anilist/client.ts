@@ -238,9 +238,8 @@ export class AniListClient {
         const seconds = outcome.retryAfterSeconds;
         if (rateLimitWaits >= this.maxRateLimitWaits || seconds > this.maxRetryAfterSeconds) throw err;
         rateLimitWaits++;
-        const until = this.now() + seconds * 1000;
-        this.budget.blockUntil(until);
-        await this.sleepOrAbort(seconds * 1000, call.signal, operation);
+        // The budget does the waiting, so concurrent calls hold off too.
+        this.budget.blockUntil(this.now() + seconds * 1000);
         continue;
       }
       const retryable = err.kind === 'timeout' || err.kind === 'network' || (err.kind === 'http' && (err.status ?? 0) >= 500);

@@ -99,8 +99,8 @@ export async function syncState(db: Db): Promise<SyncState | null> {
   };
 }
 
-function isAbort(err: unknown, signal?: AbortSignal): boolean {
-  return (err instanceof AniListError && err.kind === 'aborted') || signal?.aborted === true;
+function isAbort(err: unknown, signal: AbortSignal): boolean {
+  return (err instanceof AniListError && err.kind === 'aborted') || signal.aborted;
 }
 
 export async function syncCatalog(db: Db, anilist: AniListClient, opts: SyncOptions = {}): Promise<SyncResult> {
@@ -111,7 +111,26 @@ export async function syncCatalog(db: Db, anilist: AniListClient, opts: SyncOpti
   const pages = Math.ceil(limit / perPage);
   const group = Math.max(1, opts.pagesPerTransaction ?? 1);
   const now = opts.now ?? Date.now;
-  const signal = opts.signal;
+  // Our own signal, so a prefetch still in flight is cancelled when the run ends for any reason.
+  const stop = new AbortController();
+  const onCallerAbort = (): void => stop.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) stop.abort(opts.signal.reason);
+  opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  try {
+    return await runSync(db, anilist, opts, { limit, perPage, pages, group, now, signal: stop.signal });
+  } finally {
+    opts.signal?.removeEventListener('abort', onCallerAbort);
+    stop.abort();
+  }
+}
+
+async function runSync(
+  db: Db,
+  anilist: AniListClient,
+  opts: SyncOptions,
+  cfg: { limit: number; perPage: number; pages: number; group: number; now: () => number; signal: AbortSignal },
+): Promise<SyncResult> {
+  const { limit, perPage, pages, group, now, signal } = cfg;
 
   // Resume only a run of the same shape that did not finish.
   const state = opts.restart ? null : await syncState(db);
@@ -134,7 +153,7 @@ export async function syncCatalog(db: Db, anilist: AniListClient, opts: SyncOpti
   let lastPage = startPage - 1;
 
   const fetchPage = (page: number): Promise<AniListCharacterPage> => {
-    const p = anilist.topCharacters(page, perPage, signal ? { signal } : {});
+    const p = anilist.topCharacters(page, perPage, { signal });
     p.catch(() => {}); // a prefetch that is never awaited must not be an unhandled rejection
     return p;
   };
@@ -180,8 +199,8 @@ export async function syncCatalog(db: Db, anilist: AniListClient, opts: SyncOpti
   let bufferStart = startPage;
   let finished = false;
   let aborted = false;
-  let next: Promise<AniListCharacterPage> | null = startPage <= pages && !signal?.aborted ? fetchPage(startPage) : null;
-  if (signal?.aborted) aborted = true;
+  let next: Promise<AniListCharacterPage> | null = startPage <= pages && !signal.aborted ? fetchPage(startPage) : null;
+  if (signal.aborted) aborted = true;
   for (let page = startPage; next !== null; page++) {
     let current: AniListCharacterPage;
     try {
@@ -195,15 +214,15 @@ export async function syncCatalog(db: Db, anilist: AniListClient, opts: SyncOpti
       throw new CatalogSyncError(page, err);
     }
     const last = page >= pages || !current.hasNextPage || current.characters.length < perPage;
-    next = last || signal?.aborted ? null : fetchPage(page + 1);
+    next = last || signal.aborted ? null : fetchPage(page + 1);
     buffer.push(current);
-    if (buffer.length >= group || last || signal?.aborted) {
+    if (buffer.length >= group || last || signal.aborted) {
       await save(buffer, bufferStart);
       buffer = [];
       bufferStart = page + 1;
     }
     if (last) finished = true;
-    else if (signal?.aborted) aborted = true;
+    else if (signal.aborted) aborted = true;
   }
   if (buffer.length > 0) await save(buffer, bufferStart);
   if (startPage > pages) finished = true;
