@@ -134,3 +134,44 @@ export async function ledgerSums(db: Queryable, playerId: string): Promise<Balan
   );
   return r.rows[0] ?? { gems: 0, coins: 0 };
 }
+
+/**
+ * CHANGE_SQL's balance change as two CTEs, for a statement that does more in
+ * the same round trip (a pull spends, rolls its stream counter and records
+ * itself in one statement; auto-scrap pays from amounts computed in SQL).
+ * Same guarantees as changeBalance: one UPDATE with the never-below-zero
+ * condition, ledger rows written by the same statement. The arguments are SQL
+ * expressions (parameters like `$1`, or scalar subqueries over earlier CTEs).
+ * `name` returns one row (gems, coins after) only when the change applied;
+ * the caller checks it. `alsoSet` adds assignments to the same UPDATE (a
+ * statement may update a players row only once, so counters ride along).
+ */
+export function balanceChangeCtes(c: {
+  name: string;
+  playerId: string;
+  gems: string;
+  coins: string;
+  reason: string;
+  ref: string;
+  alsoSet?: string;
+}): string {
+  const g = `(${c.gems})::bigint`;
+  const k = `(${c.coins})::bigint`;
+  return `${c.name} AS (
+  UPDATE players SET gems = gems + ${g}, coins = coins + ${k}${c.alsoSet ? `, ${c.alsoSet}` : ''}
+   WHERE id = ${c.playerId} AND gems + ${g} >= 0 AND coins + ${k} >= 0
+  RETURNING gems, coins
+), ${c.name}_ledger AS (
+  INSERT INTO ledger (player_id, currency, delta, balance_after, reason, ref)
+  SELECT ${c.playerId}, x.currency, x.delta, CASE x.currency WHEN 'gems' THEN ${c.name}.gems ELSE ${c.name}.coins END, ${c.reason}, ${c.ref}
+    FROM ${c.name}, (VALUES ('gems', ${g}), ('coins', ${k})) AS x (currency, delta)
+   WHERE x.delta <> 0
+)`;
+}
+
+/** The shortfall message changeBalance would give, for callers of balanceChangeCtes. */
+export async function notEnoughCurrency(db: Queryable, playerId: string, delta: Delta): Promise<NotEnoughCurrency> {
+  const { gems, coins } = checkDelta(delta);
+  const have = (await db.query<Balance>('SELECT gems, coins FROM players WHERE id = $1', [playerId])).rows[0] ?? null;
+  return new NotEnoughCurrency(delta, have, describeShortfall({ gems, coins }, have));
+}
