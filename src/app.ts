@@ -14,6 +14,7 @@ import type { Cog, Services } from './commands/types.js';
 import { createHttpApp, type HealthReport } from './platform/http.js';
 import { PlaygroundTransport } from './platform/playground/transport.js';
 import { listUnits } from './core/units.js';
+import { bootCatalog } from './core/catalog/boot.js';
 
 export interface AppOptions {
   config: Config;
@@ -65,6 +66,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const db = opts.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, statementTimeoutMs: config.databaseStatementTimeoutMs }));
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, `applied ${applied.length} migration(s)`);
+  const stopCatalogSync = opts.skipCatalog
+    ? async () => {}
+    : await bootCatalog(db, { anilistUrl: config.anilistUrl, requestsPerMinute: config.anilistRequestsPerMinute, offline: config.offline, log });
 
   // The playground's clock can be moved forward; Discord runs on real time.
   const clock = opts.clock ?? (config.playground ? new AdjustableClock() : { now: () => new Date() });
@@ -159,6 +163,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       state = 'stopping';
       await dispatcher.drain();
       dispatcher.shutdown();
+      await stopCatalogSync();
       for (const t of transports) await t.stop().catch(() => {});
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections?.();

@@ -1,0 +1,55 @@
+import type { Db } from '../db/index.js';
+import type { Logger } from '../../log.js';
+import { AniListClient } from '../anilist/index.js';
+import { ensureCatalog } from './offline.js';
+import { syncCatalog, syncState } from './sync.js';
+
+export interface CatalogBootOptions {
+  anilistUrl: string;
+  requestsPerMinute: number;
+  /** Never call AniList (STARDUST_OFFLINE). */
+  offline: boolean;
+  log: Logger;
+}
+
+/**
+ * First boot must not make a newcomer wait: an empty catalog is seeded from
+ * the generated offline catalog at once (a second or two), so `!starter`
+ * works immediately. Then, unless offline, a background sync from AniList
+ * (resuming any earlier partial run) replaces the pool rank by rank at
+ * AniList's pace — about 7 minutes at 30 requests a minute. Returns a
+ * function that stops the background sync (shutdown).
+ */
+export async function bootCatalog(db: Db, opts: CatalogBootOptions): Promise<() => Promise<void>> {
+  const { log } = opts;
+  const seeded = await ensureCatalog(db, { preferOffline: true, log: { info: (m) => log.info(m), warn: (m) => log.warn(m) } });
+  if (opts.offline) return async () => {};
+  const state = await syncState(db);
+  const wanted = seeded.source === 'offline' || (state !== null && !state.completed);
+  if (!wanted) return async () => {};
+
+  const anilist = new AniListClient({ url: opts.anilistUrl, requestsPerMinute: opts.requestsPerMinute });
+  const stop = new AbortController();
+  const running = (async () => {
+    if (!(await anilist.reachable(2500, stop.signal))) {
+      log.info('AniList is not reachable; playing on the offline catalog (run `npm run catalog:sync` later to switch)');
+      return;
+    }
+    log.info('syncing the top characters from AniList in the background');
+    try {
+      const r = await syncCatalog(db, anilist, {
+        signal: stop.signal,
+        onProgress: (p) => {
+          if (p.page % 20 === 0 || p.page === p.pages) log.info(`catalog sync: page ${p.page}/${p.pages}, ${p.saved} characters, ~${Math.round(p.etaSeconds)} s left`);
+        },
+      });
+      log.info(`catalog sync ${r.status}: ${r.saved} characters`);
+    } catch (err) {
+      log.warn({ err }, 'catalog sync stopped; the bot keeps the catalog it has and resumes on the next boot');
+    }
+  })();
+  return async () => {
+    stop.abort();
+    await running;
+  };
+}
