@@ -1,0 +1,351 @@
+import { arg, parsers } from '../commands/args.js';
+import { UserError } from '../commands/errors.js';
+import { n, plural } from '../commands/format.js';
+import { Colors, type Embed, type Reply } from '../commands/reply.js';
+import { defineCog, defineCommand, type CommandContext } from '../commands/types.js';
+import { recordAdminAction } from '../core/audit.js';
+import { formatDuration } from '../core/clock.js';
+import { renderBattle, renderRaidBar } from '../core/images/index.js';
+import { describeMechanics, describeReward, phaseThresholds, RAID_BOSSES, type RaidBoss } from '../core/raid/bosses.js';
+import {
+  activeRaid,
+  attackRaid,
+  currentPhase,
+  damageBoard,
+  latestRaid,
+  noRaidMessage,
+  raidRewards,
+  settleExpiredRaid,
+  startRaid,
+  stopRaid,
+  type BoardEntry,
+  type FinishResult,
+  type HitResult,
+  type Raid,
+} from '../core/raid/raids.js';
+import { TICKETS_PER_DAY, ticketsLeft } from '../core/raid/tickets.js';
+import { formatLogLines } from '../core/skills/log.js';
+
+const ACTIONS = ['status', 'attack', 'a', 'lb', 'start', 'stop'] as const;
+const OWNER_ACTIONS = new Set(['start', 'stop']);
+const BOARD_PAGE = 15;
+const MEDALS = ['🥇', '🥈', '🥉'];
+
+function pct(part: number, whole: number): string {
+  if (whole <= 0) return '0%';
+  const p = (part / whole) * 100;
+  return `${p >= 10 || p === 0 ? p.toFixed(0) : p.toFixed(1)}%`;
+}
+
+function hpLine(raid: Pick<Raid, 'hp' | 'maxHp'>): string {
+  return `${n(raid.hp)} / ${n(raid.maxHp)} (${pct(raid.hp, raid.maxHp)})`;
+}
+
+function boardLines(board: BoardEntry[], total: number, offset = 0): string[] {
+  return board.map((e, i) => {
+    const rank = offset + i;
+    return `${MEDALS[rank] ?? `**${rank + 1}.**`} ${e.username} — ${n(e.damage)} (${pct(e.damage, total)}, ${plural(e.attacks, 'attack')})`;
+  });
+}
+
+async function safeAnnounce(ctx: CommandContext, channelId: string, reply: Reply): Promise<void> {
+  try {
+    await ctx.services.announce(channelId, reply);
+  } catch (err) {
+    // The game change is committed; a lost announcement must not turn the reply into an error.
+    ctx.services.log.warn({ err, channelId }, 'raid announcement failed');
+  }
+}
+
+function roleMarks(roles: readonly string[]): string {
+  return [roles.includes('mvp') ? '👑 MVP' : '', roles.includes('last_hit') ? '💥 last hit' : '', roles.includes('consolation') ? '(consolation)' : '']
+    .filter(Boolean)
+    .join(' ');
+}
+
+function finishReply(ctx: CommandContext, f: FinishResult): Reply {
+  const cfg = ctx.services.config;
+  const boss = f.raid.boss;
+  const title =
+    f.reason === 'defeated' ? `🏆 ${boss.name} has fallen!` : f.reason === 'timeout' ? `⌛ Time is up — ${boss.name} got away` : `🛑 The raid on ${boss.name} was stopped`;
+  const lines = f.lines.slice(0, 15).map((l, i) => `${MEDALS[i] ?? `**${i + 1}.**`} ${l.username} — ${n(l.damage)} dmg → ${describeReward(l.gems, l.items, cfg.emoji.gems)} ${roleMarks(l.roles)}`.trim());
+  if (f.lines.length > 15) lines.push(`… and ${plural(f.lines.length - 15, 'more participant')}`);
+  const who = (id: string | null) => (id ? (f.lines.find((l) => l.playerId === id)?.username ?? id) : '—');
+  const desc = [
+    f.reason === 'defeated'
+      ? `The server dealt ${n(f.totalDamage)} damage. Last hit: **${who(f.lastHitPlayerId)}**.`
+      : `The boss kept ${n(f.raid.hp)} of ${n(f.raid.maxHp)} HP. Rewards are paid at ${Math.round(boss.rewards.timeoutFactor * 100)}%.`,
+    f.lines.length ? `MVP: **${who(f.mvpPlayerId)}**.` : 'Nobody attacked, so there are no rewards.',
+  ].join('\n');
+  const embed: Embed = { title, description: desc, color: f.reason === 'defeated' ? Colors.SSR : Colors.warning };
+  if (lines.length) embed.fields = [{ name: 'Rewards (paid)', value: lines.join('\n').slice(0, 1024) }];
+  embed.footer = `Under ${boss.rewards.leechPercent}% of the damage earns the consolation reward only.`;
+  return { embeds: [embed] };
+}
+
+/** Ends a raid whose time is up and tells its channel; returns the result so the caller can mention it. */
+async function settle(ctx: CommandContext, guildId: string): Promise<FinishResult | null> {
+  const f = await settleExpiredRaid(ctx.services.db, guildId, ctx.services.clock.now());
+  if (f) await safeAnnounce(ctx, f.raid.channelId, finishReply(ctx, f));
+  return f;
+}
+
+async function raidBarAttachment(raid: Raid): Promise<Reply['attachments']> {
+  const png = await renderRaidBar({
+    bossName: raid.boss.name,
+    hp: raid.hp,
+    maxHp: raid.maxHp,
+    phase: currentPhase(raid).number,
+    phaseThresholds: phaseThresholds(raid.boss).map((p) => p / 100),
+    endsAt: raid.endsAt,
+    artUrl: raid.boss.artUrl,
+    bossCharacterId: raid.boss.artId,
+  });
+  return [{ name: 'raid.png', data: png, contentType: 'image/png' }];
+}
+
+function bossCatalog(ctx: CommandContext): Reply {
+  const cfg = ctx.services.config;
+  return {
+    embeds: [
+      {
+        title: '🐉 Raid bosses',
+        description: `Start one with \`${ctx.prefix}raid start <boss> [hours]\`.`,
+        fields: RAID_BOSSES.map((b) => ({
+          name: `${b.name} (\`${b.key}\`)`,
+          value: `${n(b.maxHp)} HP · ${b.durationHours} h · pool ${describeReward(b.rewards.gemsPool, b.rewards.itemsPool, cfg.emoji.gems)}`,
+        })),
+        color: Colors.info,
+      },
+    ],
+  };
+}
+
+async function statusReply(ctx: CommandContext, guildId: string, justEnded: FinishResult | null): Promise<Reply[]> {
+  const db = ctx.services.db;
+  const now = ctx.services.clock.now();
+  const raid = await activeRaid(db, guildId);
+  if (!raid) {
+    const ended = justEnded ? `Time ran out on **${justEnded.raid.boss.name}** — the results are posted in <#${justEnded.raid.channelId}>.\n` : '';
+    return [{ embeds: [{ description: ended + noRaidMessage(ctx.prefix), color: Colors.info }] }];
+  }
+  const phase = currentPhase(raid);
+  const board = await damageBoard(db, raid.id, 5);
+  const total = raid.maxHp - raid.hp;
+  const left = await ticketsLeft(db, ctx.author.id, 'raid', now);
+  return [
+    {
+      embeds: [
+        {
+          title: `⚔️ Raid: ${raid.boss.name}`,
+          description: `**Phase ${phase.number} — ${phase.name}.** ${phase.flavour}\n${describeMechanics(phase.mechanics)}`,
+          fields: [
+            { name: 'HP', value: hpLine(raid), inline: true },
+            { name: 'Time left', value: formatDuration(raid.endsAt.getTime() - now.getTime()), inline: true },
+            { name: 'Your tickets', value: `${left}/${TICKETS_PER_DAY.raid} ${ctx.services.config.emoji.ticket}`, inline: true },
+            { name: 'Top damage', value: board.length ? boardLines(board, total).join('\n') : 'Nobody has attacked yet — be the first!' },
+          ],
+          image: 'attachment://raid.png',
+          color: phase.number >= 3 ? Colors.error : phase.number === 2 ? Colors.warning : Colors.success,
+          footer: `${ctx.prefix}raid attack — 1 ticket · ${ctx.prefix}raid lb — full board`,
+        },
+      ],
+      attachments: await raidBarAttachment(raid),
+    },
+  ];
+}
+
+function phaseAnnouncement(raid: Raid, boss: RaidBoss, phaseNumber: number): Reply {
+  const p = boss.phases.find((x) => x.number === phaseNumber)!;
+  return {
+    embeds: [
+      {
+        title: `🔶 ${boss.name} enters phase ${p.number} — ${p.name}!`,
+        description: `${p.flavour}\n${describeMechanics(p.mechanics)}\nHP: ${hpLine(raid)}`,
+        color: p.number >= 3 ? Colors.error : Colors.warning,
+      },
+    ],
+  };
+}
+
+async function attackReply(ctx: CommandContext, hit: HitResult): Promise<Reply> {
+  const boss = hit.raid.boss;
+  const lines: string[] = [];
+  const reduced = hit.damage !== hit.total;
+  lines.push(
+    `Your team dealt **${n(hit.applied)}** damage${reduced ? ` (team total ${n(hit.total)}, the boss took ${Math.round(hit.phase.mechanics.damageTaken * 100)}% of it)` : ''}${hit.damage > hit.applied ? ` — ${n(hit.damage - hit.applied)} overkill` : ''}.`,
+  );
+  lines.push(`Phase ${hit.phase.number} — ${hit.phase.name}: ${describeMechanics(hit.phase.mechanics)}`);
+  if (hit.suppressed.length) lines.push(`🔇 Silenced: ${hit.suppressed.map((s) => `${s.skill} (${s.unitName})`).join(', ')}`);
+  const log = formatLogLines(hit.battle, 'attacker', 6);
+  if (log.length) lines.push(log.join('\n'));
+  const png = await renderBattle({
+    attackerName: ctx.author.username,
+    defenderName: boss.name,
+    attacker: hit.team.map((u) => ({ characterId: u.characterId, name: u.name, rarity: u.rarity, power: u.power, dupeLevel: u.dupeLevel, imageUrl: u.imageUrl })),
+    defender: hit.phase.defenders.map((u) => ({ characterId: u.characterId, name: u.name, rarity: u.rarity, power: u.power, dupeLevel: 0, imageUrl: u.imageUrl ?? null })),
+    attackerFinal: hit.battle.finalPowers.attacker,
+    defenderFinal: hit.battle.finalPowers.defender,
+    attackerTotal: hit.battle.totals.attacker,
+    defenderTotal: hit.battle.totals.defender,
+    outcome: hit.battle.outcome,
+  });
+  return {
+    embeds: [
+      {
+        title: hit.lastHit ? `💥 LAST HIT! ${boss.name} falls!` : `⚔️ You hit ${boss.name}`,
+        description: lines.join('\n'),
+        fields: [
+          { name: 'Boss HP', value: hpLine(hit.raid), inline: true },
+          { name: 'Raid tickets', value: `${hit.ticketsLeft}/${TICKETS_PER_DAY.raid} left today`, inline: true },
+        ],
+        image: 'attachment://battle.png',
+        color: hit.lastHit ? Colors.SSR : Colors.info,
+      },
+    ],
+    attachments: [{ name: 'battle.png', data: png, contentType: 'image/png' }],
+  };
+}
+
+async function attack(ctx: CommandContext, guildId: string): Promise<Reply[]> {
+  const res = await attackRaid(ctx.services.db, { guildId, playerId: ctx.author.id, rng: ctx.services.rng(), now: ctx.services.clock.now(), prefix: ctx.prefix });
+  if (res.kind === 'expired') {
+    if (res.finish) await safeAnnounce(ctx, res.raid.channelId, finishReply(ctx, res.finish));
+    throw new UserError(`Time ran out on **${res.raid.boss.name}** before your attack — the raid is over and no ticket was used.`);
+  }
+  // Only the attack that crossed a threshold sees the phase change (the conditional update decides); it announces it.
+  if (!res.lastHit) {
+    for (let p = res.phaseBefore + 1; p <= res.phaseAfter; p++) await safeAnnounce(ctx, res.raid.channelId, phaseAnnouncement(res.raid, res.raid.boss, p));
+  }
+  const reply = await attackReply(ctx, res);
+  if (res.finish) await safeAnnounce(ctx, res.raid.channelId, finishReply(ctx, res.finish));
+  return [reply];
+}
+
+async function leaderboard(ctx: CommandContext, guildId: string): Promise<Reply> {
+  const db = ctx.services.db;
+  const raid = (await activeRaid(db, guildId)) ?? (await latestRaid(db, guildId));
+  if (!raid) throw new UserError(noRaidMessage(ctx.prefix));
+  const board = await damageBoard(db, raid.id);
+  const total = board.reduce((s, e) => s + e.damage, 0);
+  const paid = raid.active ? [] : await raidRewards(db, raid.id);
+  const paidBy = new Map(paid.map((p) => [p.playerId, p]));
+  const pages = Math.max(1, Math.ceil(board.length / BOARD_PAGE));
+  const title = `📜 Damage board — ${raid.boss.name}${raid.active ? '' : ' (ended)'}`;
+  const page = (i: number): Reply => {
+    const slice = board.slice(i * BOARD_PAGE, (i + 1) * BOARD_PAGE);
+    const lines = boardLines(slice, total, i * BOARD_PAGE).map((l, j) => {
+      const p = paidBy.get(slice[j]!.playerId);
+      return p ? `${l} → ${describeReward(p.gems, p.items, ctx.services.config.emoji.gems)} ${roleMarks(p.roles)}`.trim() : l;
+    });
+    return {
+      embeds: [
+        {
+          title,
+          description: lines.join('\n') || 'Nobody has attacked yet.',
+          footer: `Page ${i + 1}/${pages} · ${plural(board.length, 'participant')} · ${n(total)} damage in all`,
+          color: Colors.info,
+        },
+      ],
+      components:
+        pages > 1
+          ? [
+              [
+                { type: 'button', customId: 'raidlb:prev', label: 'Previous', style: 'secondary', disabled: i === 0 },
+                { type: 'button', customId: 'raidlb:next', label: 'Next', style: 'secondary', disabled: i >= pages - 1 },
+              ],
+            ]
+          : undefined,
+    };
+  };
+  let at = 0;
+  const first = page(0);
+  if (pages > 1) {
+    first.view = {
+      ownerId: ctx.author.id,
+      timeoutMs: 120_000,
+      async handle(use) {
+        at = Math.min(pages - 1, Math.max(0, at + (use.customId === 'raidlb:next' ? 1 : -1)));
+        return { update: page(at) };
+      },
+    };
+  }
+  return first;
+}
+
+async function start(ctx: CommandContext, guildId: string, rest: string[]): Promise<Reply[]> {
+  if (rest.length === 0) return [bossCatalog(ctx)];
+  if (rest.length > 2) throw new UserError(`Usage: \`${ctx.prefix}raid start <boss> [hours]\`.`);
+  const hours = rest[1] === undefined ? undefined : parsers.int(1, 168)(rest[1], 'hours');
+  const now = ctx.services.clock.now();
+  const raid = await startRaid(ctx.services.db, { guildId, channelId: ctx.channelId, bossWord: rest[0]!, hours, startedBy: ctx.author.id, now });
+  await recordAdminAction(ctx.services.db, ctx.author.id, 'raid_start', { guildId, channelId: ctx.channelId, raidId: raid.id, boss: raid.boss.key, hours: hours ?? raid.boss.durationHours }, now);
+  const phase = currentPhase(raid);
+  return [
+    {
+      embeds: [
+        {
+          title: `🐉 A raid begins: ${raid.boss.name}!`,
+          description: `${raid.boss.lore}\n\n**Phase 1 — ${phase.name}.** ${phase.flavour}\nEveryone in this server gets ${TICKETS_PER_DAY.raid} raid tickets a day: \`${ctx.prefix}raid attack\` to fight with your battle team.`,
+          fields: [
+            { name: 'HP', value: n(raid.maxHp), inline: true },
+            { name: 'Ends in', value: formatDuration(raid.endsAt.getTime() - now.getTime()), inline: true },
+            { name: 'Reward pool', value: describeReward(raid.boss.rewards.gemsPool, raid.boss.rewards.itemsPool, ctx.services.config.emoji.gems), inline: false },
+            {
+              name: 'Bonuses',
+              value: `MVP: ${describeReward(raid.boss.rewards.mvp.gems, raid.boss.rewards.mvp.items, ctx.services.config.emoji.gems)} · Last hit: ${describeReward(raid.boss.rewards.lastHit.gems, raid.boss.rewards.lastHit.items, ctx.services.config.emoji.gems)}`,
+            },
+          ],
+          image: 'attachment://raid.png',
+          color: Colors.UR,
+        },
+      ],
+      attachments: await raidBarAttachment(raid),
+    },
+  ];
+}
+
+async function stop(ctx: CommandContext, guildId: string): Promise<Reply[]> {
+  const now = ctx.services.clock.now();
+  const f = await stopRaid(ctx.services.db, guildId, now);
+  await recordAdminAction(ctx.services.db, ctx.author.id, 'raid_stop', { guildId, raidId: f.raid.id, boss: f.raid.boss.key, hpLeft: f.raid.hp }, now);
+  const reply = finishReply(ctx, f);
+  if (f.raid.channelId !== ctx.channelId) await safeAnnounce(ctx, f.raid.channelId, reply);
+  return [reply];
+}
+
+export default defineCog({
+  name: 'raid',
+  description: 'Server raids: multi-phase bosses everyone fights together.',
+  commands: [
+    defineCommand({
+      name: 'raid',
+      description: "The server's raid boss: status, attack (1 of 3 daily tickets), damage board.",
+      details:
+        '`raid` / `raid status`: HP bar, phase and its mechanics, time left, top 5.\n`raid attack` (or `raid a`): your battle team fights the boss (1 raid ticket, 3 a day, back at 00:00 UTC).\n`raid lb`: the full damage board.\nOwners: `raid start <boss> [hours]`, `raid stop`.',
+      usage: '[status | attack | lb | start <boss> [hours] | stop]',
+      guildOnly: true,
+      args: { action: arg.choice('action', ACTIONS).default('status'), rest: arg.tokens('options') },
+      async run(ctx, { action, rest }) {
+        const guildId = ctx.guildId!;
+        if (OWNER_ACTIONS.has(action) && !ctx.isOwner) throw new UserError(`\`${ctx.prefix}raid ${action}\` is for the bot's owners only.`);
+        if (action !== 'start' && rest.length > 0) throw new UserError(`\`${ctx.prefix}raid ${action}\` takes no more options (got \`${rest[0]!.slice(0, 30)}\`).`);
+        const ended = await settle(ctx, guildId);
+        switch (action) {
+          case 'status':
+            return statusReply(ctx, guildId, ended);
+          case 'attack':
+          case 'a':
+            if (ended) throw new UserError(`Time ran out on **${ended.raid.boss.name}** — the raid is over and no ticket was used. The results are posted in <#${ended.raid.channelId}>.`);
+            return attack(ctx, guildId);
+          case 'lb':
+            return [await leaderboard(ctx, guildId)];
+          case 'start':
+            return start(ctx, guildId, rest);
+          case 'stop':
+            return stop(ctx, guildId);
+        }
+      },
+    }),
+  ],
+});
