@@ -33,7 +33,7 @@
  */
 import { SLOTS_PER_BATTLE, skillKey, type BattleSkill, type EndDecision } from './implementations.js';
 import type { LogEntry, LogKind } from './log.js';
-import { findSkill, MAX_RETRIES, ROYALTY, SUPPRESSIBLE_MASK, SKILLS, type SkillDef } from './registry.js';
+import { findSkill, MAX_RETRIES, ROYALTY, SUPPRESSIBLE_MASK, SKILLS, } from './registry.js';
 
 export type Side = 'attacker' | 'defender';
 /** From the attacker's perspective. */
@@ -121,6 +121,8 @@ export class BattleContext {
   readonly zodiacSigns = new Int8Array(SKILLS.length * SLOTS_PER_BATTLE);
   retries = 0;
   inPowerPhase = false;
+  /** Some rolledBonuses entry is non-zero (so most attempts skip clearing them). */
+  rolledAny = false;
   /** Name picked by the last `suppressRandomSkill`. */
   lastSuppressedName = '';
   entries: LogEntry[] = [];
@@ -139,6 +141,7 @@ export class BattleContext {
       this.finals[i] = 0;
       this.skillMasks[i] = 0;
     }
+    this.rolledAny = false;
     this.suppressed[0] = 0;
     this.suppressed[1] = 0;
     this.guarded[0] = 0;
@@ -187,8 +190,12 @@ export class BattleContext {
   /** Flat power for a slot: kept through retries when given at the start, else for this attempt only. */
   addFlatBonus(side: number, slot: number, v: number): void {
     const i = side * MAX_TEAM_SIZE + slot;
-    if (this.inPowerPhase) this.rolledBonuses[i]! += v;
-    else this.flatBonuses[i]! += v;
+    if (this.inPowerPhase) {
+      this.rolledBonuses[i]! += v;
+      this.rolledAny = true;
+    } else {
+      this.flatBonuses[i]! += v;
+    }
   }
 
   lockVariance(side: number, slot: number, v: number): void {
@@ -286,37 +293,50 @@ export class BattleContext {
  * thousands a second.
  */
 export class ReseedableRng implements RandomSource {
-  private a = 0;
-  private b = 0;
-  private c = 0;
-  private d = 0;
+  // State in an Int32Array: as object fields, 32-bit values don't fit V8's small
+  // integers and every store boxed a number (reseeding took ~200 ns).
+  private readonly state = new Int32Array(4);
 
   constructor(seed = 0) {
     this.reseed(seed);
   }
 
   reseed(seed: number): this {
-    // Same splitmix32 spread and 12-step warm-up as Rng's constructor.
+    // Same splitmix32 spread and 12-step warm-up as Rng's constructor, in locals.
     let s = seed >>> 0;
     s = (s + 0x9e3779b9) | 0;
-    this.a = splitmixOut(s);
+    let a = splitmixOut(s);
     s = (s + 0x9e3779b9) | 0;
-    this.b = splitmixOut(s);
+    let b = splitmixOut(s);
     s = (s + 0x9e3779b9) | 0;
-    this.c = splitmixOut(s);
+    let c = splitmixOut(s);
     s = (s + 0x9e3779b9) | 0;
-    this.d = splitmixOut(s);
-    for (let i = 0; i < 12; i++) this.nextUint32();
+    let d = splitmixOut(s);
+    for (let i = 0; i < 12; i++) {
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (c << 21) | (c >>> 11);
+      c = (c + t) | 0;
+    }
+    const st = this.state;
+    st[0] = a;
+    st[1] = b;
+    st[2] = c;
+    st[3] = d;
     return this;
   }
 
   nextUint32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
+    const st = this.state;
+    const a = st[0]!, b = st[1]!, c = st[2]!, d = st[3]!;
+    const t = (((a + b) | 0) + d) | 0;
+    st[3] = d + 1;
+    st[0] = b ^ (b >>> 9);
+    st[1] = c + (c << 3);
+    const c2 = (c << 21) | (c >>> 11);
+    st[2] = c2 + t;
     return t >>> 0;
   }
 
@@ -330,7 +350,7 @@ function splitmixOut(s: number): number {
   let z = s;
   z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
   z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) >>> 0;
+  return z ^ (z >>> 16); // int32; sfc32 only needs the bits
 }
 
 /** Which hooks each skill's class defines, looked up by id (cheaper than probing objects of many classes). */
@@ -343,6 +363,12 @@ const HOOKS = Int32Array.from(SKILLS, (d) => {
 });
 
 const PRIORITY = Int32Array.from(SKILLS, (d) => d.priority ?? 0);
+/** Skill objects a battle can hold: one per (skill, side, slot). */
+const KEYS = SKILLS.length * SLOTS_PER_BATTLE;
+/** A key's skill id, side, and `side * 5 + slot`. */
+const KEY_ID = Int32Array.from({ length: KEYS }, (_, k) => Math.floor(k / SLOTS_PER_BATTLE));
+const KEY_SLOT_INDEX = Int32Array.from({ length: KEYS }, (_, k) => k % SLOTS_PER_BATTLE);
+const KEY_SIDE = Int32Array.from({ length: KEYS }, (_, k) => (k % SLOTS_PER_BATTLE >= MAX_TEAM_SIZE ? 1 : 0));
 
 function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
@@ -368,16 +394,21 @@ export class BattleEngine {
   private readonly ctx = new BattleContext();
   /** Skill objects by key (skill, side, slot), made on first use and reused: they hold no battle state. */
   private readonly pool: (BattleSkill<any> | undefined)[] = new Array(SKILLS.length * SLOTS_PER_BATTLE).fill(undefined);
-  /** This battle's skill objects, sorted for the start phase. */
-  private readonly skills: BattleSkill<any>[] = [];
-  private skillCount = 0;
-  /** Skills with a powerModifier, grouped by slot (creation is in slot order): [modStart[i], modEnd[i]). */
-  private readonly modSkills: BattleSkill<any>[] = [];
+  /*
+   * This battle's skill objects as keys into `pool` (see BattleSkill.key), so the
+   * engine's bookkeeping reads typed arrays instead of fields of objects of a
+   * dozen classes (megamorphic loads were a visible share of a battle).
+   */
+  /** Sorted for the start phase. */
+  private readonly order = new Int32Array(KEYS);
+  private orderCount = 0;
+  /** Keys with a powerModifier, grouped by slot (creation is in slot order): [modStart[i], modEnd[i]). */
+  private readonly modKeys = new Int32Array(KEYS);
   private readonly modStart = new Int32Array(SLOTS);
   private readonly modEnd = new Int32Array(SLOTS);
-  private readonly postSkills: BattleSkill<any>[] = [];
+  private readonly postKeys = new Int32Array(KEYS);
   private postCount = 0;
-  private readonly endSkills: BattleSkill<any>[] = [];
+  private readonly endKeys = new Int32Array(KEYS);
   private endCount = 0;
   private readonly royaltyUnits = new Int32Array(2);
   private readonly rng = new ReseedableRng();
@@ -408,21 +439,10 @@ export class BattleEngine {
     }
   }
 
-  private takeSkill(def: SkillDef<any>, side: number, slot: number): BattleSkill<any> {
-    const key = skillKey(def.id, side, slot);
-    let s = this.pool[key];
-    if (s === undefined) {
-      s = new def.impl!(def, side, slot);
-      this.pool[key] = s;
-    }
-    this.ctx.retried[key] = 0;
-    this.ctx.zodiacSigns[key] = -1;
-    return s;
-  }
-
   private createSkills(): void {
     const ctx = this.ctx;
-    const skills = this.skills;
+    const order = this.order;
+    const pool = this.pool;
     let count = 0;
     let mods = 0;
     for (let side = 0; side < 2; side++) {
@@ -443,33 +463,37 @@ export class BattleEngine {
           mask |= bit;
           if (def === ROYALTY) this.royaltyUnits[side]!++;
           if (def.impl === null) continue;
-          const s = this.takeSkill(def, side, slot);
-          skills[count++] = s;
-          if ((HOOKS[def.id]! & HAS_MODIFIER) !== 0) this.modSkills[mods++] = s;
+          const key = skillKey(def.id, side, slot);
+          if (pool[key] === undefined) pool[key] = new def.impl(def, side, slot);
+          ctx.retried[key] = 0;
+          ctx.zodiacSigns[key] = -1;
+          order[count++] = key;
+          if ((HOOKS[def.id]! & HAS_MODIFIER) !== 0) this.modKeys[mods++] = key;
         }
         this.modEnd[idx] = mods;
         ctx.skillMasks[idx] = mask;
       }
     }
-    this.skillCount = count;
-    // Stable insertion sort, priority descending: ties keep creation order.
+    this.orderCount = count;
+    // Stable insertion sort, priority descending: ties keep creation order
+    // (attacker before defender, then slot, then the tag's place on the unit).
     for (let i = 1; i < count; i++) {
-      const s = skills[i]!;
-      const p = PRIORITY[s.id]!;
+      const k = order[i]!;
+      const p = PRIORITY[KEY_ID[k]!]!;
       let j = i - 1;
-      while (j >= 0 && PRIORITY[skills[j]!.id]! < p) {
-        skills[j + 1] = skills[j]!;
+      while (j >= 0 && PRIORITY[KEY_ID[order[j]!]!]! < p) {
+        order[j + 1] = order[j]!;
         j--;
       }
-      skills[j + 1] = s;
+      order[j + 1] = k;
     }
     let posts = 0;
     let ends = 0;
     for (let i = 0; i < count; i++) {
-      const s = skills[i]!;
-      const hooks = HOOKS[s.id]!;
-      if ((hooks & HAS_POST) !== 0) this.postSkills[posts++] = s;
-      if ((hooks & HAS_END) !== 0) this.endSkills[ends++] = s;
+      const k = order[i]!;
+      const hooks = HOOKS[KEY_ID[k]!]!;
+      if ((hooks & HAS_POST) !== 0) this.postKeys[posts++] = k;
+      if ((hooks & HAS_END) !== 0) this.endKeys[ends++] = k;
     }
     this.postCount = posts;
     this.endCount = ends;
@@ -477,10 +501,11 @@ export class BattleEngine {
 
   private startPhase(): void {
     const ctx = this.ctx;
-    const skills = this.skills;
-    for (let i = 0, n = this.skillCount; i < n; i++) {
-      const s = skills[i]!;
-      if ((HOOKS[s.id]! & HAS_START) !== 0 && !ctx.isSuppressed(s.side, s.id)) s.onBattleStart!(ctx);
+    const order = this.order;
+    for (let i = 0, n = this.orderCount; i < n; i++) {
+      const k = order[i]!;
+      const id = KEY_ID[k]!;
+      if ((HOOKS[id]! & HAS_START) !== 0 && !ctx.isSuppressed(KEY_SIDE[k]!, id)) this.pool[k]!.onBattleStart!(ctx);
     }
   }
 
@@ -489,7 +514,8 @@ export class BattleEngine {
     const team = ctx.teams[side]!;
     const span = hi - lo;
     const rng = ctx.rng;
-    const mods = this.modSkills;
+    const mods = this.modKeys;
+    const pool = this.pool;
     for (let slot = 0; slot < team.length; slot++) {
       const idx = side * MAX_TEAM_SIZE + slot;
       const m = ctx.multipliers[idx]!;
@@ -499,8 +525,8 @@ export class BattleEngine {
       }
       let p = team[slot]!.power;
       for (let j = this.modStart[idx]!, end = this.modEnd[idx]!; j < end; j++) {
-        const s = mods[j]!;
-        if ((ctx.suppressed[side]! & (1 << s.id)) === 0) p *= s.powerModifier!(ctx);
+        const k = mods[j]!;
+        if ((ctx.suppressed[side]! & (1 << KEY_ID[k]!)) === 0) p *= pool[k]!.powerModifier!(ctx);
       }
       p = p * m + ctx.flatBonuses[idx]! + ctx.rolledBonuses[idx]!;
       const locked = ctx.lockedVariance[idx]!;
@@ -519,17 +545,20 @@ export class BattleEngine {
     let totalD = 0;
     let outcome: Outcome;
     for (;;) {
-      for (let i = 0; i < SLOTS; i++) ctx.rolledBonuses[i] = 0;
+      if (ctx.rolledAny) {
+        for (let i = 0; i < SLOTS; i++) ctx.rolledBonuses[i] = 0;
+        ctx.rolledAny = false;
+      }
       ctx.inPowerPhase = true;
       this.powerPhase(0, varA[0], varA[1]);
       this.powerPhase(1, varD[0], varD[1]);
       ctx.inPowerPhase = false;
 
-      const post = this.postSkills;
+      const post = this.postKeys;
       for (let i = 0, n = this.postCount; i < n; i++) {
-        const s = post[i]!;
-        if (ctx.multipliers[s.side * MAX_TEAM_SIZE + s.slot] === 0 || ctx.isSuppressed(s.side, s.id)) continue;
-        s.onPostPowerCalculation!(ctx);
+        const k = post[i]!;
+        if (ctx.multipliers[KEY_SLOT_INDEX[k]!] === 0 || ctx.isSuppressed(KEY_SIDE[k]!, KEY_ID[k]!)) continue;
+        this.pool[k]!.onPostPowerCalculation!(ctx);
       }
 
       totalA = 0;
@@ -541,11 +570,11 @@ export class BattleEngine {
 
       const endMark = log.length;
       let decision: EndDecision = null;
-      const end = this.endSkills;
+      const end = this.endKeys;
       for (let i = 0, n = this.endCount; i < n; i++) {
-        const s = end[i]!;
-        if (s.side !== loser || ctx.isSuppressed(s.side, s.id)) continue;
-        const d = s.onBattleEnd!(ctx);
+        const k = end[i]!;
+        if (KEY_SIDE[k] !== loser || ctx.isSuppressed(loser, KEY_ID[k]!)) continue;
+        const d = this.pool[k]!.onBattleEnd!(ctx);
         if (d === null || (d === 'RETRY' && !ctx.canRetry())) continue;
         decision = d;
         break;
