@@ -1,0 +1,56 @@
+/**
+ * Bounty keys (SPEC §11): at most 3; one more per full hour since the last
+ * regeneration point, which is always a top of the hour. Spending a key while
+ * at 3 restarts the timer at the current hour, so idling never banks a key.
+ */
+import type { Queryable } from '../db/index.js';
+import { topOfHour } from '../clock.js';
+
+export const MAX_KEYS = 3;
+const HOUR_MS = 3_600_000;
+
+export interface KeyState {
+  keys: number;
+  /** When the next key arrives; null at the maximum. */
+  nextKeyAt: Date | null;
+}
+
+/** Keys at `now` from the stored count and regeneration point (no row: a full set). */
+export function keysAt(stored: { keys: number; regenAt: Date } | null, now: Date): KeyState {
+  if (!stored) return { keys: MAX_KEYS, nextKeyAt: null };
+  const gained = Math.max(0, Math.floor((now.getTime() - stored.regenAt.getTime()) / HOUR_MS));
+  const keys = Math.min(MAX_KEYS, stored.keys + gained);
+  return { keys, nextKeyAt: keys >= MAX_KEYS ? null : new Date(stored.regenAt.getTime() + (gained + 1) * HOUR_MS) };
+}
+
+export async function bountyKeys(db: Queryable, playerId: string, now: Date): Promise<KeyState> {
+  const r = await db.query<{ keys: number; regen_at: Date }>('SELECT keys, regen_at FROM bounty_keys WHERE player_id = $1', [playerId]);
+  const row = r.rows[0];
+  return keysAt(row ? { keys: row.keys, regenAt: new Date(row.regen_at) } : null, now);
+}
+
+// Full hours since the regeneration point, on the row's own (locked) values.
+const GAINED = `GREATEST(0, floor(extract(epoch FROM ($2::timestamptz - regen_at)) / 3600))::int`;
+
+/**
+ * Spends one key: the regeneration and the spend are one conditional UPDATE on
+ * the row's current values, so concurrent hunts can't spend a key twice.
+ * Returns the keys left, or null when there were none.
+ */
+export async function spendKey(db: Queryable, playerId: string, now: Date): Promise<number | null> {
+  const hour = topOfHour(now);
+  await db.query(
+    `INSERT INTO bounty_keys (player_id, keys, regen_at) VALUES ($1, $2, $3) ON CONFLICT (player_id) DO NOTHING`,
+    [playerId, MAX_KEYS, hour],
+  );
+  const r = await db.query<{ keys: number }>(
+    `UPDATE bounty_keys
+        SET keys = LEAST(${MAX_KEYS}, keys + ${GAINED}) - 1,
+            regen_at = CASE WHEN keys + ${GAINED} >= ${MAX_KEYS} THEN $3::timestamptz
+                            ELSE regen_at + ${GAINED} * interval '1 hour' END
+      WHERE player_id = $1 AND LEAST(${MAX_KEYS}, keys + ${GAINED}) >= 1
+      RETURNING keys`,
+    [playerId, now, hour],
+  );
+  return r.rows[0]?.keys ?? null;
+}
