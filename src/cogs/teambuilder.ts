@@ -1,5 +1,6 @@
 import { arg, parsers } from '../commands/args.js';
 import { n, plural, rarityEmoji } from '../commands/format.js';
+import { paginated } from '../commands/paginate.js';
 import { Colors, type Component, type Embed, type Reply, type SelectOption, type View } from '../commands/reply.js';
 import { defineCog, defineCommand, type CommandContext } from '../commands/types.js';
 import type { Config } from '../config.js';
@@ -85,9 +86,7 @@ async function teamReply(ctx: CommandContext, playerId: string): Promise<Reply> 
 // ---- !presets -------------------------------------------------------------
 
 async function presetsPage(ctx: CommandContext, presets: Preset[], page: number): Promise<Reply> {
-  const pages = Math.max(1, Math.ceil(presets.length / PRESETS_PER_PAGE));
-  const p = Math.min(Math.max(0, page), pages - 1);
-  const shown = presets.slice(p * PRESETS_PER_PAGE, (p + 1) * PRESETS_PER_PAGE);
+  const shown = presets.slice(page * PRESETS_PER_PAGE, (page + 1) * PRESETS_PER_PAGE);
   const units = await getUnitsByIds(
     ctx.services.db,
     shown.flatMap((s) => s.unitIds),
@@ -102,35 +101,17 @@ async function presetsPage(ctx: CommandContext, presets: Preset[], page: number)
     const total = totalPower(s.unitIds.map((id) => byId.get(id)).filter((u): u is Unit => !!u));
     return { name: `📋 ${s.name} — ${n(total)} ⚡`, value: lines.join('\n') };
   });
-  const reply: Reply = {
+  return {
     embeds: [
       {
         title: `📋 ${ctx.author.username}'s team presets`,
         description: `Equip one with \`${ctx.prefix}load_team <name>\`; save your battle team with \`${ctx.prefix}save_team <name>\`.`,
         fields,
-        footer: `Page ${p + 1}/${pages} · ${plural(presets.length, 'preset')}`,
+        footer: plural(presets.length, 'preset'),
         color: Colors.info,
       },
     ],
   };
-  if (pages > 1) {
-    reply.components = [
-      [
-        { type: 'button', customId: 'presets:prev', label: '◀ Prev', style: 'secondary', disabled: p === 0 },
-        { type: 'button', customId: 'presets:next', label: 'Next ▶', style: 'secondary', disabled: p >= pages - 1 },
-      ],
-    ];
-    reply.view = {
-      ownerId: ctx.author.id,
-      timeoutMs: VIEW_TIMEOUT_MS,
-      handle: async (use) => {
-        // Re-read so a preset saved or deleted meanwhile shows up.
-        const fresh = await listPresets(ctx.services.db, ctx.author.id);
-        return { update: await presetsPage(ctx, fresh, use.customId === 'presets:next' ? p + 1 : p - 1) };
-      },
-    };
-  }
-  return reply;
 }
 
 // ---- !teambuilder -----------------------------------------------------------
@@ -390,7 +371,13 @@ export default defineCog({
         if (presets.length === 0) {
           return { embeds: [{ description: `You have no presets yet. Set a battle team, then save it with \`${ctx.prefix}save_team <name>\`.`, color: Colors.info }] };
         }
-        return presetsPage(ctx, presets, 0);
+        return paginated({
+          ownerId: ctx.author.id,
+          pageCount: Math.ceil(presets.length / PRESETS_PER_PAGE),
+          timeoutMs: VIEW_TIMEOUT_MS,
+          idPrefix: 'presets',
+          render: (page) => presetsPage(ctx, presets, page),
+        });
       },
     }),
     defineCommand({
