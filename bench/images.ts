@@ -1,0 +1,236 @@
+/**
+ * Image rendering speed and memory (SPEC §18).
+ *
+ * Art is served as generated PNGs (230x345, like AniList's "large" art) by a
+ * local HTTP server in a child process, so the server's memory does not count
+ * against the renderer's RSS.
+ *
+ *   npx tsx bench/images.ts
+ *
+ * - 10-pull sheet, art cached: median over 40 renders, each of 10 random
+ *   characters out of 100 whose art is already in the cache. Target < 40 ms.
+ * - team and battle images: same, targets < 60 ms.
+ * - memory: 1,000 renders in a row (10-pulls and single cards alternating)
+ *   over 500 distinct art URLs, RSS growth after the first 50. Target < 100 MB.
+ */
+import { fork } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  configureArtCache,
+  drawnPortrait,
+  loadArt,
+  renderBanner,
+  renderBattle,
+  renderBountyBoard,
+  renderCard,
+  renderRaidBar,
+  renderTeam,
+  renderTenPull,
+  type CardInfo,
+  type CardRarity,
+  type TeamSlot,
+} from '../src/core/images/index.js';
+import { Rng } from '../src/core/rng.js';
+import type { BenchRow, BenchSuite } from './types.js';
+
+const RARITIES: CardRarity[] = ['R', 'R', 'R', 'SR', 'SR', 'SSR', 'UR'];
+const FIRST = ['Aiko', 'Ren', 'Kaede', 'Sora', 'Hikari', 'Yuki', 'Takumi', 'Mei', 'Haru', 'Rin', 'Akira', 'Noa'];
+const LAST = ['Tachibana', 'Kurosawa', 'Minase', 'Shirogane', 'Amagi', 'Hoshino', 'Kisaragi', 'Fujiwara'];
+
+function rarityOf(id: number): CardRarity {
+  return RARITIES[id % RARITIES.length]!;
+}
+function nameOf(id: number): string {
+  return `${FIRST[id % FIRST.length]} ${LAST[(id * 7) % LAST.length]}${id % 5 === 0 ? ' the Untiring Wanderer' : ''}`;
+}
+
+// ---- art server (child process) -----------------------------------------
+
+function serveArt(): void {
+  const server = http.createServer((req, res) => {
+    const m = /^\/art\/(\d+)\.png$/.exec(req.url ?? '');
+    if (!m) return void res.writeHead(404).end();
+    const id = Number(m[1]);
+    drawnPortrait(id, nameOf(id), rarityOf(id), 230, 345)
+      .encode('png')
+      .then((png) => res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(png.length) }).end(png))
+      .catch(() => res.writeHead(500).end());
+  });
+  server.listen(0, '127.0.0.1', () => {
+    process.send?.({ port: (server.address() as AddressInfo).port });
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
+async function startArtServer(): Promise<{ base: string; stop: () => void }> {
+  const child = fork(fileURLToPath(import.meta.url), [], {
+    env: { ...process.env, STARDUST_BENCH_ART_SERVER: '1' },
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (msg) => resolve((msg as { port: number }).port));
+    child.once('exit', (code) => reject(new Error(`art server exited (${code})`)));
+  });
+  return { base: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+// ---- helpers ----------------------------------------------------------------
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function p95(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * 0.95))]!;
+}
+
+async function timeIt(n: number, warmup: number, fn: (i: number) => Promise<unknown>): Promise<{ median: number; p95: number; maxBlockMs: number }> {
+  for (let i = 0; i < warmup; i++) await fn(-1 - i);
+  const times: number[] = [];
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn(i);
+    times.push(performance.now() - t);
+  }
+  h.disable();
+  return { median: median(times), p95: p95(times), maxBlockMs: h.max / 1e6 };
+}
+
+function row(name: string, r: { median: number; p95: number; maxBlockMs: number }, target?: number, extra = ''): BenchRow {
+  return {
+    name,
+    value: Math.round(r.median * 10) / 10,
+    unit: 'ms median',
+    ...(target !== undefined ? { target: `< ${target}`, pass: r.median < target } : {}),
+    notes: `p95 ${r.p95.toFixed(1)} ms; longest event-loop block ${r.maxBlockMs.toFixed(1)} ms${extra ? `; ${extra}` : ''}`,
+  };
+}
+
+// ---- suite ------------------------------------------------------------------
+
+export const suite: BenchSuite = async (): Promise<BenchRow[]> => {
+  const art = await startArtServer();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'stardust-bench-art-'));
+  configureArtCache({ dataDir });
+  const rows: BenchRow[] = [];
+  try {
+    const card = (id: number): CardInfo => ({
+      characterId: id,
+      name: nameOf(id),
+      rarity: rarityOf(id),
+      power: 4000 + ((id * 7919) % 9000),
+      dupeLevel: id % 11,
+      imageUrl: `${art.base}/art/${id}.png`,
+    });
+    // Put 100 characters' art in the cache first.
+    const pool = Array.from({ length: 100 }, (_, i) => card(i + 1));
+    await Promise.all(pool.map((c) => loadArt(c.imageUrl)));
+    const rng = new Rng(2024);
+    const pick = (n: number) => Array.from({ length: n }, () => pool[rng.int(0, pool.length - 1)]!);
+
+    rows.push(row('10-pull sheet 1100x700, art cached', await timeIt(40, 5, () => renderTenPull(pick(10))), 40, "original's Pillow ~210 ms"));
+
+    const skills = ['Surge', 'Berserk', 'Lucky 7', 'Guard', 'Queen of the Zodiacs', 'Revive'];
+    const team = (): (TeamSlot | null)[] => pick(5).map((c, i) => (i === 2 && rng.chance(0.3) ? null : { ...c, skills: skills.slice(0, rng.int(0, 4)) }));
+    rows.push(row('team image 1200x550, art cached', await timeIt(40, 5, () => renderTeam('Bench Team', team(), 41234)), 60));
+
+    rows.push(
+      row(
+        'battle image 1200x850, art cached',
+        await timeIt(40, 5, () => {
+          const a = pick(5);
+          const d = pick(5);
+          return renderBattle({
+            attackerName: 'Attacker',
+            defenderName: 'Defender',
+            attacker: a,
+            defender: d,
+            attackerFinal: a.map((c) => Math.round(c.power * 1.1)),
+            defenderFinal: d.map((c) => Math.round(c.power * 0.9)),
+            attackerTotal: 50000,
+            defenderTotal: 45000,
+            outcome: rng.chance(0.5) ? 'WIN' : 'LOSS',
+          });
+        }),
+        60,
+      ),
+    );
+    rows.push(row('single card 300x450, art cached', await timeIt(40, 5, () => renderCard(pick(1)[0]!))));
+    rows.push(row('banner 800x450, art cached', await timeIt(20, 3, () => renderBanner({ name: 'Bench Banner', endsAt: new Date(Date.UTC(2025, 0, 1)), featured: pick(3) }))));
+    rows.push(
+      row(
+        'bounty board 960x470',
+        await timeIt(20, 3, () =>
+          renderBountyBoard({
+            slots: [
+              { tier: 'R', power: 31000, status: 'AVAILABLE', reward: '1× Faint Tincture' },
+              { tier: 'SR', power: 52000, status: 'COMPLETED', reward: '1× Vital Draught' },
+              { tier: 'SSR', power: 77000, status: 'FAILED', reward: '1× Heart Elixir' },
+            ],
+            resetsAt: new Date(Date.UTC(2025, 0, 1, 13)),
+            keys: 2,
+          }),
+        ),
+      ),
+    );
+    rows.push(
+      row(
+        'raid bar 1000x300, art cached',
+        await timeIt(20, 3, () =>
+          renderRaidBar({ bossName: 'Bench Boss', hp: 600_000, maxHp: 1_000_000, phase: 2, phaseThresholds: [0.6, 0.25], endsAt: new Date(0), artUrl: pool[0]!.imageUrl }),
+        ),
+      ),
+    );
+
+    // Memory: 1,000 renders over 500 distinct arts (more than the LRU holds,
+    // so art is evicted and reloaded from the disk cache all along).
+    const total = Number(process.env.STARDUST_BENCH_IMAGE_RENDERS ?? 1000);
+    const distinct = 500;
+    const urlCard = (k: number) => card(1000 + (k % distinct));
+    let rssStart = 0;
+    let rssPeak = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < total; i++) {
+      if (i === 50) rssStart = process.memoryUsage().rss;
+      if (i % 2 === 0) await renderTenPull(Array.from({ length: 10 }, (_, k) => urlCard(i * 5 + k)));
+      else await renderCard(urlCard(i));
+      if (i >= 50) rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    }
+    const secs = (performance.now() - t0) / 1000;
+    const rssEnd = process.memoryUsage().rss;
+    const growthMb = (rssEnd - rssStart) / 1048576;
+    rows.push({
+      name: `RSS growth over ${total} renders, ${distinct} distinct arts`,
+      value: Math.round(growthMb * 10) / 10,
+      unit: 'MB',
+      target: '< 100',
+      pass: growthMb < 100,
+      notes: `from render 50 to the end; peak +${((rssPeak - rssStart) / 1048576).toFixed(1)} MB; RSS at end ${(rssEnd / 1048576).toFixed(0)} MB; ${secs.toFixed(1)} s in all`,
+    });
+  } finally {
+    art.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return rows;
+};
+
+if (process.env.STARDUST_BENCH_ART_SERVER === '1') {
+  serveArt();
+} else if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const r of await suite()) {
+    console.log(`${r.name}: ${r.value.toLocaleString('en-US')} ${r.unit}${r.target ? ` (target ${r.target}) ${r.pass ? 'PASS' : 'MISS'}` : ''} — ${r.notes ?? ''}`);
+  }
+  process.exit(0);
+}
