@@ -186,12 +186,18 @@ async function runSync(
     lastPage = nextPage - 1;
     const elapsed = Math.max(1e-3, (now() - started) / 1000);
     const pagesLeft = pages - lastPage;
+    const paceEta = pagesSaved > 0 ? (pagesLeft * elapsed) / pagesSaved : 0;
+    // A burst can run ahead of the budget; the pages beyond it wait for the window to slide.
+    const budget = anilist.budget;
+    const budgetEta = budget.unlimited
+      ? 0
+      : (Math.max(0, pagesLeft - Math.max(0, budget.limit - budget.used)) * budget.windowMs) / budget.limit / 1000;
     opts.onProgress?.({
       page: lastPage,
       pages,
       saved,
       rate: savedThisRun / elapsed,
-      etaSeconds: pagesSaved > 0 ? (pagesLeft * elapsed) / pagesSaved : 0,
+      etaSeconds: Math.max(paceEta, budgetEta),
     });
   };
 
