@@ -1,0 +1,52 @@
+import { arg } from '../commands/args.js';
+import { UserError } from '../commands/errors.js';
+import { Colors, type Reply } from '../commands/reply.js';
+import { defineCog, defineCommand, type CommandContext } from '../commands/types.js';
+import { guildPrefixes, validatePrefix } from '../core/guilds.js';
+
+function prefixInfo(ctx: CommandContext): Reply {
+  const def = ctx.services.config.prefix;
+  const lines = ctx.guildId
+    ? [
+        `Commands here start with \`${ctx.prefix}\`${ctx.prefix === def ? ' (the default)' : ''}. A mention of me works as a prefix too.`,
+        `Server managers can change it with \`${ctx.prefix}prefix <new>\`, or go back to \`${def}\` with \`${ctx.prefix}prefix reset\`.`,
+      ]
+    : [`In DMs commands start with \`${def}\`. Each server can choose its own prefix.`];
+  return { embeds: [{ title: 'Command prefix', description: lines.join('\n'), color: Colors.info }] };
+}
+
+export default defineCog({
+  name: 'settings',
+  description: 'Server settings.',
+  commands: [
+    defineCommand({
+      name: 'prefix',
+      description: "Shows this server's command prefix, or changes it (Manage Server).",
+      details: 'The prefix is 1–5 characters without spaces, e.g. `?` or `s!`. `reset` goes back to the default. Mentioning the bot always works as a prefix.',
+      args: { prefix: arg.word('new prefix', 40).optional() },
+      usage: '[new prefix | reset]',
+      async run(ctx, { prefix }) {
+        if (prefix === undefined) return prefixInfo(ctx);
+        if (!ctx.guildId) throw new UserError('Prefixes are set per server — use this in a server channel.');
+        if (!(await ctx.hasManageGuild())) throw new UserError('Changing the prefix needs the **Manage Server** permission.');
+        const reset = prefix.toLowerCase() === 'reset';
+        const next = reset ? null : validatePrefix(prefix);
+        const def = ctx.services.config.prefix;
+        // Setting the default explicitly is the same as clearing it (follows COMMAND_PREFIX changes).
+        const stored = next === def ? null : next;
+        await guildPrefixes(ctx.services.db).set(ctx.guildId, stored, ctx.author.id, ctx.services.clock.now());
+        const shown = stored ?? def;
+        const note = ctx.platform === 'playground' ? '\n(The playground always uses the default prefix; this applies on Discord.)' : '';
+        return {
+          embeds: [
+            {
+              title: '✅ Prefix changed',
+              description: `Commands in this server now start with \`${shown}\` — try \`${shown}help\`. A mention of me still works as a prefix.${note}`,
+              color: Colors.success,
+            },
+          ],
+        };
+      },
+    }),
+  ],
+});

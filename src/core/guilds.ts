@@ -1,0 +1,101 @@
+import type { Db, Queryable } from './db/index.js';
+import { UserError } from './errors.js';
+
+/**
+ * Per-server settings (today: the command prefix, `!prefix`). A guild lives
+ * on exactly one shard, so a small per-process cache is safe: the shard that
+ * changes a prefix is the one that reads it; the TTL bounds staleness if a
+ * guild moves between shards after a resharding.
+ */
+
+export const MAX_PREFIX_LENGTH = 5;
+
+/** Checks a prefix a server admin typed; returns it or throws a UserError that says why not. */
+export function validatePrefix(raw: string): string {
+  const p = raw.trim();
+  if (!p) throw new UserError('Give the new prefix, like `?` or `s!`.');
+  if (p.length > MAX_PREFIX_LENGTH) throw new UserError(`A prefix can be at most ${MAX_PREFIX_LENGTH} characters.`);
+  if (/\s/.test(p)) throw new UserError('A prefix cannot contain spaces.');
+  if (/[`\\]/.test(p)) throw new UserError('A prefix cannot contain backticks or backslashes (they break how commands are shown).');
+  if (/^[<@#:]/.test(p)) throw new UserError('A prefix cannot start with `<`, `@`, `#` or `:` (those are mentions and emoji).');
+  if (/[\p{L}\p{N}]$/u.test(p) && p.length === 1) throw new UserError('A one-character prefix must be a symbol like `?`, `$` or `.` — a letter or digit would turn ordinary chat into commands.');
+  return p;
+}
+
+export async function getGuildPrefix(db: Queryable, guildId: string): Promise<string | null> {
+  const r = await db.query<{ prefix: string | null }>('SELECT prefix FROM guild_settings WHERE guild_id = $1', [guildId]);
+  return r.rows[0]?.prefix ?? null;
+}
+
+/** Sets (or with null, clears) a guild's prefix. */
+export async function setGuildPrefix(db: Queryable, guildId: string, prefix: string | null, by: string, at: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO guild_settings (guild_id, prefix, updated_by, updated_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (guild_id) DO UPDATE SET prefix = EXCLUDED.prefix, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`,
+    [guildId, prefix, by, at],
+  );
+}
+
+interface CacheEntry {
+  prefix: string | null;
+  at: number;
+}
+
+/**
+ * Guild prefixes for the dispatcher's synchronous `guildPrefix` lookup:
+ * `load()` (awaited by the transport before dispatching) fills the cache,
+ * `peek()` reads it. Unknown guilds cache as "no custom prefix" too, so
+ * chatter costs one query per guild per TTL.
+ */
+export class GuildPrefixCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  private readonly inflight = new Map<string, Promise<string | null>>();
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly ttlMs = 5 * 60_000,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  peek(guildId: string): string | undefined {
+    return this.entries.get(guildId)?.prefix ?? undefined;
+  }
+
+  async load(guildId: string): Promise<string | null> {
+    const hit = this.entries.get(guildId);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.prefix;
+    const pending = this.inflight.get(guildId);
+    if (pending) return pending;
+    const p = getGuildPrefix(this.db, guildId)
+      .then((prefix) => {
+        this.remember(guildId, prefix);
+        return prefix;
+      })
+      .finally(() => this.inflight.delete(guildId));
+    this.inflight.set(guildId, p);
+    return p;
+  }
+
+  /** Writes through: the next message in that guild uses the new prefix. */
+  async set(guildId: string, prefix: string | null, by: string, at: Date): Promise<void> {
+    await setGuildPrefix(this.db, guildId, prefix, by, at);
+    this.remember(guildId, prefix);
+  }
+
+  private remember(guildId: string, prefix: string | null): void {
+    if (this.entries.size >= this.maxEntries) this.entries.clear(); // bound memory; refills on demand
+    this.entries.set(guildId, { prefix, at: Date.now() });
+  }
+}
+
+const caches = new WeakMap<Db | Queryable, GuildPrefixCache>();
+
+/** The prefix cache of one database handle (shared by the transport and the `!prefix` command). */
+export function guildPrefixes(db: Db | Queryable): GuildPrefixCache {
+  let c = caches.get(db);
+  if (!c) {
+    c = new GuildPrefixCache(db);
+    caches.set(db, c);
+  }
+  return c;
+}

@@ -1,0 +1,527 @@
+import {
+  ActivityType,
+  Client,
+  DiscordAPIError,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  Partials,
+  PermissionFlagsBits,
+  RESTJSONErrorCodes,
+  type ButtonInteraction,
+  type ClientOptions,
+  type Interaction,
+  type InteractionReplyOptions,
+  type Message,
+  type SendableChannels,
+  type StringSelectMenuInteraction,
+} from 'discord.js';
+import type { App, Transport } from '../../app.js';
+import type { Reply } from '../../commands/reply.js';
+import type { MemberInfo } from '../../commands/types.js';
+import { guildPrefixes, type GuildPrefixCache } from '../../core/guilds.js';
+import { every, hourKey, pruneJobRuns, runOnce, type Repeating } from '../../core/jobs.js';
+import type { Logger } from '../../log.js';
+import { GatewayHealth, type GatewayState } from './health.js';
+import {
+  ALLOWED_MENTIONS,
+  filesSignature,
+  isEmptyReply,
+  renderComponents,
+  renderEmbeds,
+  renderFiles,
+  toCreateOptions,
+  toEditOptions,
+  toPlainText,
+  clip,
+  Limits,
+} from './render.js';
+
+export interface StartDiscordOptions {
+  /** Extra discord.js client options (tests: `fakeClientOptions(urls)`); `rest` and `ws` are merged, not replaced. */
+  clientOptions?: Partial<ClientOptions>;
+  /** Shard ids this process runs. Default: from the ShardingManager, else every shard of config.shardCount (or 'auto'). */
+  shards?: number[] | 'auto';
+  /** Total shards across all processes (with explicit `shards`). */
+  shardCount?: number;
+  /** Default: config.discordToken. */
+  token?: string;
+  /** A component press still being handled after this long is acknowledged with deferUpdate (Discord allows 3 s). */
+  deferAfterMs?: number;
+  /** How long startDiscord waits for the gateway to be ready before returning anyway (health shows "connecting"). */
+  readyTimeoutMs?: number;
+}
+
+const PERMISSION_CODES = new Set<number>([RESTJSONErrorCodes.MissingPermissions, RESTJSONErrorCodes.MissingAccess]);
+const GONE_CODES = new Set<number>([RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.UnknownMessage]);
+const NO_SUCH_USER = new Set<number>([RESTJSONErrorCodes.UnknownMember, RESTJSONErrorCodes.UnknownUser, RESTJSONErrorCodes.InvalidFormBodyOrContentType]);
+
+function apiCode(err: unknown): number | undefined {
+  return err instanceof DiscordAPIError && typeof err.code === 'number' ? err.code : undefined;
+}
+
+/** Don't DM the same player about the same channel more often than this. */
+const DM_NOTICE_INTERVAL_MS = 10 * 60_000;
+const MAX_REMEMBERED_MESSAGES = 5_000;
+
+/**
+ * The Discord transport: one discord.js Client (one or several shards)
+ * driving the platform-neutral dispatcher. Message commands in, Replies out as
+ * message replies; buttons and selects through interactions; expired views
+ * edited to disabled. Discord errors are logged and answered where possible,
+ * never thrown out of an event handler.
+ *
+ * Commands commit their game changes before the reply is sent. If sending
+ * fails (missing permissions, a deleted channel), the change stands and the
+ * player sees its result with their next command — the reply is lost, the
+ * state is never half-done.
+ */
+export class DiscordTransport implements Transport {
+  readonly name = 'discord';
+  readonly client: Client;
+  private readonly log: Logger;
+  private readonly prefixes: GuildPrefixCache;
+  private readonly health: GatewayHealth;
+  private readonly deferAfterMs: number;
+  /** message id → signature of the files it carries, so edits re-upload only changed images. */
+  private readonly sentFiles = new Map<string, string>();
+  private readonly dmNotices = new Map<string, number>();
+  private readonly jobs: Repeating[] = [];
+  /** Sends whose message ids aren't known yet: a press can arrive before our REST call returns. */
+  private readonly inflight = new Set<Promise<unknown>>();
+  private stopped = false;
+
+  constructor(
+    private readonly app: App,
+    private readonly opts: StartDiscordOptions = {},
+  ) {
+    this.log = app.services.log.child({ transport: 'discord' });
+    this.prefixes = guildPrefixes(app.services.db);
+    this.health = new GatewayHealth(app.config.gatewayGraceSeconds * 1000);
+    this.deferAfterMs = opts.deferAfterMs ?? 1500;
+    this.client = new Client(this.clientOptions());
+
+    const previous = app.dispatcher.guildPrefix;
+    app.dispatcher.guildPrefix = (guildId) => this.prefixes.peek(guildId) ?? previous(guildId);
+
+    const c = this.client;
+    c.on(Events.MessageCreate, (m) => void this.onMessage(m).catch((err: unknown) => this.log.error({ err, channelId: m.channelId }, 'message handling failed')));
+    c.on(Events.InteractionCreate, (i) => void this.onInteraction(i).catch((err: unknown) => this.log.error({ err, interactionId: i.id }, 'interaction handling failed')));
+    c.on(Events.ShardReady, (id) => {
+      this.health.up(id);
+      this.log.info({ shard: id }, 'gateway ready');
+    });
+    c.on(Events.ShardResume, (id, replayed) => {
+      this.health.up(id);
+      this.log.info({ shard: id, replayed }, 'gateway resumed');
+    });
+    c.on(Events.ShardReconnecting, (id) => {
+      this.health.down(id);
+      this.log.warn({ shard: id }, 'gateway connection lost; reconnecting');
+    });
+    c.on(Events.ShardDisconnect, (ev, id) => {
+      this.health.down(id);
+      this.log.error({ shard: id, code: ev.code }, 'gateway closed and will not reconnect');
+    });
+    // Without listeners these would be thrown as unhandled 'error' events.
+    c.on(Events.ShardError, (err, id) => this.log.warn({ err, shard: id }, 'gateway error'));
+    c.on(Events.Error, (err) => this.log.error({ err }, 'discord client error'));
+    c.on(Events.Warn, (msg) => this.log.warn(msg));
+  }
+
+  private clientOptions(): ClientOptions {
+    const extra = this.opts.clientOptions ?? {};
+    const cfg = this.app.config;
+    const base: ClientOptions = {
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
+      // DM channels arrive uncached; without this partial, DM messages are dropped.
+      partials: [Partials.Channel],
+      allowedMentions: ALLOWED_MENTIONS,
+      presence: { activities: [{ name: `${cfg.prefix}help`, type: ActivityType.Listening }] },
+      ...extra,
+      rest: { ...extra.rest },
+      ws: { ...extra.ws },
+    };
+    if (this.opts.shards !== undefined) {
+      base.shards = this.opts.shards;
+      if (this.opts.shardCount !== undefined) base.shardCount = this.opts.shardCount;
+    } else if (!process.env.SHARDING_MANAGER) {
+      // Not under the ShardingManager: say exactly what we run so discord.js
+      // doesn't read SHARD_COUNT=auto from the environment as a number.
+      if (cfg.shardCount === 'auto') base.shards = 'auto';
+      else {
+        const count = cfg.shardCount ?? 1;
+        base.shards = Array.from({ length: count }, (_, i) => i);
+        base.shardCount = count;
+      }
+    }
+    return base;
+  }
+
+  /** Logs in and waits (up to readyTimeoutMs) for every shard to be ready. */
+  async start(token: string): Promise<void> {
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.log.warn('the Discord gateway is not ready yet; carrying on (see /health)');
+        resolve();
+      }, this.opts.readyTimeoutMs ?? 90_000);
+      timer.unref();
+      this.client.once(Events.ClientReady, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.client.once(Events.ShardDisconnect, (ev) => {
+        clearTimeout(timer);
+        reject(new Error(closeCodeHint(ev.code)));
+      });
+    });
+    try {
+      await this.client.login(token);
+    } catch (err) {
+      await this.client.destroy().catch(() => {});
+      throw new Error(loginHint(err), { cause: err });
+    }
+    try {
+      await ready;
+    } catch (err) {
+      await this.client.destroy().catch(() => {});
+      throw err;
+    }
+    const c = this.client;
+    this.log.info({ user: c.user?.tag, guilds: c.guilds.cache.size, shards: [...c.ws.shards.keys()] }, 'connected to Discord');
+
+    // Maintenance that must run once per hour across all shards.
+    const db = this.app.services.db;
+    this.jobs.push(
+      every(
+        60 * 60_000,
+        () => runOnce(db, 'prune-job-runs', hourKey(this.app.clock.now()), (tx) => pruneJobRuns(tx, new Date(this.app.clock.now().getTime() - 30 * 86_400_000)), this.app.clock.now()),
+        { name: 'prune-job-runs', log: this.log, immediately: true },
+      ),
+    );
+  }
+
+  // ------------------------------------------------------------------ health
+
+  private shardViews() {
+    return [...this.client.ws.shards.values()].map((s) => ({ id: s.id, status: s.status, ping: s.ping }));
+  }
+
+  gatewayState(): GatewayState {
+    return this.health.state(this.shardViews());
+  }
+
+  status(): Record<string, unknown> {
+    const shards = this.shardViews();
+    return {
+      gateway: this.health.state(shards),
+      shards: this.health.report(shards),
+      shardCount: this.client.options.shardCount ?? null,
+      ping: shards.length && this.client.ws.ping >= 0 ? Math.round(this.client.ws.ping) : null,
+      guilds: this.client.guilds.cache.size,
+    };
+  }
+
+  healthy(): boolean {
+    return this.health.healthy(this.shardViews());
+  }
+
+  // --------------------------------------------------------------- channels
+
+  owns(channelId: string): boolean {
+    return this.client.channels.cache.has(channelId);
+  }
+
+  private async sendable(channelId: string): Promise<SendableChannels | null> {
+    let ch = this.client.channels.cache.get(channelId) ?? null;
+    if (!ch) {
+      try {
+        ch = await this.client.channels.fetch(channelId);
+      } catch (err) {
+        const code = apiCode(err);
+        if (code !== undefined && (GONE_CODES.has(code) || PERMISSION_CODES.has(code))) {
+          this.log.warn({ channelId, code }, 'cannot reach that channel');
+          return null;
+        }
+        throw err;
+      }
+    }
+    return ch?.isSendable() ? ch : null;
+  }
+
+  async send(channelId: string, reply: Reply): Promise<void> {
+    const ch = await this.sendable(channelId);
+    if (!ch) {
+      this.log.warn({ channelId }, 'announcement for a channel the bot cannot post in');
+      return;
+    }
+    await this.deliver(ch, reply, {});
+  }
+
+  async edit(channelId: string, messageId: string, reply: Reply): Promise<void> {
+    const ch = await this.sendable(channelId);
+    if (!ch) return;
+    const sig = filesSignature(reply.attachments);
+    try {
+      await ch.messages.edit(messageId, toEditOptions(reply, this.sentFiles.get(messageId) === sig));
+      this.rememberFiles(messageId, sig);
+    } catch (err) {
+      const code = apiCode(err);
+      if (code !== undefined && (GONE_CODES.has(code) || PERMISSION_CODES.has(code))) {
+        this.log.warn({ channelId, messageId, code }, 'could not edit a message');
+        return;
+      }
+      throw err;
+    }
+  }
+
+  private rememberFiles(messageId: string, sig: string): void {
+    if (this.sentFiles.size >= MAX_REMEMBERED_MESSAGES) {
+      const oldest = this.sentFiles.keys().next().value;
+      if (oldest !== undefined) this.sentFiles.delete(oldest);
+    }
+    this.sentFiles.set(messageId, sig);
+  }
+
+  /**
+   * Sends one reply and arms its view. On missing permissions it falls back
+   * to plain text (embeds/images may be what's denied), then to a DM telling
+   * the player why they got no answer. Returns the sent message or null.
+   */
+  private async deliver(ch: SendableChannels, reply: Reply, ctx: { replyTo?: string; authorId?: string }): Promise<Message | null> {
+    if (isEmptyReply(reply)) return null;
+    const sending = ch.send(toCreateOptions(reply, ctx.replyTo));
+    if (reply.view) {
+      this.inflight.add(sending);
+      void sending.catch(() => {}).finally(() => this.inflight.delete(sending));
+    }
+    try {
+      return this.sent(await sending, reply);
+    } catch (err) {
+      const code = apiCode(err);
+      const rich = !!(reply.embeds?.length || reply.attachments?.length);
+      if (code !== undefined && PERMISSION_CODES.has(code)) {
+        this.log.warn({ channelId: ch.id, code }, 'missing permissions to post a reply');
+        if (rich) {
+          const text = toPlainText(reply, '-# I need the **Embed Links** and **Attach Files** permissions here to show this properly.');
+          try {
+            return this.sent(await ch.send({ ...toCreateOptions({ content: text, components: reply.components }, ctx.replyTo) }), reply);
+          } catch (err2) {
+            if (!PERMISSION_CODES.has(apiCode(err2) ?? -1)) throw err2;
+          }
+        }
+        if (ctx.authorId) await this.dmNotice(ctx.authorId, ch);
+        return null;
+      }
+      if (code === RESTJSONErrorCodes.RequestEntityTooLarge && reply.attachments?.length) {
+        this.log.warn({ channelId: ch.id }, 'attachments too large; sending without them');
+        const { attachments: _a, ...rest } = reply;
+        return this.deliver(ch, { ...rest, embeds: rest.embeds?.map((e) => ({ ...e, image: undefined, thumbnail: undefined })), content: [rest.content, '-# (the image was too large to upload)'].filter(Boolean).join('\n') }, ctx);
+      }
+      if (code !== undefined && GONE_CODES.has(code)) {
+        this.log.warn({ channelId: ch.id, code }, 'the channel is gone; reply dropped');
+        return null;
+      }
+      if (code === RESTJSONErrorCodes.InvalidFormBodyOrContentType && rich) {
+        // A reply we rendered badly: log it for us, still answer the player.
+        this.log.error({ err, channelId: ch.id }, 'Discord rejected a rendered reply; sending it as text');
+        return this.sent(await ch.send(toCreateOptions({ content: toPlainText(reply) }, ctx.replyTo)), { content: '' });
+      }
+      throw err;
+    }
+  }
+
+  private sent(msg: Message, reply: Reply): Message {
+    this.rememberFiles(msg.id, filesSignature(reply.attachments));
+    if (reply.view) this.app.dispatcher.views.attach(msg.id, msg.channelId, reply);
+    return msg;
+  }
+
+  /** Tells a player in DM that their answer couldn't be posted (rate-limited per channel). */
+  private async dmNotice(userId: string, ch: SendableChannels): Promise<void> {
+    const key = `${userId}:${ch.id}`;
+    const last = this.dmNotices.get(key);
+    if (last !== undefined && Date.now() - last < DM_NOTICE_INTERVAL_MS) return;
+    if (this.dmNotices.size > 10_000) this.dmNotices.clear();
+    this.dmNotices.set(key, Date.now());
+    const where = 'guildId' in ch && ch.guildId ? `<#${ch.id}>` : 'that channel';
+    try {
+      await this.client.users.send(userId, {
+        content: `I can't post in ${where} — a server admin needs to give me **View Channel**, **Send Messages**, **Embed Links** and **Attach Files** there. Your command still went through; you'll see its result with your next command in a channel where I can talk.`,
+        allowedMentions: { parse: [] },
+      });
+    } catch (err) {
+      this.log.info({ userId, code: apiCode(err) }, 'could not DM the player either');
+    }
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  private async onMessage(message: Message): Promise<void> {
+    if (this.stopped) return;
+    // Bots (ourselves included), webhooks and system messages are never commands.
+    if (message.author.bot || message.webhookId || message.system) return;
+    const guild = message.guild;
+    if (guild) await this.prefixes.load(guild.id);
+
+    const typingTimer = setTimeout(() => {
+      if (message.channel.isSendable()) void message.channel.sendTyping().catch(() => {});
+    }, 1000);
+    typingTimer.unref();
+    let replies: Reply[];
+    try {
+      replies = await this.app.dispatcher.handleMessage({
+        author: { id: message.author.id, username: message.author.displayName, bot: message.author.bot },
+        channelId: message.channelId,
+        guildId: message.guildId,
+        content: message.content,
+        platform: 'discord',
+        botUserId: this.client.user?.id,
+        resolveMember: (id) => this.resolveMember(message, id),
+        hasManageGuild: async () => {
+          if (!message.inGuild()) return false;
+          const member = message.member ?? (await message.guild.members.fetch(message.author.id));
+          return member.permissions.has(PermissionFlagsBits.ManageGuild);
+        },
+      });
+    } finally {
+      clearTimeout(typingTimer);
+    }
+    if (replies.length === 0) return;
+    const ch = message.channel.isSendable() ? message.channel : await this.sendable(message.channelId);
+    if (!ch) return;
+    for (const reply of replies) await this.deliver(ch, reply, { replyTo: message.id, authorId: message.author.id });
+  }
+
+  private async resolveMember(message: Message, userId: string): Promise<MemberInfo | null> {
+    try {
+      if (message.inGuild()) {
+        const m = await message.guild.members.fetch(userId);
+        return { id: m.id, displayName: m.displayName, bot: m.user.bot };
+      }
+      const u = await this.client.users.fetch(userId);
+      return { id: u.id, displayName: u.displayName, bot: u.bot };
+    } catch (err) {
+      if (NO_SUCH_USER.has(apiCode(err) ?? -1)) return null;
+      throw err;
+    }
+  }
+
+  // ------------------------------------------------------------ interactions
+
+  private async onInteraction(i: Interaction): Promise<void> {
+    if (this.stopped) return;
+    if (i.isChatInputCommand()) {
+      await i.reply({ content: `I answer message commands — type \`${this.app.dispatcher.prefixFor(i.guildId)}help\`.`, flags: MessageFlags.Ephemeral });
+      return;
+    }
+    if (i.isButton() || i.isStringSelectMenu()) await this.onComponent(i);
+  }
+
+  private async onComponent(i: ButtonInteraction | StringSelectMenuInteraction): Promise<void> {
+    const messageId = i.message.id;
+    // Discord drops an interaction not acknowledged within 3 s: a slow handler gets a deferUpdate first.
+    let ack: Promise<unknown> | null = null;
+    const timer = setTimeout(() => {
+      ack = i.deferUpdate().catch((err: unknown) => this.interactionFailed(err, i, 'deferUpdate'));
+    }, this.deferAfterMs);
+    let res: Awaited<ReturnType<App['dispatcher']['handleComponent']>>;
+    try {
+      // Discord can deliver the message to a player before our send() returns and arms its view.
+      if (!this.app.dispatcher.views.has(messageId) && this.inflight.size > 0) {
+        await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, 2000).unref())]);
+      }
+      res = await this.app.dispatcher.handleComponent(messageId, {
+        userId: i.user.id,
+        username: i.user.displayName,
+        customId: i.customId,
+        values: i.isStringSelectMenu() ? i.values : [],
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+    if (ack) await ack;
+    try {
+      let ephemeralDone = false;
+      if (res.update) {
+        const sig = filesSignature(res.update.attachments);
+        const opts = toEditOptions(res.update, this.sentFiles.get(messageId) === sig);
+        if (i.deferred || i.replied) await i.editReply(opts);
+        else await i.update(opts);
+        this.rememberFiles(messageId, sig);
+      } else if (!i.deferred && !i.replied) {
+        if (res.ephemeral) {
+          await i.reply(interactionReply(res.ephemeral, true));
+          ephemeralDone = true;
+        } else {
+          await i.deferUpdate(); // a dropped double press: acknowledge silently
+        }
+      }
+      if (res.ephemeral && !ephemeralDone) await i.followUp(interactionReply(res.ephemeral, true));
+      for (const f of res.followUps) {
+        if (isEmptyReply(f)) continue;
+        const msg = await i.followUp(interactionReply(f, !!f.ephemeral));
+        this.sent(msg, f);
+      }
+    } catch (err) {
+      this.interactionFailed(err, i, 'respond');
+    }
+  }
+
+  private interactionFailed(err: unknown, i: Interaction, step: string): void {
+    const code = apiCode(err);
+    if (code === RESTJSONErrorCodes.UnknownInteraction || code === RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged) {
+      this.log.warn({ interactionId: i.id, code, step }, 'interaction expired or already answered');
+      return;
+    }
+    this.log.error({ err, interactionId: i.id, step }, 'could not answer an interaction');
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.health.markStopped();
+    await Promise.all(this.jobs.map((j) => j.stop()));
+    await this.client.destroy();
+  }
+}
+
+function interactionReply(reply: Reply, ephemeral: boolean): InteractionReplyOptions {
+  const opts: InteractionReplyOptions = { allowedMentions: ALLOWED_MENTIONS };
+  if (reply.content) opts.content = clip(reply.content, Limits.content);
+  if (reply.embeds?.length) opts.embeds = renderEmbeds(reply.embeds);
+  if (reply.components?.length) opts.components = renderComponents(reply.components);
+  if (reply.attachments?.length) opts.files = renderFiles(reply.attachments);
+  if (ephemeral) opts.flags = MessageFlags.Ephemeral;
+  return opts;
+}
+
+function loginHint(err: unknown): string {
+  const code = err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : '';
+  if (code === 'TokenInvalid' || apiCode(err) === 0 || (err instanceof DiscordAPIError && err.status === 401)) {
+    return 'Discord rejected DISCORD_TOKEN (invalid token). Copy the bot token again from the developer portal — see docs/discord-setup.md.';
+  }
+  if (/disallowed intents/i.test(String((err as Error)?.message))) return closeCodeHint(4014);
+  return `Could not connect to Discord: ${(err as Error)?.message ?? String(err)}`;
+}
+
+function closeCodeHint(code: number): string {
+  if (code === 4014) {
+    return 'Discord refused the Message Content intent. Enable "Message Content Intent" under Bot → Privileged Gateway Intents in the developer portal (docs/discord-setup.md).';
+  }
+  if (code === 4004) return 'Discord rejected DISCORD_TOKEN (authentication failed). Copy the bot token again from the developer portal.';
+  return `The Discord gateway closed the connection with code ${code} and will not reconnect.`;
+}
+
+/**
+ * Connects the bot to Discord (main.ts calls this when DISCORD_TOKEN is set).
+ * Resolves once the gateway is ready; rejects with a one-line explanation
+ * when the token or intents are refused.
+ */
+export async function startDiscord(app: App, opts: StartDiscordOptions = {}): Promise<DiscordTransport> {
+  const token = opts.token ?? app.config.discordToken;
+  if (!token) throw new Error('DISCORD_TOKEN is not set.');
+  const transport = new DiscordTransport(app, opts);
+  await transport.start(token);
+  return transport;
+}
