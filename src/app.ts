@@ -15,6 +15,7 @@ import { createHttpApp, type HealthReport } from './platform/http.js';
 import { PlaygroundTransport } from './platform/playground/transport.js';
 import { listUnits } from './core/units.js';
 import { bootCatalog } from './core/catalog/boot.js';
+import { BootError } from './core/errors.js';
 
 export interface AppOptions {
   config: Config;
@@ -96,6 +97,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       registry.add(cog);
       await cog.setup?.(services);
     } catch (err) {
+      if (err instanceof BootError) throw err;
       log.error({ err, cog: cog.name }, `cog ${cog.name} failed to set up`);
     }
   }

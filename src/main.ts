@@ -2,6 +2,7 @@ import 'dotenv/config';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { MigrationError } from './core/db/migrate.js';
+import { BootError } from './core/errors.js';
 import { createApp, type App } from './app.js';
 
 async function main(): Promise<void> {
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   try {
     app = await createApp({ config, log });
   } catch (err) {
-    if (err instanceof MigrationError) {
+    if (err instanceof MigrationError || err instanceof BootError) {
       log.fatal(`stardust: ${err.message}`);
       console.error(`stardust: ${err.message}`);
       process.exit(1);

@@ -22,3 +22,11 @@ export class ArgumentError extends UserError {
 export function errorId(): string {
   return crypto.randomUUID().slice(0, 8).toUpperCase();
 }
+
+/** A problem that must stop the bot at boot (bad content, bad setup), named precisely. */
+export class BootError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BootError';
+  }
+}

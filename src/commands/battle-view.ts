@@ -1,0 +1,94 @@
+/**
+ * How a battle is shown, for every command that fights (battle, story,
+ * bounty, raid): the embed with both sides, totals and skill highlights, and
+ * the battle image.
+ */
+import { n } from './format.js';
+import { Colors, type Embed, type EmbedField } from './reply.js';
+import type { SnapshotUnit } from '../core/battle/snapshot.js';
+import { renderBattle, type CardInfo } from '../core/images/index.js';
+import { formatLogLines } from '../core/skills/log.js';
+import type { BattleResult, Side } from '../core/skills/engine.js';
+import { ROYALTY_REWARD_MULTIPLIER } from '../core/skills/registry.js';
+
+export function cardOf(u: SnapshotUnit): CardInfo {
+  return { characterId: u.characterId, name: u.name, rarity: u.rarity, power: u.power, dupeLevel: u.dupeLevel, imageUrl: u.imageUrl };
+}
+
+export interface Shown {
+  attackerName: string;
+  defenderName: string;
+  attacker: SnapshotUnit[];
+  defender: SnapshotUnit[];
+  result: BattleResult;
+}
+
+export function battleImage(b: Shown): Promise<Buffer> {
+  return renderBattle({
+    attackerName: b.attackerName,
+    defenderName: b.defenderName,
+    attacker: b.attacker.map(cardOf),
+    defender: b.defender.map(cardOf),
+    attackerFinal: b.result.finalPowers.attacker,
+    defenderFinal: b.result.finalPowers.defender,
+    attackerTotal: b.result.totals.attacker,
+    defenderTotal: b.result.totals.defender,
+    outcome: b.result.outcome,
+  });
+}
+
+function headline(b: Shown): string {
+  switch (b.result.outcome) {
+    case 'WIN':
+      return `🏆 **${b.attackerName}** wins!`;
+    case 'LOSS':
+      return `💀 **${b.defenderName}** wins.`;
+    case 'DRAW':
+      return '🤝 **Draw!** A skill turned the loss around.';
+  }
+}
+
+function sideField(b: Shown, side: Side): EmbedField {
+  const name = side === 'attacker' ? b.attackerName : b.defenderName;
+  const units = b[side];
+  const finals = b.result.finalPowers[side];
+  const lines = units.map((u, i) => `${u.unitId !== null ? `\`#${u.unitId}\` ` : ''}${u.name} — ${n(u.power)} → **${n(finals[i] ?? 0)}**`);
+  return { name: `${side === 'attacker' ? '⚔️' : '🛡️'} ${name} — ${n(b.result.totals[side])}`, value: lines.join('\n') || '—', inline: true };
+}
+
+function logField(b: Shown, side: Side): EmbedField | null {
+  const lines = formatLogLines(b.result, side, 10);
+  if (lines.length === 0) return null;
+  const name = side === 'attacker' ? b.attackerName : b.defenderName;
+  // Embed field values are capped at 1,024 characters.
+  let value = lines.join('\n');
+  if (value.length > 1024) value = `${value.slice(0, 1020)}…`;
+  return { name: `📜 ${name}'s skills`, value };
+}
+
+export function battleEmbed(b: Shown, extra: string[], footer: string, opts: { royaltyPays?: boolean } = {}): Embed {
+  const fields: EmbedField[] = [sideField(b, 'attacker'), sideField(b, 'defender')];
+  for (const side of ['attacker', 'defender'] as const) {
+    const f = logField(b, side);
+    if (f) fields.push(f);
+  }
+  const notes = [headline(b), `**${n(b.result.totals.attacker)}** vs **${n(b.result.totals.defender)}**`];
+  if (b.result.retries > 0) notes.push(`🔁 Fought again ${b.result.retries === 1 ? 'once' : `${b.result.retries} times`} (Second Wind).`);
+  if (b.result.royalty.attacker) {
+    notes.push(
+      opts.royaltyPays
+        ? `👑 Royalty on ${b.attackerName}'s team — gems and coins from this win ×${ROYALTY_REWARD_MULTIPLIER}.`
+        : `👑 Royalty on ${b.attackerName}'s team — a win where rewards are paid pays ×${ROYALTY_REWARD_MULTIPLIER} (this battle pays no currency).`,
+    );
+  }
+  notes.push(...extra);
+  return {
+    title: `⚔️ ${b.attackerName} vs ${b.defenderName}`,
+    description: notes.join('\n'),
+    fields,
+    image: 'attachment://battle.png',
+    footer,
+    color: b.result.outcome === 'WIN' ? Colors.success : b.result.outcome === 'LOSS' ? Colors.error : Colors.warning,
+  };
+}
+
