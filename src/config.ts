@@ -95,7 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid setting ${name}${shown}: ${issue.message}`);
   }
   const e = parsed.data;
-  return {
+  const config: Config = {
     discordToken: e.DISCORD_TOKEN,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
@@ -134,6 +134,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ticket: e.EMOJI_TICKET,
     },
   };
+  // Whoever logs or serialises the config gets it without its secrets.
+  Object.defineProperty(config, 'toJSON', {
+    enumerable: false,
+    value: () => ({
+      ...config,
+      discordToken: config.discordToken ? '***' : undefined,
+      databaseUrl: config.databaseUrl ? redact('DATABASE_URL', config.databaseUrl) : undefined,
+      unbelievaboat: { ...config.unbelievaboat, token: config.unbelievaboat.token ? '***' : undefined },
+    }),
+  });
+  return config;
 }
 
 /** Secrets never appear in messages or logs. */
