@@ -445,6 +445,7 @@ export class BattleEngine {
     const pool = this.pool;
     let count = 0;
     let mods = 0;
+    let unsorted = false;
     for (let side = 0; side < 2; side++) {
       const team = ctx.teams[side]!;
       this.royaltyUnits[side] = 0;
@@ -467,6 +468,7 @@ export class BattleEngine {
           if (pool[key] === undefined) pool[key] = new def.impl(def, side, slot);
           ctx.retried[key] = 0;
           ctx.zodiacSigns[key] = -1;
+          if (count > 0 && PRIORITY[def.id]! > PRIORITY[KEY_ID[order[count - 1]!]!]!) unsorted = true;
           order[count++] = key;
           if ((HOOKS[def.id]! & HAS_MODIFIER) !== 0) this.modKeys[mods++] = key;
         }
@@ -477,7 +479,7 @@ export class BattleEngine {
     this.orderCount = count;
     // Stable insertion sort, priority descending: ties keep creation order
     // (attacker before defender, then slot, then the tag's place on the unit).
-    for (let i = 1; i < count; i++) {
+    for (let i = 1; unsorted && i < count; i++) {
       const k = order[i]!;
       const p = PRIORITY[KEY_ID[k]!]!;
       let j = i - 1;

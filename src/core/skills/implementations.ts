@@ -282,6 +282,8 @@ export interface ZodiacEffect {
 export interface ZodiacValues {
   /** Signs this skill can draw from, uniformly. */
   readonly signs: readonly ZodiacSign[];
+  /** The same signs as indexes into ZODIAC_SIGNS (saves a search per battle). */
+  readonly signIndexes: readonly number[];
   readonly effects: Readonly<Record<ZodiacSign, ZodiacEffect>>;
   /** Character that must be on the team (Entwined Souls: Kyo), or null. */
   readonly partnerId: number | null;
@@ -303,8 +305,9 @@ export class ZodiacSkill extends BattleSkill<ZodiacValues> {
   override onBattleStart(ctx: BattleContext): void {
     const v = this.values;
     if (v.partnerId !== null && ctx.findCharacter(this.side, v.partnerId) < 0) return;
-    const name = v.signs[Math.floor(ctx.rng.next() * v.signs.length)]!;
-    const sign = ZODIAC_SIGNS.indexOf(name);
+    const pick = Math.floor(ctx.rng.next() * v.signs.length);
+    const name = v.signs[pick]!;
+    const sign = v.signIndexes[pick]!;
     ctx.zodiacSigns[this.key] = sign;
     ctx.log(this, 'zodiac', 0, this.side, this.slot, name);
     const e = v.effects[name];

@@ -119,6 +119,10 @@ const ENTWINED_EFFECTS = Object.fromEntries(
   ZODIAC_SIGNS.map((s) => [s, scaleZodiacEffect(ZODIAC_EFFECTS[s], ENTWINED_SCALE)]),
 ) as Record<ZodiacSign, ZodiacEffect>;
 
+function signIndexes(signs: readonly ZodiacSign[]): number[] {
+  return signs.map((s) => ZODIAC_SIGNS.indexOf(s));
+}
+
 function describeSign(sign: ZodiacSign, e: ZodiacEffect): string {
   switch (sign) {
     case 'Rat': return `Rat: this unit ${change(e.holder!)}`;
@@ -256,13 +260,20 @@ define<OnyxMoonValues>('The Onyx Moon', {
 });
 define<ZodiacValues>('Queen of the Zodiacs', {
   appliesIn: 'b', priority: 10, suppressible: false,
-  values: { signs: ZODIAC_SIGNS, effects: ZODIAC_EFFECTS, partnerId: null, partnerName: null, scale: 1 },
+  values: { signs: ZODIAC_SIGNS, signIndexes: signIndexes(ZODIAC_SIGNS), effects: ZODIAC_EFFECTS, partnerId: null, partnerName: null, scale: 1 },
   impl: ZodiacSkill,
   describe: (v) => `At the start, draws one of ${v.signs.length} signs at random. ${v.signs.map((s) => describeSign(s, v.effects[s])).join('. ')}.`,
 });
 define<ZodiacValues>('Entwined Souls', {
   appliesIn: 'b', priority: 10, suppressible: false,
-  values: { signs: ENTWINED_SIGNS, effects: ENTWINED_EFFECTS, partnerId: 209, partnerName: 'Kyo', scale: ENTWINED_SCALE },
+  values: {
+    signs: ENTWINED_SIGNS,
+    signIndexes: signIndexes(ENTWINED_SIGNS),
+    effects: ENTWINED_EFFECTS,
+    partnerId: 209,
+    partnerName: 'Kyo',
+    scale: ENTWINED_SCALE,
+  },
   impl: ZodiacSkill,
   describe: (v) =>
     `With ${v.partnerName} on the team: at the start, draws one of ${v.signs.join(', ')}, ${v.scale}× as strong as the Queen's. ` +
