@@ -17,7 +17,7 @@ import { fork } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -94,27 +94,39 @@ function p95(xs: number[]): number {
   return s[Math.min(s.length - 1, Math.floor(s.length * 0.95))]!;
 }
 
-async function timeIt(n: number, warmup: number, fn: (i: number) => Promise<unknown>): Promise<{ median: number; p95: number; maxBlockMs: number }> {
+interface Timing {
+  median: number;
+  p95: number;
+  /** Median CPU time (all threads of this process: main + libuv pool). */
+  cpuMedian: number;
+  maxBlockMs: number;
+}
+
+async function timeIt(n: number, warmup: number, fn: (i: number) => Promise<unknown>): Promise<Timing> {
   for (let i = 0; i < warmup; i++) await fn(-1 - i);
   const times: number[] = [];
+  const cpu: number[] = [];
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
   for (let i = 0; i < n; i++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     await fn(i);
     times.push(performance.now() - t);
+    const d = process.cpuUsage(c);
+    cpu.push((d.user + d.system) / 1000);
   }
   h.disable();
-  return { median: median(times), p95: p95(times), maxBlockMs: h.max / 1e6 };
+  return { median: median(times), p95: p95(times), cpuMedian: median(cpu), maxBlockMs: h.max / 1e6 };
 }
 
-function row(name: string, r: { median: number; p95: number; maxBlockMs: number }, target?: number, extra = ''): BenchRow {
+function row(name: string, r: Timing, target?: number, extra = ''): BenchRow {
   return {
     name,
     value: Math.round(r.median * 10) / 10,
     unit: 'ms median',
     ...(target !== undefined ? { target: `< ${target}`, pass: r.median < target } : {}),
-    notes: `p95 ${r.p95.toFixed(1)} ms; longest event-loop block ${r.maxBlockMs.toFixed(1)} ms${extra ? `; ${extra}` : ''}`,
+    notes: `p95 ${r.p95.toFixed(1)} ms; CPU ${r.cpuMedian.toFixed(1)} ms median; load avg ${os.loadavg()[0]!.toFixed(1)}; longest event-loop block ${r.maxBlockMs.toFixed(1)} ms${extra ? `; ${extra}` : ''}`,
   };
 }
 

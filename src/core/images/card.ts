@@ -255,12 +255,12 @@ export function drawCard(ctx: Ctx, x: number, y: number, w: number, h: number, c
   drawCover(ctx, art ?? drawnPortrait(card.characterId, card.name, rarity, iw, ih), ix, iy, iw, ih);
 
   if (rarity === 'SR') {
-    // Orchid tint.
-    ctx.globalCompositeOperation = 'soft-light';
-    ctx.fillStyle = 'rgba(218,112,214,0.55)';
-    ctx.fillRect(ix, iy, iw, ih);
-    ctx.globalCompositeOperation = 'source-over';
-    ctx.fillStyle = 'rgba(218,112,214,0.08)';
+    // Orchid tint, plain alpha blend (soft-light cost ~0.8 ms a card).
+    const tint = ctx.createLinearGradient(ix, iy, ix + iw, iy + ih);
+    tint.addColorStop(0, 'rgba(218,112,214,0.20)');
+    tint.addColorStop(0.5, 'rgba(218,112,214,0.06)');
+    tint.addColorStop(1, 'rgba(218,112,214,0.18)');
+    ctx.fillStyle = tint;
     ctx.fillRect(ix, iy, iw, ih);
   } else if (rarity === 'SSR' || rarity === 'UR') {
     // Holographic sheen: rainbow bands across the diagonal, screened on.

@@ -42,6 +42,21 @@ export function newCanvas(w: number, h: number): { canvas: Canvas; ctx: Ctx } {
 
 /** Dark background with a soft vertical gradient and two faint glows. */
 export function background(ctx: Ctx, w: number, h: number, glow: string = 'rgba(120,90,255,0.16)', glow2 = 'rgba(0,180,255,0.10)'): void {
+  // The same few backgrounds are drawn over and over; painting one costs ~8 ms
+  // (hatching, big glows), copying a cached one ~1 ms.
+  const key = `${w}x${h}|${glow}|${glow2}`;
+  let bg = backgrounds.get(key);
+  if (!bg) {
+    bg = createCanvas(w, h);
+    paintBackground(bg.getContext('2d'), w, h, glow, glow2);
+    backgrounds.set(key, bg);
+  }
+  ctx.drawImage(bg, 0, 0);
+}
+
+const backgrounds = new Lru<string, Canvas>(24);
+
+function paintBackground(ctx: Ctx, w: number, h: number, glow: string, glow2: string): void {
   const g = ctx.createLinearGradient(0, 0, 0, h);
   g.addColorStop(0, BG_TOP);
   g.addColorStop(1, BG_BOTTOM);

@@ -56,7 +56,9 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   dataDir = mkdtempSync(path.join(tmpdir(), 'stardust-art-'));
-  configureArtCache({ dataDir, fetchTimeoutMs: TIMEOUT_MS, maxBytes: MAX_BYTES, memoryEntries: 50, failureTtlMs: 0 });
+  // A generous timeout for the normal cases (CI machines can be loaded); the
+  // hang test sets a short one.
+  configureArtCache({ dataDir, fetchTimeoutMs: 10_000, maxBytes: MAX_BYTES, memoryEntries: 50, failureTtlMs: 0 });
 });
 
 afterAll(async () => {
@@ -134,12 +136,17 @@ describe('art cache', () => {
   }
 
   it('a host that hangs is abandoned after the timeout', async () => {
-    const t0 = Date.now();
-    const png1 = await renderCard(card(`${baseUrl}/hang`));
-    const took = Date.now() - t0;
-    expect(took).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-    expect(took).toBeLessThan(TIMEOUT_MS + 1500);
-    expect(png1.equals(await renderCard(card(null)))).toBe(true);
+    configureArtCache({ dataDir, fetchTimeoutMs: TIMEOUT_MS });
+    try {
+      const t0 = Date.now();
+      const png1 = await renderCard(card(`${baseUrl}/hang`));
+      const took = Date.now() - t0;
+      expect(took).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+      expect(took).toBeLessThan(TIMEOUT_MS + 3000);
+      expect(png1.equals(await renderCard(card(null)))).toBe(true);
+    } finally {
+      configureArtCache({ dataDir, fetchTimeoutMs: 10_000 });
+    }
   });
 
   it('an unreachable host and bad URLs fall back', async () => {
