@@ -1,7 +1,7 @@
 import { arg } from '../commands/args.js';
 import { coins, gems, n, rarityEmoji } from '../commands/format.js';
 import { Colors, type Embed, type EmbedField, type Reply, type View } from '../commands/reply.js';
-import { defineCog, defineCommand, type CommandContext } from '../commands/types.js';
+import { defineCog, defineCommand, type Command, type CommandContext } from '../commands/types.js';
 import { formatDuration } from '../core/clock.js';
 import {
   bountyEnemies,
@@ -227,7 +227,17 @@ async function hunt(ctx: CommandContext): Promise<Reply> {
           seed: ctx.services.rng().nextUint32(),
           prefix: ctx.prefix,
         });
-        return { update: await resultReply(ctx, r), done: true };
+        // The hunt finishes here, not in the command: run the after-command hooks (achievements) now.
+        const followUps: Reply[] = [];
+        for (const hook of ctx.services.hooks.afterCommand) {
+          try {
+            followUps.push(...(await hook({ ctx, command: huntCommand, ok: true })));
+          } catch (err) {
+            // As the dispatcher does: a failing hook is logged and must not undo the reply to a hunt already paid.
+            ctx.services.log.error({ err, command: 'hunt' }, 'after-command hook failed');
+          }
+        }
+        return { update: await resultReply(ctx, r), followUps, done: true };
       }
       return {};
     },
@@ -264,6 +274,14 @@ async function gift(ctx: CommandContext, tokens: string[]): Promise<Reply> {
   };
 }
 
+const huntCommand: Command = defineCommand({
+  name: 'hunt',
+  description: 'Pick a bounty from the board and fight it with your battle team (1 key).',
+  details: 'Pick a slot, look at the enemy, press FIGHT. A win marks the slot completed and pays its reward; a loss or a draw marks it failed. One attempt per slot on each board.',
+  args: {},
+  run: (ctx) => hunt(ctx),
+});
+
 export default defineCog({
   name: 'bounty',
   description: 'The hourly bounty board, keys, and bond gifts.',
@@ -279,13 +297,7 @@ export default defineCog({
       args: {},
       run: (ctx) => boardReply(ctx),
     }),
-    defineCommand({
-      name: 'hunt',
-      description: 'Pick a bounty from the board and fight it with your battle team (1 key).',
-      details: 'Pick a slot, look at the enemy, press FIGHT. A win marks the slot completed and pays its reward; a loss or a draw marks it failed. One attempt per slot on each board.',
-      args: {},
-      run: (ctx) => hunt(ctx),
-    }),
+    huntCommand,
     defineCommand({
       name: 'gift',
       description: 'Gives bond items to your units for bond XP.',
