@@ -33,7 +33,7 @@
  */
 import { SLOTS_PER_BATTLE, skillKey, type BattleSkill, type EndDecision } from './implementations.js';
 import type { LogEntry, LogKind } from './log.js';
-import { findSkill, MAX_RETRIES, ROYALTY, SUPPRESSIBLE_MASK, SKILLS, } from './registry.js';
+import { MAX_RETRIES, ROYALTY, SKILLS, SUPPRESSIBLE_MASK, skillIdOf } from './registry.js';
 
 export type Side = 'attacker' | 'defender';
 /** From the attacker's perspective. */
@@ -353,12 +353,18 @@ function splitmixOut(s: number): number {
   return z ^ (z >>> 16); // int32; sfc32 only needs the bits
 }
 
-/** Which hooks each skill's class defines, looked up by id (cheaper than probing objects of many classes). */
-const HAS_START = 1, HAS_MODIFIER = 2, HAS_POST = 4, HAS_END = 8;
+/**
+ * Per skill id: which hooks its class defines and how the engine treats it —
+ * one typed-array read instead of probing registry objects and skill objects
+ * of a dozen classes.
+ */
+const HAS_START = 1, HAS_MODIFIER = 2, HAS_POST = 4, HAS_END = 8, IN_BATTLE = 16, HAS_OBJECT = 32, IS_ROYALTY = 64;
 const HOOKS = Int32Array.from(SKILLS, (d) => {
+  let flags = (d.appliesIn === 'b' ? IN_BATTLE : 0) | (d === ROYALTY ? IS_ROYALTY : 0);
   const proto = d.impl?.prototype as BattleSkill | undefined;
-  if (proto === undefined) return 0;
-  return (proto.onBattleStart ? HAS_START : 0) | (proto.powerModifier ? HAS_MODIFIER : 0) |
+  if (proto === undefined) return flags;
+  flags |= HAS_OBJECT;
+  return flags | (proto.onBattleStart ? HAS_START : 0) | (proto.powerModifier ? HAS_MODIFIER : 0) |
     (proto.onPostPowerCalculation ? HAS_POST : 0) | (proto.onBattleEnd ? HAS_END : 0);
 });
 
@@ -457,20 +463,25 @@ export class BattleEngine {
         const tags = unit.skills;
         let mask = 0;
         for (let t = 0; t < tags.length; t++) {
-          const def = findSkill(tags[t]!);
-          if (def === undefined || def.appliesIn !== 'b') continue;
-          const bit = 1 << def.id;
+          const id = skillIdOf(tags[t]!);
+          if (id < 0) continue;
+          const hooks = HOOKS[id]!;
+          if ((hooks & IN_BATTLE) === 0) continue;
+          const bit = 1 << id;
           if ((mask & bit) !== 0) continue; // duplicate tag on one unit: not stackable
           mask |= bit;
-          if (def === ROYALTY) this.royaltyUnits[side]!++;
-          if (def.impl === null) continue;
-          const key = skillKey(def.id, side, slot);
-          if (pool[key] === undefined) pool[key] = new def.impl(def, side, slot);
+          if ((hooks & IS_ROYALTY) !== 0) this.royaltyUnits[side]!++;
+          if ((hooks & HAS_OBJECT) === 0) continue;
+          const key = skillKey(id, side, slot);
+          if (pool[key] === undefined) {
+            const def = SKILLS[id]!;
+            pool[key] = new def.impl!(def, side, slot);
+          }
           ctx.retried[key] = 0;
           ctx.zodiacSigns[key] = -1;
-          if (count > 0 && PRIORITY[def.id]! > PRIORITY[KEY_ID[order[count - 1]!]!]!) unsorted = true;
+          if (count > 0 && PRIORITY[id]! > PRIORITY[KEY_ID[order[count - 1]!]!]!) unsorted = true;
           order[count++] = key;
-          if ((HOOKS[def.id]! & HAS_MODIFIER) !== 0) this.modKeys[mods++] = key;
+          if ((hooks & HAS_MODIFIER) !== 0) this.modKeys[mods++] = key;
         }
         this.modEnd[idx] = mods;
         ctx.skillMasks[idx] = mask;

@@ -306,18 +306,28 @@ const byLowerName = new Map<string, SkillDef>(defs.map((d) => [d.name.toLowerCas
  * times faster than Map.get. Anything else falls back to the case-insensitive map.
  */
 const FAST_BUCKETS = 64;
-const fastTable: SkillDef[][] = Array.from({ length: FAST_BUCKETS }, () => []);
+const fastTable: number[][] = Array.from({ length: FAST_BUCKETS }, () => []);
 function fastHash(name: string): number {
   const n = name.length;
   return n === 0 ? 0 : (n * 7 + name.charCodeAt(0) * 3 + name.charCodeAt(n - 1)) & (FAST_BUCKETS - 1);
 }
-for (const d of defs) fastTable[fastHash(d.name)]!.push(d);
+for (const d of defs) fastTable[fastHash(d.name)]!.push(d.id);
+const namesById: readonly string[] = defs.map((d) => d.name);
+
+/** A skill's id (its index in SKILLS) by name, case-insensitive; -1 when unknown. */
+export function skillIdOf(name: string): number {
+  const bucket = fastTable[fastHash(name)]!;
+  for (let i = 0; i < bucket.length; i++) {
+    const id = bucket[i]!;
+    if (namesById[id] === name) return id;
+  }
+  return byLowerName.get(name.trim().toLowerCase())?.id ?? -1;
+}
 
 /** A skill by name, case-insensitive (exact spelling is the fast path). */
 export function findSkill(name: string): SkillDef | undefined {
-  const bucket = fastTable[fastHash(name)]!;
-  for (let i = 0; i < bucket.length; i++) if (bucket[i]!.name === name) return bucket[i];
-  return byLowerName.get(name.trim().toLowerCase());
+  const id = skillIdOf(name);
+  return id < 0 ? undefined : defs[id];
 }
 
 export function describeSkill(name: string): string | undefined {
