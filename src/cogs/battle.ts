@@ -166,7 +166,7 @@ export default defineCog({
         if (member?.bot) throw new UserError(`${member.displayName} is a bot and has no team to fight. Battle a player, or an NPC team with \`${ctx.prefix}battle hard\`.`);
         const fight = await preparePvpBattle(db, {
           player,
-          opponent: { id: opponent.id, name: member?.displayName ?? opponent.id },
+          opponent: { id: opponent.id, name: member?.displayName },
           rng: ctx.services.rng(),
           prefix: ctx.prefix,
         });

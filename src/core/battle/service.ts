@@ -74,14 +74,16 @@ export async function prepareNpcBattle(
 /** Your battle team vs another player's (both at their effective powers). */
 export async function preparePvpBattle(
   db: Queryable,
-  input: { player: Fighter; opponent: Fighter; rng: Rng; prefix?: string },
+  input: { player: Fighter; opponent: { id: string; name?: string }; rng: Rng; prefix?: string },
 ): Promise<Fight> {
   if (input.opponent.id === input.player.id) {
     throw new UserError(`You can't battle yourself — try \`${input.prefix ?? '!'}battle normal\` for a practice fight.`);
   }
   const mine = await requireBattleTeam(db, input.player.id, input.prefix);
-  await requirePlayer(db, input.opponent.id);
-  const theirs = await requireBattleTeam(db, input.opponent.id, input.prefix, input.opponent.name);
+  const opponent = await requirePlayer(db, input.opponent.id);
+  // The platform's display name when it knows the member, else the name they last played under.
+  const opponentName = input.opponent.name ?? (opponent.username || opponent.id);
+  const theirs = await requireBattleTeam(db, input.opponent.id, input.prefix, opponentName);
   const attacker = snapshotOfUnits(mine);
   const defender = snapshotOfUnits(theirs);
   const result = fightTeams(attacker, defender, input.rng.nextUint32());
@@ -91,7 +93,7 @@ export async function preparePvpBattle(
     attackerName: input.player.name,
     defenderId: input.opponent.id,
     difficulty: null,
-    defenderName: input.opponent.name,
+    defenderName: opponentName,
     attacker,
     defender,
     result,
