@@ -6,7 +6,9 @@
  * 1. Start — one object per (unit, battle skill tag); a unit's duplicate tag is
  *    ignored. Objects are sorted by priority, highest first; ties keep creation
  *    order: attacker before defender, then slot, then the tag's place on the
- *    unit. `onBattleStart` runs once each, in that order.
+ *    unit. `onBattleStart` runs once each, in that order — also for a unit a
+ *    Kamikaze took out earlier in the phase (start effects are all declared at
+ *    the start; being out only stops its power and post-calc skills).
  * 2. Power — per unit, in side then slot order: `p = power`, × each of its own
  *    skills' `powerModifier` (tag order), × the slot's context multiplier, + the
  *    slot's flat bonus, × variance uniform in [lo, hi) (default [0.9, 1.1)) unless
@@ -423,6 +425,9 @@ export class BattleEngine {
   run(attacker: readonly BattleUnit[], defender: readonly BattleUnit[], options: BattleOptions): BattleResult {
     if (attacker.length > MAX_TEAM_SIZE || defender.length > MAX_TEAM_SIZE) {
       throw new RangeError(`a side has at most ${MAX_TEAM_SIZE} units (got ${attacker.length} vs ${defender.length})`);
+    }
+    if (options.random === undefined && !Number.isFinite(options.seed)) {
+      throw new RangeError(`battle seed must be a finite number, got ${options.seed}`);
     }
     const variance = options.variance;
     const varA = variance?.attacker ?? DEFAULT_VARIANCE;
