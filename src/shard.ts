@@ -1,0 +1,160 @@
+import 'dotenv/config';
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ShardingManager, type Shard } from 'discord.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger } from './log.js';
+
+/**
+ * `npm run start:sharded`: discord.js's ShardingManager runs one bot process
+ * (src/main.ts) per shard, all on the same Postgres database. Everything that
+ * must happen once is guarded in that database (job_runs, conditional
+ * updates), never in process memory.
+ *
+ * Ports: this manager serves GET /health on PORT (all shards); shard N serves
+ * its own /health on PORT + 1 + N.
+ */
+
+/** Why this environment can't be sharded, or null when it can. */
+export function shardingProblem(config: Config): string | null {
+  if (!config.discordToken) return 'DISCORD_TOKEN is not set — sharding only makes sense for a bot connected to Discord.';
+  if (!config.databaseUrl) {
+    return 'Sharding needs DATABASE_URL (a Postgres database): the embedded PGlite database can only be opened by one process. Set DATABASE_URL, or run `npm start` for a single process.';
+  }
+  return null;
+}
+
+interface ShardState {
+  ready: boolean;
+  since: number;
+  restarts: number;
+  pid?: number;
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`stardust: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const problem = shardingProblem(config);
+  if (problem) {
+    console.error(`stardust: ${problem}`);
+    process.exit(1);
+  }
+  const log = createLogger(config.logLevel).child({ role: 'shard-manager' });
+
+  // Run main.ts under tsx, main.js when compiled.
+  const here = fileURLToPath(import.meta.url);
+  const ext = path.extname(here);
+  const file = path.join(path.dirname(here), `main${ext}`);
+  const manager = new ShardingManager(file, {
+    token: config.discordToken,
+    totalShards: config.shardCount ?? 'auto',
+    respawn: true,
+    // Resolved here: `--import tsx` alone would be looked up from the working directory.
+    execArgv: ext === '.ts' ? ['--import', import.meta.resolve('tsx')] : [],
+  });
+
+  const states = new Map<number, ShardState>();
+  manager.on('shardCreate', (shard: Shard) => {
+    // Each shard process gets its own /health port; the playground stays off.
+    Object.assign(shard.env as Record<string, string>, { PORT: String(config.port + 1 + shard.id), PLAYGROUND: '0' });
+    const state: ShardState = { ready: false, since: Date.now(), restarts: 0 };
+    states.set(shard.id, state);
+    const notReady = (why: string) => {
+      if (state.ready) state.since = Date.now();
+      state.ready = false;
+      log.warn({ shard: shard.id }, why);
+    };
+    shard.on('spawn', (proc) => {
+      state.pid = proc && 'pid' in proc ? (proc as { pid?: number }).pid : undefined;
+      log.info({ shard: shard.id, pid: state.pid, port: config.port + 1 + shard.id }, 'shard process started');
+    });
+    shard.on('ready', () => {
+      state.ready = true;
+      log.info({ shard: shard.id }, 'shard ready');
+    });
+    shard.on('reconnecting', () => notReady('shard reconnecting'));
+    shard.on('disconnect', () => notReady('shard disconnected'));
+    shard.on('death', () => {
+      state.restarts++;
+      notReady('shard process exited; restarting it');
+    });
+    shard.on('error', (err) => log.error({ err, shard: shard.id }, 'shard error'));
+  });
+
+  const graceMs = config.gatewayGraceSeconds * 1000;
+  const server: Server = createServer((req, res) => {
+    if (req.url !== '/health' && req.url !== '/') {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'Not found.' }));
+      return;
+    }
+    const now = Date.now();
+    const shards = [...states.entries()].map(([id, s]) => ({
+      id,
+      ready: s.ready,
+      restarts: s.restarts,
+      pid: s.pid ?? null,
+      ...(s.ready ? {} : { downForSeconds: Math.round((now - s.since) / 1000) }),
+      health: `http://${config.host}:${config.port + 1 + id}/health`,
+    }));
+    const ok = shards.length > 0 && [...states.values()].every((s) => s.ready || now - s.since <= graceMs);
+    res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : 'degraded', totalShards: manager.totalShards, shards }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  log.info(`shard manager health on http://${config.host}:${config.port}/health`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: stopping shards (each finishes its running commands)`);
+    // Each shard handles SIGTERM like `npm start` does: drain, then exit.
+    const exits = [...manager.shards.values()].map((shard) => {
+      const proc = shard.process;
+      if (!proc || proc.exitCode !== null) return Promise.resolve();
+      proc.removeAllListeners('exit'); // no respawn
+      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+      proc.kill('SIGTERM');
+      return exited;
+    });
+    server.close();
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    void Promise.all(exits).then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
+  // First boots migrate under an advisory lock and may build the catalog: give them time.
+  try {
+    await manager.spawn({ timeout: 180_000 });
+  } catch (err) {
+    // A shard that can't even start (bad token, unreachable database) won't fix itself by respawning.
+    for (const shard of manager.shards.values()) {
+      shard.process?.removeAllListeners('exit');
+      shard.kill();
+    }
+    server.close();
+    throw err;
+  }
+  log.info({ shards: manager.totalShards }, 'all shards spawned');
+}
+
+// Only when run as the entry point (tests import shardingProblem).
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    console.error('stardust: sharding failed to start:', err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
