@@ -79,3 +79,23 @@ export function countingDb(db: Db): { db: Db; queries: () => number; transaction
   });
   return { db: wrap(db), queries: () => q, transactions: () => t, reset: () => ((q = 0), (t = 0)) };
 }
+
+/**
+ * Presses a component twice at once (a double click). The second press may be
+ * dropped as busy, or refused because the first already finished the view;
+ * returns the texts of whatever both produced.
+ */
+export async function doubleClick(
+  post: (path: string, body: unknown) => Promise<{ status: number; json: any }>,
+  userId: string,
+  messageId: string,
+  customId: string,
+  values?: string[],
+): Promise<{ statuses: number[]; messages: any[] }> {
+  const body = { userId, messageId, customId, values };
+  const rs = await Promise.all([post('/api/interactions', body), post('/api/interactions', body)]);
+  return {
+    statuses: rs.map((r) => r.status),
+    messages: rs.flatMap((r) => (r.status === 200 ? [...(r.json.replies ?? []), ...(r.json.edits ?? [])] : [])),
+  };
+}
