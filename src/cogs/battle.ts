@@ -1,7 +1,8 @@
 import { arg, truncate, type ArgSpec } from '../commands/args.js';
 import { ArgumentError } from '../commands/errors.js';
+import { battleEmbed, battleImage, type Shown } from '../commands/battle-view.js';
 import { n } from '../commands/format.js';
-import { Colors, type Embed, type EmbedField, type Reply } from '../commands/reply.js';
+import type { Reply } from '../commands/reply.js';
 import { defineCog, defineCommand, type CommandContext } from '../commands/types.js';
 import {
   DIFFICULTIES,
@@ -12,13 +13,8 @@ import {
   saveBattle,
   type Difficulty,
   type Fight,
-  type SnapshotUnit,
 } from '../core/battle/index.js';
 import { UserError } from '../core/errors.js';
-import { renderBattle, type CardInfo } from '../core/images/index.js';
-import { formatLogLines } from '../core/skills/log.js';
-import type { BattleResult, Side } from '../core/skills/engine.js';
-import { ROYALTY_REWARD_MULTIPLIER } from '../core/skills/registry.js';
 
 type Opponent = { kind: 'member'; id: string } | { kind: 'npc'; difficulty: Difficulty };
 
@@ -41,83 +37,6 @@ const opponentArg: ArgSpec<Opponent | undefined> = {
     throw new ArgumentError(`Battle a member (@someone) or a difficulty: ${DIFFICULTIES.map((d) => `\`${d}\``).join(', ')} (got \`${truncate(t)}\`).`);
   },
 };
-
-function cardOf(u: SnapshotUnit): CardInfo {
-  return { characterId: u.characterId, name: u.name, rarity: u.rarity, power: u.power, dupeLevel: u.dupeLevel, imageUrl: u.imageUrl };
-}
-
-interface Shown {
-  attackerName: string;
-  defenderName: string;
-  attacker: SnapshotUnit[];
-  defender: SnapshotUnit[];
-  result: BattleResult;
-}
-
-function battleImage(b: Shown): Promise<Buffer> {
-  return renderBattle({
-    attackerName: b.attackerName,
-    defenderName: b.defenderName,
-    attacker: b.attacker.map(cardOf),
-    defender: b.defender.map(cardOf),
-    attackerFinal: b.result.finalPowers.attacker,
-    defenderFinal: b.result.finalPowers.defender,
-    attackerTotal: b.result.totals.attacker,
-    defenderTotal: b.result.totals.defender,
-    outcome: b.result.outcome,
-  });
-}
-
-function headline(b: Shown): string {
-  switch (b.result.outcome) {
-    case 'WIN':
-      return `🏆 **${b.attackerName}** wins!`;
-    case 'LOSS':
-      return `💀 **${b.defenderName}** wins.`;
-    case 'DRAW':
-      return '🤝 **Draw!** A skill turned the loss around.';
-  }
-}
-
-function sideField(b: Shown, side: Side): EmbedField {
-  const name = side === 'attacker' ? b.attackerName : b.defenderName;
-  const units = b[side];
-  const finals = b.result.finalPowers[side];
-  const lines = units.map((u, i) => `${u.unitId !== null ? `\`#${u.unitId}\` ` : ''}${u.name} — ${n(u.power)} → **${n(finals[i] ?? 0)}**`);
-  return { name: `${side === 'attacker' ? '⚔️' : '🛡️'} ${name} — ${n(b.result.totals[side])}`, value: lines.join('\n') || '—', inline: true };
-}
-
-function logField(b: Shown, side: Side): EmbedField | null {
-  const lines = formatLogLines(b.result, side, 10);
-  if (lines.length === 0) return null;
-  const name = side === 'attacker' ? b.attackerName : b.defenderName;
-  // Embed field values are capped at 1,024 characters.
-  let value = lines.join('\n');
-  if (value.length > 1024) value = `${value.slice(0, 1020)}…`;
-  return { name: `📜 ${name}'s skills`, value };
-}
-
-function battleEmbed(b: Shown, extra: string[], footer: string): Embed {
-  const fields: EmbedField[] = [sideField(b, 'attacker'), sideField(b, 'defender')];
-  for (const side of ['attacker', 'defender'] as const) {
-    const f = logField(b, side);
-    if (f) fields.push(f);
-  }
-  const notes = [headline(b), `**${n(b.result.totals.attacker)}** vs **${n(b.result.totals.defender)}**`];
-  if (b.result.retries > 0) notes.push(`🔁 Fought again ${b.result.retries === 1 ? 'once' : `${b.result.retries} times`} (Second Wind).`);
-  if (b.result.royalty.attacker) {
-    notes.push(`👑 Royalty on ${b.attackerName}'s team — a win where rewards are paid pays ×${ROYALTY_REWARD_MULTIPLIER} (this battle pays no currency).`);
-  }
-  notes.push(...extra);
-  return {
-    title: `⚔️ ${b.attackerName} vs ${b.defenderName}`,
-    description: notes.join('\n'),
-    fields,
-    image: 'attachment://battle.png',
-    footer,
-    color: b.result.outcome === 'WIN' ? Colors.success : b.result.outcome === 'LOSS' ? Colors.error : Colors.warning,
-  };
-}
 
 async function fightReply(ctx: CommandContext, fight: Fight): Promise<Reply> {
   // Render before saving: if the image fails, nothing is recorded.
