@@ -80,3 +80,9 @@ export async function richestPlayers(db: Queryable, limit = 10): Promise<Array<{
   );
   return r.rows;
 }
+
+/** Every player's id (owner-wide payouts such as `!apologems`). */
+export async function allPlayerIds(db: Queryable): Promise<string[]> {
+  const r = await db.query<{ id: string }>('SELECT id FROM players ORDER BY id');
+  return r.rows.map((x) => x.id);
+}

@@ -94,7 +94,7 @@ export class FakeUnbelievaBoat {
 
     const i = this.plan.findIndex((p) => p.method === null || p.method === method);
     if (i >= 0) {
-      const [{ what }] = this.plan.splice(i, 1) as [{ what: Misbehaviour }];
+      const what = this.plan.splice(i, 1)[0]!.what;
       if (what.kind === 'hang') {
         this.hung.add(res);
         res.on('close', () => this.hung.delete(res));

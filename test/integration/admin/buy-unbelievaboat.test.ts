@@ -111,7 +111,7 @@ describe.each(backends())('!buy with UnbelievaBoat credits on %s', (backend) => 
     });
     const log = { error: vi.fn(), warn: vi.fn(), info: vi.fn() } as unknown as Logger;
     const client = new UnbelievaBoatClient({ url: fake.url, token: 'secret-token', timeoutMs: 1000 });
-    const err = await buyPulls({ db: failing, log, now: new Date(), client }, { playerId: 'u4', guildId: G, pulls: 2 }).catch((e: unknown) => e as Error);
+    const err = await buyPulls({ db: failing, log, now: new Date(), client }, { playerId: 'u4', guildId: G, pulls: 2 }).then(() => new Error('expected a failure'), (e: unknown) => e as Error);
     expect(err.message).toMatch(/200,000,000 UnbelievaBoat credits were taken, but adding the gems failed.*error id `[0-9A-F]{8}`/);
     const logged = (log.error as unknown as ReturnType<typeof vi.fn>).mock.calls[0]![0];
     expect(logged).toMatchObject({ userId: 'u4', guildId: G, credits: 200_000_000, errorId: expect.any(String) });
