@@ -155,7 +155,9 @@ export default defineCog({
       async run(ctx, { page }) {
         const db = ctx.services.db;
         const cfg = ctx.services.config;
-        const firstPage = await ledgerPage(db, ctx.author.id, page);
+        let firstPage = await ledgerPage(db, ctx.author.id, page);
+        // Past the last page the window count is empty too: ask page 1 for the total.
+        if (firstPage.total === 0 && page > 1) firstPage = { entries: [], total: (await ledgerPage(db, ctx.author.id, 1)).total };
         if (firstPage.total === 0) return { embeds: [{ title: `${ctx.author.username}'s history`, description: 'No gem or coin changes yet.', color: Colors.info }] };
         const pages = Math.ceil(firstPage.total / PER_PAGE);
         if (page > pages) throw new UserError(`There ${pages === 1 ? 'is 1 page' : `are ${pages} pages`} of history.`);
