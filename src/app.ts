@@ -16,6 +16,7 @@ import { PlaygroundTransport } from './platform/playground/transport.js';
 import { listUnits } from './core/units.js';
 import { bootCatalog } from './core/catalog/boot.js';
 import { BootError } from './core/errors.js';
+import { configureArtCache } from './core/images/index.js';
 
 export interface AppOptions {
   config: Config;
@@ -67,6 +68,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const db = opts.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, statementTimeoutMs: config.databaseStatementTimeoutMs }));
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, `applied ${applied.length} migration(s)`);
+  configureArtCache({ dataDir: config.dataDir, fetchTimeoutMs: config.artFetchTimeoutMs });
   const stopCatalogSync = opts.skipCatalog
     ? async () => {}
     : await bootCatalog(db, { anilistUrl: config.anilistUrl, requestsPerMinute: config.anilistRequestsPerMinute, offline: config.offline, log });
