@@ -135,15 +135,13 @@ export class BattleContext {
     this.teams[1] = defender;
     this.sizes[0] = attacker.length;
     this.sizes[1] = defender.length;
+    // finals and skillMasks are written for every unit before they are read, and
+    // rolledBonuses is cleared at each attempt's start when something was rolled.
     for (let i = 0; i < SLOTS; i++) {
       this.multipliers[i] = 1;
       this.flatBonuses[i] = 0;
-      this.rolledBonuses[i] = 0;
       this.lockedVariance[i] = 0;
-      this.finals[i] = 0;
-      this.skillMasks[i] = 0;
     }
-    this.rolledAny = false;
     this.suppressed[0] = 0;
     this.suppressed[1] = 0;
     this.guarded[0] = 0;
