@@ -102,6 +102,18 @@ async function paced(db: Db, rate: number, seconds: number): Promise<{ achieved:
   return { achieved: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
+/** One player pulling alone, back to back: the cost of one pull without queueing. */
+async function serial(db: Db, count: 1 | 10, n: number): Promise<{ p50: number; p99: number }> {
+  const latencies: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const t = performance.now();
+    await pull(db, { playerId: 'bench-0', count, now: new Date(), rng: new Rng(k + 1) });
+    latencies.push(performance.now() - t);
+  }
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
 /** Counts what a 10-pull sends: statements through the Db, and its transactions (each adds BEGIN and COMMIT). */
 async function roundTrips(db: Db): Promise<{ statements: number; transactions: number }> {
   let statements = 0;
@@ -140,12 +152,15 @@ export const suite: BenchSuite = async (): Promise<BenchRow[]> => {
     const single = await run(db, 1, SECONDS);
     const ten = await run(db, 10, SECONDS);
     const open = await paced(db, 500, SECONDS);
+    const alone = await serial(db, 1, 300);
     const rt = await roundTrips(db);
     const note = `${PLAYERS} players at once, pool ${POOL}, ${SECONDS} s, local Postgres; DB work only (no image rendering)`;
     return [
       { name: 'single pulls / s (sustained)', value: single.perSecond, unit: 'pulls/s', target: '>= 500', pass: single.perSecond >= 500, notes: `${single.pulls} pulls; ${note}` },
       { name: 'single pull latency p50 (closed loop)', value: single.p50, unit: 'ms', notes: `queueing-dominated: 50 clients always waiting; ${note}` },
       { name: 'single pull latency p99 (closed loop)', value: single.p99, unit: 'ms', notes: `queueing-dominated; ${note}` },
+      { name: 'single pull alone p50', value: alone.p50, unit: 'ms', notes: '1 player, 300 pulls back to back: the cost of a pull without queueing' },
+      { name: 'single pull alone p99', value: alone.p99, unit: 'ms', notes: '1 player, 300 pulls back to back' },
       { name: 'single pull p50 at 500/s offered', value: open.p50, unit: 'ms', notes: `open loop, achieved ${Math.round(open.achieved)}/s; ${note}` },
       { name: 'single pull p99 at 500/s offered', value: open.p99, unit: 'ms', target: '< 50', pass: open.p99 < 50, notes: `open loop, achieved ${Math.round(open.achieved)}/s; ${note}` },
       { name: '10-pulls / s (sustained)', value: ten.perSecond, unit: '10-pulls/s', notes: `${ten.pulls} 10-pulls = ${Math.round(ten.perSecond * 10)} characters/s; ${note}` },
