@@ -192,3 +192,18 @@ export class FakeAniList {
 function toGraphql(c: FakeCharacter) {
   return { id: c.id, name: { full: c.name, native: null }, image: { large: c.image }, favourites: c.favourites };
 }
+
+/**
+ * Run alone (`node --import tsx test/fakes/anilist.ts [total]`) it serves in
+ * its own process and prints its URL on the first line — so a benchmark's
+ * client and database don't share a CPU with the server.
+ */
+if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
+  const fake = await FakeAniList.start({ total: Number(process.argv[2] ?? 10_000) });
+  process.stdout.write(`${fake.url}\n`);
+  const stop = () => void fake.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.stdin.on('end', stop); // the parent went away
+  process.stdin.resume();
+}

@@ -108,16 +108,18 @@ export async function upsertCharacters(db: Db, seeds: readonly CharacterSeed[], 
 async function upsertBatch(tx: Queryable, batch: readonly CharacterSeed[]): Promise<number> {
   const ids = batch.map((s) => s.id);
   const ranks = batch.map((s) => s.rank);
-  await tx.query(
-    `UPDATE characters AS c SET rank = 0, updated_at = now()
-       FROM unnest($1::int[], $2::int[]) AS v(id, rank)
-      WHERE c.rank = v.rank AND c.rank > 0 AND c.id <> v.id`,
-    [ids, ranks],
-  );
-  // Anchor-resistant rows keep their resistance; their power must use it.
+  // One round trip: move whoever holds these ranks (and is not the one given
+  // for it) out of the pool, and read the squash resistance of Anchor rows,
+  // whose power must use it. The SELECT sees the rows before the UPDATE, which
+  // does not touch squash_resistance.
   const resistant = await tx.query<{ id: number; squash_resistance: number }>(
-    'SELECT id, squash_resistance FROM characters WHERE id = ANY($1::int[]) AND squash_resistance > 0',
-    [ids],
+    `WITH displaced AS (
+       UPDATE characters AS c SET rank = 0, updated_at = now()
+         FROM unnest($1::int[], $2::int[]) AS v(id, rank)
+        WHERE c.rank = v.rank AND c.rank > 0 AND c.id <> v.id
+     )
+     SELECT id, squash_resistance FROM characters WHERE id = ANY($1::int[]) AND squash_resistance > 0`,
+    [ids, ranks],
   );
   const existingResistance = new Map(resistant.rows.map((r) => [r.id, Math.round(Number(r.squash_resistance) * 1e6) / 1e6]));
 

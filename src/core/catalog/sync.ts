@@ -7,8 +7,9 @@
  * later run resumes at the first page not saved (unless `restart`). An abort
  * (Ctrl-C) stops between requests and keeps everything already fetched.
  *
- * The next page is fetched while the current one is being written, so with
- * the rate limit lifted the sync is bound by whichever of the two is slower.
+ * Fetching runs ahead of writing (several pages at once when the request
+ * budget is unlimited), so with the rate limit lifted the sync is bound by
+ * whichever of the two is slower.
  */
 import type { Db } from '../db/index.js';
 import { CATALOG_SIZE } from '../power.js';
@@ -32,8 +33,13 @@ export interface SyncOptions {
   /** How many top characters to read. Default 10,000. */
   limit?: number;
   perPage?: number;
-  /** Pages saved per transaction. Default 1. */
+  /**
+   * Most pages saved in one transaction. Default 20. Pages that have already
+   * arrived are saved together; at AniList's pace that is one page at a time.
+   */
   pagesPerTransaction?: number;
+  /** Pages requested ahead at once. Default 8 with an unlimited budget (tests, bench), else 1. */
+  concurrency?: number;
   /** Ignore saved progress and start at page 1. */
   restart?: boolean;
   signal?: AbortSignal;
@@ -109,7 +115,8 @@ export async function syncCatalog(db: Db, anilist: AniListClient, opts: SyncOpti
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`sync limit must be a positive whole number, got ${limit}`);
   if (!Number.isInteger(perPage) || perPage < 1 || perPage > ANILIST_PER_PAGE) throw new RangeError(`perPage must be 1..50, got ${perPage}`);
   const pages = Math.ceil(limit / perPage);
-  const group = Math.max(1, opts.pagesPerTransaction ?? 1);
+  const group = Math.max(1, opts.pagesPerTransaction ?? 20);
+  const concurrency = Math.max(1, opts.concurrency ?? (anilist.budget.unlimited ? 8 : 1));
   const now = opts.now ?? Date.now;
   // Our own signal, so a prefetch still in flight is cancelled when the run ends for any reason.
   const stop = new AbortController();
@@ -117,7 +124,7 @@ export async function syncCatalog(db: Db, anilist: AniListClient, opts: SyncOpti
   if (opts.signal?.aborted) stop.abort(opts.signal.reason);
   opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
   try {
-    return await runSync(db, anilist, opts, { limit, perPage, pages, group, now, signal: stop.signal });
+    return await runSync(db, anilist, opts, { limit, perPage, pages, group, concurrency, now, signal: stop.signal });
   } finally {
     opts.signal?.removeEventListener('abort', onCallerAbort);
     stop.abort();
@@ -128,9 +135,9 @@ async function runSync(
   db: Db,
   anilist: AniListClient,
   opts: SyncOptions,
-  cfg: { limit: number; perPage: number; pages: number; group: number; now: () => number; signal: AbortSignal },
+  cfg: { limit: number; perPage: number; pages: number; group: number; concurrency: number; now: () => number; signal: AbortSignal },
 ): Promise<SyncResult> {
-  const { limit, perPage, pages, group, now, signal } = cfg;
+  const { limit, perPage, pages, group, concurrency, now, signal } = cfg;
 
   // Resume only a run of the same shape that did not finish.
   const state = opts.restart ? null : await syncState(db);
@@ -201,37 +208,70 @@ async function runSync(
     });
   };
 
+  // Pages are fetched up to `concurrency` ahead and saved in order. A batch is
+  // saved when it is full or when the next page has not arrived yet: at
+  // AniList's pace that is every page; with the limit lifted, whatever arrived
+  // during the previous write goes into one bigger transaction.
+  interface InFlight {
+    page: number;
+    promise: Promise<AniListCharacterPage>;
+    settled: boolean;
+  }
+  const inflight: InFlight[] = [];
+  let nextToFetch = startPage;
+  let endReached = false;
+  const topUp = (): void => {
+    while (!endReached && !signal.aborted && inflight.length < concurrency && nextToFetch <= pages) {
+      const page = nextToFetch++;
+      const entry: InFlight = { page, promise: fetchPage(page), settled: false };
+      entry.promise.then(
+        () => (entry.settled = true),
+        () => (entry.settled = true),
+      );
+      inflight.push(entry);
+    }
+  };
+
   let buffer: AniListCharacterPage[] = [];
   let bufferStart = startPage;
-  let finished = false;
-  let aborted = false;
-  let next: Promise<AniListCharacterPage> | null = startPage <= pages && !signal.aborted ? fetchPage(startPage) : null;
-  if (signal.aborted) aborted = true;
-  for (let page = startPage; next !== null; page++) {
+  const flush = async (): Promise<void> => {
+    if (buffer.length === 0) return;
+    const batch = buffer;
+    buffer = [];
+    await save(batch, bufferStart);
+    bufferStart += batch.length;
+  };
+
+  let finished = startPage > pages;
+  let aborted = signal.aborted;
+  topUp();
+  while (inflight.length > 0 && !aborted) {
+    const head = inflight.shift()!;
     let current: AniListCharacterPage;
     try {
-      current = await next;
+      current = await head.promise;
     } catch (err) {
+      await flush(); // the pages before this one are complete: keep them
       if (isAbort(err, signal)) {
         aborted = true;
         break;
       }
-      if (buffer.length > 0) await save(buffer, bufferStart);
-      throw new CatalogSyncError(page, err);
+      throw new CatalogSyncError(head.page, err);
     }
-    const last = page >= pages || !current.hasNextPage || current.characters.length < perPage;
-    next = last || signal.aborted ? null : fetchPage(page + 1);
     buffer.push(current);
-    if (buffer.length >= group || last || signal.aborted) {
-      await save(buffer, bufferStart);
-      buffer = [];
-      bufferStart = page + 1;
+    const last = head.page >= pages || !current.hasNextPage || current.characters.length < perPage;
+    if (last) {
+      endReached = true;
+      inflight.length = 0; // anything fetched past the end is not wanted
+    } else {
+      topUp();
     }
+    const nextReady = inflight[0]?.settled ?? false;
+    if (last || buffer.length >= group || !nextReady || signal.aborted) await flush();
     if (last) finished = true;
     else if (signal.aborted) aborted = true;
   }
-  if (buffer.length > 0) await save(buffer, bufferStart);
-  if (startPage > pages) finished = true;
+  await flush();
 
   if (finished && !aborted) {
     await db.query('UPDATE catalog_sync SET completed_at = now(), updated_at = now() WHERE id = 1');

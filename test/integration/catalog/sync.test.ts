@@ -46,11 +46,15 @@ describe.each(ENGINES)('catalog sync on %s', (engine) => {
       expect(c.rarity).toBe(rarityForRank(rank));
       expect(c.basePower).toBe(basePower(src.favourites, rarityForRank(rank)));
     }
-    expect(progress.map((p) => p.page)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // pages that arrive together are saved together, so progress may skip pages, but always climbs to the end
+    const seen = progress.map((p) => p.page);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(new Set(seen).size).toBe(seen.length);
     expect(progress.at(-1)).toMatchObject({ page: 10, pages: 10, saved: 500, etaSeconds: 0 });
+    for (const p of progress) expect(p.saved).toBe(p.page * 50);
     expect(progress[0]!.rate).toBeGreaterThan(0);
     expect(await syncState(t.db)).toMatchObject({ completed: true, nextPage: 11, saved: 500 });
-    expect(fake.requests.map((r) => r.variables.page)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(fake.requests.map((r) => Number(r.variables.page)).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
   it('a limit that is not a whole number of pages stops at the limit', async () => {
@@ -70,14 +74,16 @@ describe.each(ENGINES)('catalog sync on %s', (engine) => {
     const first = await syncCatalog(t.db, anilist, {
       limit: 500,
       signal: ac.signal,
+      pagesPerTransaction: 1,
       onProgress: (p) => {
-        if (p.page === 4) ac.abort();
+        if (p.page >= 4) ac.abort();
       },
     });
-    // Page 5 may already have arrived when the abort fired; it is kept, not thrown away.
+    // Pages already fetched when the abort fired are kept, not thrown away.
     expect(first.status).toBe('aborted');
-    expect([4, 5]).toContain(first.pagesSaved);
     const savedPages = first.pagesSaved;
+    expect(savedPages).toBeGreaterThanOrEqual(4);
+    expect(savedPages).toBeLessThan(10);
     expect(first.saved).toBe(savedPages * 50);
     expect(await syncState(t.db)).toMatchObject({ completed: false, nextPage: savedPages + 1, saved: savedPages * 50 });
     expect(await catalogSize(t.db)).toBe(savedPages * 50);
@@ -85,7 +91,7 @@ describe.each(ENGINES)('catalog sync on %s', (engine) => {
     fake.requests.length = 0;
     const second = await syncCatalog(t.db, anilist, { limit: 500 });
     expect(second).toMatchObject({ status: 'complete', startPage: savedPages + 1, pagesSaved: 10 - savedPages, saved: 500 });
-    expect(Math.min(...fake.requests.map((r) => Number(r.variables.page)))).toBeGreaterThanOrEqual(5);
+    expect(Math.min(...fake.requests.map((r) => Number(r.variables.page)))).toBe(savedPages + 1);
     const rows = await ranks();
     expect(rows).toHaveLength(500);
     expect(new Set(rows.map((r) => r.id)).size).toBe(500);
@@ -143,7 +149,7 @@ describe.each(ENGINES)('catalog sync on %s', (engine) => {
     fake.requests.length = 0;
     const again = await syncCatalog(t.db, anilist, { limit: 500 });
     expect(again).toMatchObject({ status: 'complete', startPage: 3, saved: 500 });
-    // (a prefetch of page 4 cut off by the failure may still reach the server late)
+    // (prefetches cut off by the failure may still reach the server late, but nothing before page 3 is asked again)
     expect(Math.min(...fake.requests.map((r) => Number(r.variables.page)))).toBe(3);
     expect((await ranks()).map((r) => r.id)).toEqual(newList.slice(0, 500).map((c) => c.id));
   });
@@ -164,9 +170,11 @@ describe.each(ENGINES)('catalog sync on %s', (engine) => {
   });
 
   it('rides out 429s during a sync (waiting Retry-After)', async () => {
+    // a server of its own: late prefetches cut off in earlier tests must not use up the 429s
+    const own = await FakeAniList.start({ total: 200 });
     const clock = { t: 0, slept: [] as number[] };
     const client = new AniListClient({
-      url: fake.url,
+      url: own.url,
       requestsPerMinute: 0,
       now: () => clock.t,
       sleep: async (ms) => {
@@ -174,8 +182,8 @@ describe.each(ENGINES)('catalog sync on %s', (engine) => {
         clock.t += ms;
       },
     });
-    fake.rateLimitNext(2, '3');
-    const result = await syncCatalog(t.db, client, { limit: 150 });
+    own.rateLimitNext(2, '3');
+    const result = await syncCatalog(t.db, client, { limit: 150, concurrency: 1 }).finally(() => own.close());
     expect(result.status).toBe('complete');
     expect(clock.slept).toEqual([3000, 3000]);
     expect(await catalogSize(t.db)).toBe(150);
