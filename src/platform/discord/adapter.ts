@@ -362,7 +362,11 @@ export class DiscordTransport implements Transport {
     // Bots (ourselves included), webhooks and system messages are never commands.
     if (message.author.bot || message.webhookId || message.system) return;
     const guild = message.guild;
-    if (guild) await this.prefixes.load(guild.id);
+    if (guild) {
+      // If the database is down, carry on with the default prefix: the command then
+      // fails with an error id the player can report, instead of silence.
+      await this.prefixes.load(guild.id).catch((err: unknown) => this.log.warn({ err, guildId: guild.id }, 'could not load the server prefix'));
+    }
 
     const typingTimer = setTimeout(() => {
       if (message.channel.isSendable()) void message.channel.sendTyping().catch(() => {});

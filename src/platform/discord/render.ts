@@ -88,21 +88,29 @@ function embedSize(e: APIEmbed): number {
 /** All embeds of one message, within the 10-embed and 6,000-character limits. */
 export function renderEmbeds(embeds: Embed[] | undefined): APIEmbed[] {
   const out = (embeds ?? []).slice(0, Limits.embeds).map(renderEmbed);
-  let over = out.reduce((a, e) => a + embedSize(e), 0) - Limits.embedTotal;
-  // Trim the longest text first until the message fits.
-  for (let guard = 0; over > 0 && guard < 200; guard++) {
-    const texts: Array<{ len: number; set(v: string): void; get(): string }> = [];
-    for (const e of out) {
-      if (e.description) texts.push({ len: e.description.length, get: () => e.description!, set: (v) => (e.description = v) });
-      for (const f of e.fields ?? []) texts.push({ len: f.value.length, get: () => f.value, set: (v) => (f.value = v) });
-    }
-    texts.sort((a, b) => b.len - a.len);
-    const longest = texts[0];
-    if (!longest || longest.len <= 1) break;
-    const cut = Math.min(over, longest.len - 1);
-    longest.set(clip(longest.get(), longest.len - cut));
-    over -= cut;
+  const total = out.reduce((a, e) => a + embedSize(e), 0);
+  if (total <= Limits.embedTotal) return out;
+  // Too long together: cap every description and field value at the same length C,
+  // the largest that fits ("water filling"), so long texts shrink evenly and short ones stay whole.
+  const texts: Array<{ get(): string; set(v: string): void }> = [];
+  for (const e of out) {
+    if (e.description) texts.push({ get: () => e.description!, set: (v) => (e.description = v) });
+    for (const f of e.fields ?? []) texts.push({ get: () => f.value, set: (v) => (f.value = v) });
   }
+  const trimmable = texts.reduce((a, t) => a + t.get().length, 0);
+  let budget = Math.max(texts.length, Limits.embedTotal - (total - trimmable));
+  const lengths = texts.map((t) => t.get().length).sort((a, b) => a - b);
+  let cap = 1;
+  for (let i = 0; i < lengths.length; i++) {
+    const left = lengths.length - i;
+    if (lengths[i]! * left <= budget) {
+      budget -= lengths[i]!;
+      continue;
+    }
+    cap = Math.max(1, Math.floor(budget / left));
+    break;
+  }
+  for (const t of texts) if (t.get().length > cap) t.set(clip(t.get(), cap));
   return out;
 }
 

@@ -27,6 +27,20 @@ describe('Reply → Discord payload', () => {
     expect(total).toBeLessThanOrEqual(Limits.embedTotal);
   });
 
+  it('embeds too long together shrink their long texts evenly and keep short ones whole', () => {
+    const out = renderEmbeds([
+      { title: 'A', description: 'a'.repeat(4000), fields: [{ name: 'Gems', value: '1,250' }] },
+      { title: 'B', description: 'b'.repeat(4000) },
+    ]);
+    expect(out[0]!.fields![0]!.value).toBe('1,250');
+    const [a, b] = [out[0]!.description!, out[1]!.description!];
+    expect(a.length).toBe(b.length);
+    expect(a.endsWith('…')).toBe(true);
+    const size = 2 + a.length + b.length + 'Gems'.length + '1,250'.length;
+    expect(size).toBeLessThanOrEqual(Limits.embedTotal);
+    expect(size).toBeGreaterThan(Limits.embedTotal - 3);
+  });
+
   it('at most 10 embeds and 5 rows; a select fills its row; custom emoji parsed', () => {
     expect(renderEmbeds(Array.from({ length: 12 }, () => ({ title: 'x' })))).toHaveLength(10);
     const rows = renderComponents([
