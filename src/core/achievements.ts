@@ -105,60 +105,6 @@ export function newlyMet(stats: AchievementStats, earned: ReadonlySet<string>): 
   return ACHIEVEMENTS.filter((d) => !earned.has(d.id) && stats[d.stat] >= d.threshold);
 }
 
-// spark_points comes with the gacha (migration 005); until it exists the
-// check reads 0 for it. Looked up once per database handle, then re-checked
-// at most once a minute while missing.
-const sparkTable = new WeakMap<object, { exists: boolean; checkedAt: number }>();
-
-async function hasSparkTable(db: Queryable): Promise<boolean> {
-  const known = sparkTable.get(db);
-  if (known && (known.exists || Date.now() - known.checkedAt < 60_000)) return known.exists;
-  const r = await db.query<{ t: string | null }>(`SELECT to_regclass('spark_points')::text AS t`);
-  const exists = !!r.rows[0]?.t;
-  sparkTable.set(db, { exists, checkedAt: Date.now() });
-  return exists;
-}
-
-/**
- * Effective power in SQL, the same float operations in the same order as
- * power.ts effectivePower, so a team at exactly 50,000 agrees with the game.
- */
-const EFFECTIVE_POWER_SQL = `floor(c.base_power::float8 * (1 + 0.05::float8 * u.dupe_level) * (1 + 0.01::float8 * p.team_level) * (1 + 0.005::float8 * u.bond_level))`;
-
-function statsSql(withSpark: boolean): string {
-  return `
-SELECT p.total_pulls, p.total_scrapped, p.total_bounties, p.expedition_gems_total, p.expeditions_claimed,
-       p.team_level, p.coins, p.checkin_streak, p.boss_kills,
-       us.units, us.ssr_units, us.copies, us.max_dupe, us.max_ssr_dupe, us.max_bond, us.locked_units,
-       bt.battle_power, bt.battle_ssr,
-       bk.r AS bounty_r, bk.sr AS bounty_sr, bk.ssr AS bounty_ssr, bk.ur AS bounty_ur,
-       ${withSpark ? '(SELECT COALESCE(max(sp.points), 0) FROM spark_points sp WHERE sp.player_id = p.id)' : '0'}::int AS spark_max,
-       ARRAY(SELECT pa.achievement_id FROM player_achievements pa WHERE pa.player_id = p.id) AS earned
-  FROM players p
- CROSS JOIN LATERAL (
-   SELECT count(*)::int AS units,
-          count(*) FILTER (WHERE c.rarity = 'SSR')::int AS ssr_units,
-          COALESCE(sum(u.dupe_level + 1), 0)::int AS copies,
-          COALESCE(max(u.dupe_level), 0)::int AS max_dupe,
-          COALESCE(max(u.dupe_level) FILTER (WHERE c.rarity = 'SSR'), 0)::int AS max_ssr_dupe,
-          COALESCE(max(u.bond_level), 0)::int AS max_bond,
-          count(*) FILTER (WHERE u.locked)::int AS locked_units
-     FROM units u JOIN characters c ON c.id = u.character_id
-    WHERE u.player_id = p.id) us
- CROSS JOIN LATERAL (
-   SELECT COALESCE(sum(${EFFECTIVE_POWER_SQL}), 0)::bigint AS battle_power,
-          count(*) FILTER (WHERE c.rarity = 'SSR')::int AS battle_ssr
-     FROM units u JOIN characters c ON c.id = u.character_id
-    WHERE u.id = ANY (p.battle_team) AND u.player_id = p.id) bt
- CROSS JOIN LATERAL (
-   SELECT COALESCE(max(k.kills) FILTER (WHERE k.tier = 'R'), 0)::int AS r,
-          COALESCE(max(k.kills) FILTER (WHERE k.tier = 'SR'), 0)::int AS sr,
-          COALESCE(max(k.kills) FILTER (WHERE k.tier = 'SSR'), 0)::int AS ssr,
-          COALESCE(max(k.kills) FILTER (WHERE k.tier = 'UR'), 0)::int AS ur
-     FROM bounty_kills k WHERE k.player_id = p.id) bk
- WHERE p.id = $1`;
-}
-
 interface StatsRow {
   total_pulls: number;
   total_scrapped: number;
@@ -186,10 +132,12 @@ interface StatsRow {
   earned: string[];
 }
 
-/** Every counter the conditions read, and the ids already earned — one query. */
+/**
+ * Every counter the conditions read, and the ids already earned — one query:
+ * `achievement_stats` (migration 007) holds the SQL so its plan is cached.
+ */
 export async function achievementStats(db: Queryable, playerId: string): Promise<{ stats: AchievementStats; earned: Set<string> } | null> {
-  const withSpark = await hasSparkTable(db);
-  const r = await db.query<StatsRow>(statsSql(withSpark), [playerId]);
+  const r = await db.query<StatsRow>('SELECT * FROM achievement_stats($1)', [playerId]);
   const x = r.rows[0];
   if (!x) return null;
   const num = Number;
