@@ -1,6 +1,6 @@
 import { arg } from '../commands/args.js';
 import { coins, gems, n, rarityEmoji } from '../commands/format.js';
-import { Colors, type Embed, type EmbedField, type Reply, type View } from '../commands/reply.js';
+import { Colors, type EmbedField, type Reply, type View } from '../commands/reply.js';
 import { defineCog, defineCommand, type Command, type CommandContext } from '../commands/types.js';
 import { formatDuration } from '../core/clock.js';
 import {
@@ -20,10 +20,11 @@ import {
   type SlotStatus,
 } from '../core/bounty/index.js';
 import { UserError } from '../core/errors.js';
-import { renderBattle, renderBountyBoard, type CardInfo } from '../core/images/index.js';
+import { renderBountyBoard } from '../core/images/index.js';
+import { snapshotOfUnits } from '../core/battle/snapshot.js';
+import { battleEmbed, battleImage, type Shown } from '../commands/battle-view.js';
 import { ITEMS, itemQuantities, type ItemId } from '../core/items.js';
 import { bondXpToNext, MAX_BOND_LEVEL } from '../core/progression.js';
-import { formatLogLines } from '../core/skills/log.js';
 import { ROYALTY_REWARD_MULTIPLIER } from '../core/skills/registry.js';
 import type { Config } from '../config.js';
 
@@ -77,10 +78,6 @@ async function boardReply(ctx: CommandContext): Promise<Reply> {
     ],
     attachments: [{ name: 'bounty.png', data: png, contentType: 'image/png' }],
   };
-}
-
-function cardOf(u: { characterId: number; name: string; rarity: CardInfo['rarity']; power: number; dupeLevel?: number; imageUrl?: string | null }): CardInfo {
-  return { characterId: u.characterId, name: u.name, rarity: u.rarity, power: u.power, dupeLevel: u.dupeLevel ?? 0, imageUrl: u.imageUrl ?? null };
 }
 
 interface HuntState {
@@ -146,48 +143,31 @@ function enemyReply(ctx: CommandContext, st: HuntState, slot: BountySlot, view: 
 async function resultReply(ctx: CommandContext, r: HuntResult): Promise<Reply> {
   const cfg = ctx.services.config;
   const won = r.status === 'COMPLETED';
-  const lines = [
-    won ? `🏆 **Bounty completed!**` : r.battle.outcome === 'DRAW' ? '🤝 **A draw** — the bounty counts as failed.' : '💀 **The bounty got away.**',
-    `**${n(r.battle.totals.attacker)}** vs **${n(r.battle.totals.defender)}**`,
-  ];
+  const extra = [won ? '✅ **Bounty completed!**' : r.battle.outcome === 'DRAW' ? '❌ A draw counts as a failed bounty.' : '❌ **The bounty got away** — the slot is marked failed.'];
   if (r.reward) {
     const parts = [`1 ${r.reward.item.emoji} ${r.reward.item.name}`];
     if (r.reward.gems) parts.push(gems(cfg, r.reward.gems));
     if (r.reward.coins) parts.push(coins(cfg, r.reward.coins));
-    lines.push(`Reward: ${parts.join(' + ')}${r.reward.royalty && (r.reward.gems || r.reward.coins) ? ` (👑 Royalty ×${ROYALTY_REWARD_MULTIPLIER})` : ''}`);
-    lines.push(`Gift it with \`${ctx.prefix}gift <id> ${r.reward.item.words[0]}\`.`);
+    extra.push(`🎁 Reward: ${parts.join(' + ')} — gift it with \`${ctx.prefix}gift <id> ${r.reward.item.words[0]}\`.`);
   }
-  lines.push(`Keys left: ${r.keysLeft}/${MAX_KEYS}`);
-  const fields: EmbedField[] = [];
-  for (const side of ['attacker', 'defender'] as const) {
-    const log = formatLogLines(r.battle, side, 10);
-    if (log.length) fields.push({ name: side === 'attacker' ? '📜 Your skills' : '📜 Enemy', value: log.join('\n').slice(0, 1024) });
-  }
-  const embed: Embed = {
-    title: `🏹 ${tierLabel(cfg, r.slot.tier)} bounty — slot ${r.slot.index + 1}`,
-    description: lines.join('\n'),
-    fields,
-    footer: `seed ${r.battle.seed}`,
-    color: won ? Colors.success : Colors.error,
+  extra.push(`${cfg.emoji.key} Keys left: ${r.keysLeft}/${MAX_KEYS}`);
+  const shown: Shown = {
+    attackerName: ctx.author.username,
+    defenderName: `${r.slot.tier} bounty`,
+    attacker: snapshotOfUnits(r.team),
+    defender: r.enemies.map((e) => ({ ...e, skills: [...e.skills], imageUrl: e.imageUrl ?? null, unitId: null, dupeLevel: 0 })),
+    result: r.battle,
   };
+  // Gems and coins come only with a UR bounty, so only there does Royalty pay.
+  const embed = battleEmbed(shown, extra, `Bounty slot ${r.slot.index + 1} · seed ${r.battle.seed}`, { royaltyPays: r.slot.tier === 'UR' });
+  embed.title = `🏹 ${tierLabel(cfg, r.slot.tier)} bounty — slot ${r.slot.index + 1}`;
   const reply: Reply = { embeds: [embed] };
   try {
-    const png = await renderBattle({
-      attackerName: ctx.author.username,
-      defenderName: `${r.slot.tier} bounty`,
-      attacker: r.team.map(cardOf),
-      defender: r.enemies.map((e) => cardOf(e)),
-      attackerFinal: r.battle.finalPowers.attacker,
-      defenderFinal: r.battle.finalPowers.defender,
-      attackerTotal: r.battle.totals.attacker,
-      defenderTotal: r.battle.totals.defender,
-      outcome: r.battle.outcome,
-    });
-    embed.image = 'attachment://battle.png';
-    reply.attachments = [{ name: 'battle.png', data: png, contentType: 'image/png' }];
+    reply.attachments = [{ name: 'battle.png', data: await battleImage(shown), contentType: 'image/png' }];
   } catch (err) {
-    // The hunt is already recorded and paid; the picture is extra, so report it and answer in text.
+    // The hunt is already recorded and paid; the picture is extra, so log it and answer in text.
     ctx.services.log.warn({ err }, 'bounty battle image failed');
+    delete embed.image;
   }
   return reply;
 }
