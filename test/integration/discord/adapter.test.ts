@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
+import { changeBalance } from '../../../src/core/economy.js';
 import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
 import { FakeDiscord, type StoredMessage } from '../../fakes/discord/server.js';
 import { ask, BOT_ID, cogsWith, PNG_A, PNG_B, repliesTo, sleep, startBot, textOfMessage, type DiscordBot } from './harness.js';
@@ -94,11 +95,25 @@ describe.each(backends())('Discord adapter against the fake Discord (%s)', (back
       return;
     }
     const starter = await say('!starter', BOB);
-    expect(starter.data.embeds.length + starter.data.attachments.length).toBeGreaterThan(0);
-    if (bot.app.registry.get('inventory')) {
-      const inv = await say('!inventory', BOB);
-      expect(inv.data.embeds.length).toBeGreaterThan(0);
+    expect(starter.data.embeds.length).toBeGreaterThan(0);
+    // The ten-pull composite is uploaded as a PNG and shown in the embed.
+    const png = starter.data.attachments.find((a) => a.content_type === 'image/png');
+    expect(png).toBeDefined();
+    expect(starter.files.get(png!.id)?.data.subarray(1, 4).toString()).toBe('PNG');
+    if (!bot.app.registry.get('inventory')) return;
+    if (bot.app.registry.get('pull')) {
+      // More than one page of units: pay for a 10-pull through the ledger like an admin grant would.
+      await changeBalance(tdb.db, BOB, { gems: 100_000 }, 'test_grant');
+      await say('!pull 10', BOB);
     }
+    const inv = await say('!inventory', BOB);
+    expect(textOfMessage(inv)).toContain("'s units");
+    if (!bot.app.registry.get('pull')) return;
+    // 20 units = two pages: the real inventory pager, driven by a button press.
+    expect(rowsOf(inv).flatMap((r) => r.components).map((c) => c.custom_id)).toContain('inv:next');
+    const iid = fake.clickButton({ messageId: inv.data.id, customId: 'inv:next', userId: BOB });
+    const edit = await fake.waitFor(() => fake.edits.find((e) => e.interactionId === iid), 5000, 'inventory page 2');
+    expect(textOfMessage(edit.after)).toContain('Page 2 of 2');
   });
 
   it('an embed image is uploaded as an attachment and the buttons/select become action rows', async () => {
