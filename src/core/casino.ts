@@ -29,16 +29,21 @@ export interface EventRound {
 
 /** The open round, opening one if none is (concurrent openers agree on one). */
 export async function openRound(db: Queryable, now: Date): Promise<EventRound> {
-  await db.query(
-    `INSERT INTO event_rounds (name, started_at) SELECT $1, $2
-      WHERE NOT EXISTS (SELECT 1 FROM event_rounds WHERE ended_at IS NULL)
-     ON CONFLICT DO NOTHING`,
-    [EVENT_NAME, now],
-  );
-  const r = await db.query<{ id: number; name: string; started_at: Date }>('SELECT id, name, started_at FROM event_rounds WHERE ended_at IS NULL');
-  const row = r.rows[0];
-  if (!row) throw new Error('no open event round after opening one');
-  return { id: Number(row.id), name: row.name, startedAt: new Date(row.started_at) };
+  // An `!end_event` may close the round between the two statements: then open the next one.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await db.query(
+      `INSERT INTO event_rounds (name, started_at) SELECT $1, $2
+        WHERE NOT EXISTS (SELECT 1 FROM event_rounds WHERE ended_at IS NULL)
+       ON CONFLICT DO NOTHING`,
+      [EVENT_NAME, now],
+    );
+    // FOR SHARE: inside a fight's transaction, `!end_event`'s closing update waits for the fight to
+    // commit, so no score is added to a round that was already paid out.
+    const r = await db.query<{ id: number; name: string; started_at: Date }>('SELECT id, name, started_at FROM event_rounds WHERE ended_at IS NULL FOR SHARE');
+    const row = r.rows[0];
+    if (row) return { id: Number(row.id), name: row.name, startedAt: new Date(row.started_at) };
+  }
+  throw new Error('no open event round after opening one');
 }
 
 export interface CasinoStanding {

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
+import { startTestBot, textOf, type TestBot } from '../../helpers/app.js';
+import { checkInvariants, isApology } from '../../helpers/workload.js';
+import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
+
+/**
+ * Found by the randomized workload: `!fight` racing `!end_event` got an
+ * unexpected error (the round closed between opening and reading it), and a
+ * fight could add its score to a round that was already paid out.
+ */
+const OWNER = '69999997';
+
+describe.each(backends())('casino fights racing the end of the event on %s', (backend) => {
+  let tdb: TestDb;
+  let bot: TestBot;
+  const players = Array.from({ length: 12 }, (_, i) => `6800000${String(i).padStart(2, '0')}`);
+  beforeAll(async () => {
+    tdb = await openTestDb(backend, { poolSize: 20 });
+    await upsertCharacters(tdb.db, generateOfflineCatalog());
+    bot = await startTestBot(backend, { tdb, env: { OWNER_IDS: OWNER, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' } });
+    for (const p of players) {
+      await bot.say(p, '!starter');
+      const units = (await bot.get(`/api/players/${p}`)).json.units as Array<{ id: number }>;
+      await bot.say(p, `!stb ${units.slice(0, 5).map((u) => u.id).join(' ')}`);
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await bot?.close();
+    await tdb?.close();
+  });
+
+  it('every !fight lands in a round and is answered; each round pays once', async () => {
+    for (let round = 0; round < 3; round++) {
+      const replies = await Promise.all([
+        ...players.map((p) => bot.say(p, '!fight')),
+        bot.say(OWNER, '!end_event'),
+        ...players.map((p) => bot.say(p, '!fight')),
+        bot.say(OWNER, '!end_event'),
+      ]);
+      const broken = replies.filter((r) => r.some(isApology)).map(textOf);
+      expect(broken).toEqual([]);
+      await bot.post('/api/clock', { advanceSeconds: 86_400 });
+    }
+    // Includes: every score of a closed round was paid as it stood (no fight landed after the payout).
+    expect((await checkInvariants(tdb.db)).violations).toEqual([]);
+  });
+});
