@@ -88,6 +88,14 @@ describe.each(backends())('a new player\'s progression through the playground on
     expect((await itemQuantities(db, u))[item[0]]).toBe(0);
     expect((await listUnits(db, u)).find((x) => x.id === target.id)!.bondLevel).toBeGreaterThan(1);
 
+    // Help for every command of this part.
+    for (const [cmd, usage] of [
+      ['checkin', '!checkin'], ['tasks', '!tasks'], ['claim', '!claim <task>'], ['claimall', '!claimall'], ['expedition', '!expedition [action]'],
+      ['bounty', '!bounty'], ['hunt', '!hunt'], ['gift', '!gift <id> <item> [amount] ! <id> <item> [amount] …'], ['achievements', '!achievements [member]'],
+    ] as const) {
+      expect(textOf(await bot.say(u, `!help ${cmd}`))).toContain(`\`${usage}\``);
+    }
+
     const ach = textOf(await bot.say(u, '!ach'));
     expect(ach).toMatch(/\d+ \/ 32\*\* earned/);
     expect(await ledgerSums(db, u)).toEqual(await balance(db, u));
