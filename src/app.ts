@@ -17,6 +17,7 @@ import { listUnits } from './core/units.js';
 import { bootCatalog } from './core/catalog/boot.js';
 import { BootError } from './core/errors.js';
 import { configureArtCache } from './core/images/index.js';
+import { guildPrefixes } from './core/guilds.js';
 
 export interface AppOptions {
   config: Config;
@@ -108,6 +109,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     const t = transports.find((x) => x.owns(channelId));
     void t?.edit(channelId, messageId, reply).catch((err: unknown) => log.warn({ err }, 'could not disable an expired view'));
   });
+
+  // Per-server prefixes (`!prefix`), for every transport; transports load a guild's entry before dispatching.
+  dispatcher.guildPrefix = (guildId) => guildPrefixes(db).peek(guildId);
 
   let playground: PlaygroundTransport | undefined;
   if (config.playground) {

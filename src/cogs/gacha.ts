@@ -3,6 +3,7 @@ import { arg } from '../commands/args.js';
 import { coins, gems, n, plural, rarityEmoji, when } from '../commands/format.js';
 import { Colors, type Attachment, type Embed, type Reply, type View } from '../commands/reply.js';
 import { defineCog, defineCommand, type CommandContext, type Services } from '../commands/types.js';
+import { tryRender, withImage } from '../commands/images.js';
 import { UserError } from '../core/errors.js';
 import { requirePlayer } from '../core/players.js';
 import { renderBanner, renderCard, renderTenPull, type CardInfo } from '../core/images/index.js';
@@ -30,22 +31,6 @@ import {
 import { characterById } from '../core/catalog/index.js';
 
 /** Renders an image; a failed render is logged and the reply goes out as text (the pull itself is already saved). */
-export async function tryRender(s: Services, what: string, fn: () => Promise<Buffer>): Promise<Buffer | null> {
-  try {
-    return await fn();
-  } catch (err) {
-    s.log.error({ err, what }, 'image render failed; replying with text');
-    return null;
-  }
-}
-
-export function withImage(reply: Reply, embed: Embed, name: string, png: Buffer | null): Reply {
-  if (!png) return reply;
-  embed.image = `attachment://${name}`;
-  const a: Attachment = { name, data: png, contentType: 'image/png' };
-  return { ...reply, attachments: [...(reply.attachments ?? []), a] };
-}
-
 function cardInfo(c: PulledCard): CardInfo {
   return { characterId: c.characterId, name: c.name, rarity: c.rarity, power: c.power, dupeLevel: c.dupeLevel, imageUrl: c.imageUrl };
 }

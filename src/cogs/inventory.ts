@@ -14,7 +14,7 @@ import { describeSkill } from '../core/skills/registry.js';
 import { renderCard } from '../core/images/index.js';
 import { recycleBin, restoreUnit, scrapAll, scrappableCount, setLocked, useSsrToken, RECYCLE_HOURS } from '../core/collection.js';
 import { SCRAP_VALUE } from '../core/gacha/roll.js';
-import { tryRender, withImage } from './gacha.js';
+import { tryRender, withImage } from '../commands/images.js';
 
 const PER_PAGE = 10;
 

@@ -36,12 +36,11 @@ export default defineCog({
         const stored = next === def ? null : next;
         await guildPrefixes(ctx.services.db).set(ctx.guildId, stored, ctx.author.id, ctx.services.clock.now());
         const shown = stored ?? def;
-        const note = ctx.platform === 'playground' ? '\n(The playground always uses the default prefix; this applies on Discord.)' : '';
         return {
           embeds: [
             {
               title: '✅ Prefix changed',
-              description: `Commands in this server now start with \`${shown}\` — try \`${shown}help\`. A mention of me still works as a prefix.${note}`,
+              description: `Commands in this server now start with \`${shown}\` — try \`${shown}help\`. A mention of me still works as a prefix.`,
               color: Colors.success,
             },
           ],

@@ -114,3 +114,18 @@ describe.each(backends())('foundation through the playground API on %s', (backen
     expect(textOf(await bot.say('alice', `!gems ${'x'.repeat(2100)}`))).toMatch(/too long/);
   });
 });
+
+describe('per-server prefix in the playground', () => {
+  it('!prefix changes the prefix for that server only', async () => {
+    const settings = (await import('../../src/cogs/settings.js')).default;
+    const bot = await startTestBot('pglite', { cogs: [help, inventory, settings] });
+    try {
+      expect(textOf(await bot.say('ann', '!prefix ?', { guildId: 'g1' }))).toMatch(/now start with `\?`/);
+      expect(textOf(await bot.say('ann', '?gems', { guildId: 'g1' }))).toContain('Gems');
+      expect(await bot.say('ann', '!gems', { guildId: 'g1' })).toEqual([]);
+      expect(textOf(await bot.say('ann', '!gems', { guildId: 'g2' }))).toContain('Gems');
+    } finally {
+      await bot.close();
+    }
+  });
+});

@@ -2,6 +2,7 @@ import type { Dispatcher } from '../../commands/dispatcher.js';
 import type { Reply } from '../../commands/reply.js';
 import type { MemberInfo } from '../../commands/types.js';
 import { PlaygroundStore, type PlaygroundMessage } from './store.js';
+import { guildPrefixes } from '../../core/guilds.js';
 
 export interface PostMessageInput {
   userId: string;
@@ -56,6 +57,7 @@ export class PlaygroundTransport {
 
   async postMessage(input: PostMessageInput): Promise<PlaygroundMessage[]> {
     this.store.addUserMessage(input.channelId, { id: input.userId, username: input.username }, input.content);
+    if (input.guildId) await guildPrefixes(this.dispatcher.services.db).load(input.guildId);
     const content = await this.expandMentions(input.content);
     const replies = await this.dispatcher.handleMessage({
       author: { id: input.userId, username: input.username },
