@@ -80,6 +80,8 @@ export interface WorkloadOptions {
   clockEvery?: number;
   /** Stop early when this returns true (fault injection finished, process killed…). */
   shouldStop?: () => boolean;
+  /** Called after each command with the number sent so far. */
+  onProgress?: (sent: number) => void;
 }
 
 export interface Incident {
@@ -154,6 +156,7 @@ export async function runWorkload(bot: BotClient, opts: WorkloadOptions): Promis
     budget--;
     report.sent++;
     tick++;
+    opts.onProgress?.(report.sent);
     const name = content.split(/\s+/)[0]!;
     report.byCommand[name] = (report.byCommand[name] ?? 0) + 1;
     try {
@@ -226,6 +229,8 @@ export async function runWorkload(bot: BotClient, opts: WorkloadOptions): Promis
       const pull = /Pull #(\d+) · /.exec(t);
       if (pull && /^!(pull|starter)/.test(input)) report.acked.push({ kind: 'pull', playerId: p.id, pullId: Number(pull[1]) });
       if (input === '!checkin' && t.includes('Checked in')) report.acked.push({ kind: 'checkin', playerId: p.id });
+      const give = /^!give gems <@\d+> (\d+)$/.exec(input);
+      if (give && t.includes('Gave')) report.acked.push({ kind: 'give', playerId: p.id, gems: Number(give[1]) });
       const claim = /Claimed `(\w+)`/.exec(t);
       if (claim) report.acked.push({ kind: 'claim', playerId: p.id, task: claim[1]! });
     }
@@ -319,7 +324,13 @@ export async function runWorkload(bot: BotClient, opts: WorkloadOptions): Promis
     [3, async (p) => void (await say(p.id, '!fight'))],
     [1, async (p) => void (await say(p.id, pick(['!casino', '!rank', '!lb'])))],
     [0.3, async () => void (await say(opts.ownerId, '!end_event'))],
-    [1.5, async (p) => ack(p, '!give', await say(opts.ownerId, `!give gems <@${p.id}> ${pick([5_000, 20_000, 50_000])}`))],
+    [
+      1.5,
+      async (p) => {
+        const cmd = `!give gems <@${p.id}> ${pick([5_000, 20_000, 50_000])}`;
+        ack(p, cmd, await say(opts.ownerId, cmd));
+      },
+    ],
     [
       2,
       async (p) => {
@@ -588,6 +599,10 @@ export async function checkAcked(db: Queryable, acked: Acked[]): Promise<string[
     const have = Number((await rows<{ n: number }>(db, `SELECT count(*)::int AS n FROM ledger WHERE player_id = $1 AND reason = 'checkin'`, [playerId]))[0]?.n ?? 0);
     if (have < n) missing.push(`${n} check-ins of ${playerId} acknowledged, ${have} recorded`);
   }
+  for (const [playerId, n] of perPlayer('give')) {
+    const have = Number((await rows<{ n: number }>(db, `SELECT count(*)::int AS n FROM ledger WHERE player_id = $1 AND reason = 'admin-give'`, [playerId]))[0]?.n ?? 0);
+    if (have < n) missing.push(`${n} gifts of gems to ${playerId} acknowledged, ${have} recorded`);
+  }
   for (const a of acked) {
     if (a.kind !== 'claim') continue;
     const r = await rows(db, 'SELECT 1 FROM daily_tasks WHERE player_id = $1 AND task = $2 AND claimed_at IS NOT NULL', [a.playerId, a.task]);
@@ -609,4 +624,71 @@ export function describeReport(r: WorkloadReport): string {
     ...r.httpErrors.slice(0, 10).map((a) => `HTTP ${a.userId} ${a.input}: ${a.text.slice(0, 200)}`),
     ...r.leaks.slice(0, 10).map((a) => `LEAK ${a.userId} ${a.input}: ${a.text.slice(0, 300)}`),
   ].join('\n');
+}
+
+/** The real bot (`src/main.ts`) in a child process, for kill -9 and memory runs. */
+export interface ChildBot {
+  baseUrl: string;
+  port: number;
+  pid: number;
+  /** Resolves with the exit code or signal. */
+  exited: Promise<string>;
+  output(): string;
+  kill(signal: NodeJS.Signals): void;
+}
+
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `node --import tsx src/main.ts` (no npx in between, so a signal
+ * reaches the bot itself) and waits until /health answers 200.
+ */
+export async function spawnBot(env: Record<string, string>, opts: { port?: number; readyTimeoutMs?: number } = {}): Promise<ChildBot> {
+  const { spawn } = await import('node:child_process');
+  const path = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  const port = opts.port ?? (await freePort());
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, PLAYGROUND: 'on', STARDUST_OFFLINE: '1', COMMAND_BURST: '0', LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const keep = (b: Buffer) => {
+    out += b.toString();
+    if (out.length > 200_000) out = out.slice(-100_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? String(code))));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const until = Date.now() + (opts.readyTimeoutMs ?? 180_000);
+  let gone: string | null = null;
+  void exited.then((s) => (gone = s));
+  for (;;) {
+    if (gone !== null) throw new Error(`the bot exited (${gone}) before it was ready:\n${out.slice(-3000)}`);
+    try {
+      const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) {
+      child.kill('SIGKILL');
+      throw new Error(`the bot was not ready in time:\n${out.slice(-3000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { baseUrl, port, pid: child.pid!, exited, output: () => out, kill: (s) => void child.kill(s) };
 }
