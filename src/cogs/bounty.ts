@@ -207,17 +207,8 @@ async function hunt(ctx: CommandContext): Promise<Reply> {
           seed: ctx.services.rng().nextUint32(),
           prefix: ctx.prefix,
         });
-        // The hunt finishes here, not in the command: run the after-command hooks (achievements) now.
-        const followUps: Reply[] = [];
-        for (const hook of ctx.services.hooks.afterCommand) {
-          try {
-            followUps.push(...(await hook({ ctx, command: huntCommand, ok: true })));
-          } catch (err) {
-            // As the dispatcher does: a failing hook is logged and must not undo the reply to a hunt already paid.
-            ctx.services.log.error({ err, command: 'hunt' }, 'after-command hook failed');
-          }
-        }
-        return { update: await resultReply(ctx, r), followUps, done: true };
+        // The dispatcher runs the after-command hooks (achievements) for this press.
+        return { update: await resultReply(ctx, r), done: true };
       }
       return {};
     },

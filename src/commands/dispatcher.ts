@@ -3,7 +3,7 @@ import { ensurePlayer } from '../core/players.js';
 import { parseArgs, tokenize, truncate, usageOf } from './args.js';
 import { ArgumentError, UserError, errorId } from './errors.js';
 import { CommandRegistry } from './registry.js';
-import type { ComponentUse, Reply, ViewResult } from './reply.js';
+import type { ComponentUse, Reply, View, ViewResult } from './reply.js';
 import { Colors } from './reply.js';
 import type { Author, Command, CommandContext, MemberInfo, Services } from './types.js';
 import { ViewRegistry } from './views.js';
@@ -59,6 +59,8 @@ class RateLimiter {
 export class Dispatcher {
   readonly views: ViewRegistry;
   private readonly prompts = new Map<string, PendingPrompt>();
+  /** The command run that opened each view, so presses run the after-command hooks (achievements) too. */
+  private readonly viewOrigins = new WeakMap<View, { ctx: CommandContext; command: Command }>();
   private readonly limiter: RateLimiter;
   private readonly log: Logger;
   private running = 0;
@@ -165,19 +167,28 @@ export class Dispatcher {
         ctx.author.id,
         command.name,
       );
-      for (const r of replies) if (r.prompt) this.addPrompt(ctx.channelId, r.prompt);
-      for (const hook of this.services.hooks.afterCommand) {
-        try {
-          replies.push(...(await hook({ ctx, command, ok })));
-        } catch (err) {
-          this.log.error({ err, command: command.name }, 'after-command hook failed');
-        }
+      for (const r of replies) {
+        if (r.prompt) this.addPrompt(ctx.channelId, r.prompt);
+        if (r.view) this.viewOrigins.set(r.view, { ctx, command });
       }
+      replies.push(...(await this.runHooks(ctx, command, ok)));
       return replies;
     } finally {
       this.running--;
       if (this.running === 0 && this.idleWaiters.length) for (const w of this.idleWaiters.splice(0)) w();
     }
+  }
+
+  private async runHooks(ctx: CommandContext, command: Command, ok: boolean): Promise<Reply[]> {
+    const out: Reply[] = [];
+    for (const hook of this.services.hooks.afterCommand) {
+      try {
+        out.push(...(await hook({ ctx, command, ok })));
+      } catch (err) {
+        this.log.error({ err, command: command.name }, 'after-command hook failed');
+      }
+    }
+    return out;
   }
 
   /** Runs a player action: UserErrors become their message, anything else an apology with an id. */
@@ -218,7 +229,7 @@ export class Dispatcher {
   async handleComponent(messageId: string, use: ComponentUse): Promise<{ update?: Reply; followUps: Reply[]; ephemeral?: Reply }> {
     const outcome = await this.views.use(messageId, use).catch(async (err: unknown) => {
       const [apology] = await this.guard(() => Promise.reject(err), use.userId, `component ${use.customId}`);
-      return { kind: 'handled' as const, result: { ephemeral: apology } as ViewResult };
+      return { kind: 'handled' as const, result: { ephemeral: apology } as ViewResult, view: undefined, next: undefined };
     });
     switch (outcome.kind) {
       case 'not-yours':
@@ -229,7 +240,15 @@ export class Dispatcher {
         return { followUps: [], ephemeral: warn('This menu has expired — run the command again.') };
       case 'handled': {
         const r = outcome.result;
-        return { update: r.update, followUps: r.followUps ?? [], ephemeral: r.ephemeral };
+        const followUps = [...(r.followUps ?? [])];
+        const origin = outcome.view ? this.viewOrigins.get(outcome.view) : undefined;
+        if (origin) {
+          // A press finishes what the command started (a purchase, a fight): check achievements as after a command.
+          if (outcome.next && outcome.next !== outcome.view) this.viewOrigins.set(outcome.next, origin);
+          for (const f of followUps) if (f.view) this.viewOrigins.set(f.view, origin);
+          followUps.push(...(await this.runHooks(origin.ctx, origin.command, true)));
+        }
+        return { update: r.update, followUps, ephemeral: r.ephemeral };
       }
     }
   }

@@ -2,7 +2,7 @@ import type { ComponentUse, Reply, View, ViewResult } from './reply.js';
 import { disableComponents } from './reply.js';
 
 export type ViewOutcome =
-  | { kind: 'handled'; result: ViewResult }
+  | { kind: 'handled'; result: ViewResult; view: View; next: View | undefined }
   | { kind: 'not-yours' }
   | { kind: 'busy' }
   | { kind: 'expired' };
@@ -62,8 +62,9 @@ export class ViewRegistry {
     if (use.userId !== e.view.ownerId) return { kind: 'not-yours' };
     if (e.busy) return { kind: 'busy' };
     e.busy = true;
+    const used = e.view;
     try {
-      const result = await e.view.handle(use);
+      const result = await used.handle(use);
       clearTimeout(e.timer);
       if (result.update) {
         // The update may carry a new view (next page) or none (finished).
@@ -78,7 +79,7 @@ export class ViewRegistry {
       } else {
         e.timer = this.arm(messageId, e.view.timeoutMs);
       }
-      return { kind: 'handled', result };
+      return { kind: 'handled', result, view: used, next: this.entries.get(messageId)?.view };
     } finally {
       e.busy = false;
     }
