@@ -11,20 +11,18 @@
  * postgres://postgres@127.0.0.1:5432/test; a throwaway database is created
  * and dropped.
  */
-import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
 import { checkAchievements } from '../src/core/achievements.js';
 import { generateOfflineCatalog } from '../src/core/catalog/offline.js';
 import { upsertCharacters } from '../src/core/catalog/repo.js';
 import type { Db, QueryResult } from '../src/core/db/index.js';
 import { migrate } from '../src/core/db/migrate.js';
 import { PgliteDb } from '../src/core/db/pglite.js';
-import { PostgresDb } from '../src/core/db/postgres.js';
 import { ensurePlayer } from '../src/core/players.js';
 import { Rng } from '../src/core/rng.js';
 import { setTeam } from '../src/core/teams.js';
 import type { BenchRow, BenchSuite } from './types.js';
+import { withThrowawayPostgres } from '../test/helpers/db.js';
 
 const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const UNITS = 2_000;
@@ -33,29 +31,8 @@ const WARMUP = 200;
 const TARGET_MS = 5;
 const PLAYER = 'bench-player';
 
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function withPostgres<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const name = `stardust_bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  await adminQuery(PG_URL, `CREATE DATABASE ${name}`);
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  const db = new PostgresDb({ url: url.toString(), poolSize: 3, statementTimeoutMs: 60_000, idleTimeoutMs: 10_000 });
-  try {
-    await migrate(db);
-    return await fn(db);
-  } finally {
-    await db.close();
-    await adminQuery(PG_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  }
+function withPostgres<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  return withThrowawayPostgres(fn, { adminUrl: PG_URL, prefix: 'stardust_bench', poolSize: 3, statementTimeoutMs: 60_000 });
 }
 
 /** A Db that counts the statements sent through it (the check must send one). */

@@ -11,11 +11,9 @@
  * and dropped.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import pg from 'pg';
 import { AniListClient } from '../src/core/anilist/client.js';
 import { characterByRank, charactersByRanks, catalogSize, upsertCharacters } from '../src/core/catalog/repo.js';
 import { generateOfflineCatalog } from '../src/core/catalog/offline.js';
@@ -23,35 +21,14 @@ import { syncCatalog } from '../src/core/catalog/sync.js';
 import type { Db } from '../src/core/db/index.js';
 import { migrate } from '../src/core/db/migrate.js';
 import { PgliteDb } from '../src/core/db/pglite.js';
-import { PostgresDb } from '../src/core/db/postgres.js';
 import { Rng } from '../src/core/rng.js';
 import type { BenchRow, BenchSuite } from './types.js';
+import { withThrowawayPostgres } from '../test/helpers/db.js';
 
 const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function withPostgres<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const name = `stardust_bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  await adminQuery(PG_URL, `CREATE DATABASE ${name}`);
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  const db = new PostgresDb({ url: url.toString(), poolSize: 5, statementTimeoutMs: 60_000, idleTimeoutMs: 10_000 });
-  try {
-    await migrate(db);
-    return await fn(db);
-  } finally {
-    await db.close();
-    await adminQuery(PG_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  }
+function withPostgres<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  return withThrowawayPostgres(fn, { adminUrl: PG_URL, prefix: 'stardust_bench', poolSize: 5, statementTimeoutMs: 60_000 });
 }
 
 /** The fake AniList in its own process, as the real one is on another machine. */

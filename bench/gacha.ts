@@ -10,10 +10,7 @@
  * with p50/p99, and the round trips of a 10-pull counted by wrapping the Db
  * (statements, plus the BEGIN and COMMIT of its one transaction).
  */
-import pg from 'pg';
 import { pathToFileURL } from 'node:url';
-import { PostgresDb } from '../src/core/db/postgres.js';
-import { migrate } from '../src/core/db/migrate.js';
 import type { Db } from '../src/core/db/index.js';
 import { generateOfflineCatalog, upsertCharacters } from '../src/core/catalog/index.js';
 import { changeBalance } from '../src/core/economy.js';
@@ -21,27 +18,13 @@ import { ensurePlayer } from '../src/core/players.js';
 import { pull } from '../src/core/gacha/pull.js';
 import { Rng } from '../src/core/rng.js';
 import type { BenchRow, BenchSuite } from './types.js';
+import { createThrowawayPostgres } from '../test/helpers/db.js';
 
 const BASE = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PLAYERS = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const POOL = Number(process.env.BENCH_POOL ?? 20);
 
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: BASE });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -137,12 +120,8 @@ async function roundTrips(db: Db): Promise<{ statements: number; transactions: n
 }
 
 export const suite: BenchSuite = async (): Promise<BenchRow[]> => {
-  const name = `stardust_bench_gacha_${process.pid}`;
-  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${name}`);
-  const db = new PostgresDb({ url: withDatabase(BASE, name), poolSize: POOL, statementTimeoutMs: 30_000, idleTimeoutMs: 5_000 });
+  const { db, drop } = await createThrowawayPostgres({ adminUrl: BASE, prefix: 'stardust_bench_gacha', poolSize: POOL });
   try {
-    await migrate(db);
     await upsertCharacters(db, generateOfflineCatalog());
     for (let i = 0; i < PLAYERS; i++) {
       await ensurePlayer(db, `bench-${i}`, `bench-${i}`);
@@ -176,8 +155,7 @@ export const suite: BenchSuite = async (): Promise<BenchRow[]> => {
       },
     ];
   } finally {
-    await db.close();
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await drop();
   }
 };
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { PgliteDb } from '../../src/core/db/pglite.js';
 import { PostgresDb } from '../../src/core/db/postgres.js';
@@ -19,10 +20,62 @@ export interface TestDb {
   close(): Promise<void>;
 }
 
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
+/** The local Postgres that tests and benches make throwaway databases on. */
+export const LOCAL_PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function adminQuery(adminUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface ThrowawayPostgres {
+  db: PostgresDb;
+  /** The database's own URL (for child processes). */
+  url: string;
+  name: string;
+  /** Closes the pool and drops the database. */
+  drop(): Promise<void>;
+}
+
+/** A new, empty (or migrated) Postgres database on the local server, dropped by `drop()`. */
+export async function createThrowawayPostgres(
+  opts: { adminUrl?: string; prefix?: string; poolSize?: number; statementTimeoutMs?: number; migrate?: boolean } = {},
+): Promise<ThrowawayPostgres> {
+  const adminUrl = opts.adminUrl ?? LOCAL_PG_URL;
+  const name = `${opts.prefix ?? 'stardust_t'}_${process.pid}_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+  await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
+  const u = new URL(adminUrl);
   u.pathname = `/${name}`;
-  return u.toString();
+  const url = u.toString();
+  const db = new PostgresDb({ url, poolSize: opts.poolSize ?? 10, statementTimeoutMs: opts.statementTimeoutMs ?? 30_000, idleTimeoutMs: 5_000 });
+  const drop = async () => {
+    await db.close().catch(() => {});
+    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  };
+  if (opts.migrate !== false) {
+    try {
+      await migrate(db);
+    } catch (err) {
+      await drop();
+      throw err;
+    }
+  }
+  return { db, url, name, drop };
+}
+
+/** Runs `fn` on a throwaway migrated Postgres database and drops it afterwards. */
+export async function withThrowawayPostgres<T>(fn: (db: PostgresDb) => Promise<T>, opts: Parameters<typeof createThrowawayPostgres>[0] = {}): Promise<T> {
+  const t = await createThrowawayPostgres(opts);
+  try {
+    return await fn(t.db);
+  } finally {
+    await t.drop();
+  }
 }
 
 /**
@@ -35,19 +88,9 @@ export async function openTestDb(backend: Backend, opts: { poolSize?: number; mi
   if (backend === 'pglite') {
     db = await PgliteDb.open();
   } else {
-    const base = process.env.TEST_DATABASE_URL!;
-    const name = `stardust_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    db = new PostgresDb({ url: withDatabase(base, name), poolSize: opts.poolSize ?? 10, statementTimeoutMs: 30_000, idleTimeoutMs: 5_000 });
-    drop = async () => {
-      const a = new pg.Client({ connectionString: base });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    };
+    const t = await createThrowawayPostgres({ adminUrl: process.env.TEST_DATABASE_URL!, poolSize: opts.poolSize ?? 10, migrate: false });
+    db = t.db;
+    drop = t.drop;
   }
   if (opts.migrations !== false) await migrate(db);
   return {

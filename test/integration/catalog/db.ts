@@ -3,12 +3,10 @@
  * throwaway Postgres database per test file when TEST_DATABASE_URL is set.
  * (Local to the catalog tests until the project-wide helper lands.)
  */
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import type { Db } from '../../../src/core/db/index.js';
 import { migrate } from '../../../src/core/db/migrate.js';
+import { createThrowawayPostgres } from '../../helpers/db.js';
 import { PgliteDb } from '../../../src/core/db/pglite.js';
-import { PostgresDb } from '../../../src/core/db/postgres.js';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -30,41 +28,14 @@ export async function openTestDb(engine: Engine): Promise<TestDb> {
   }
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `stardust_t_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  await admin(adminUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const db = new PostgresDb({ url: url.toString(), poolSize: 5, statementTimeoutMs: 30_000, idleTimeoutMs: 10_000 });
-  try {
-    await migrate(db);
-  } catch (err) {
-    await db.close();
-    await admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    throw err;
-  }
-  return {
-    db,
-    reset: () => truncate(db),
-    close: async () => {
-      await db.close();
-      await admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    },
-  };
+  const t = await createThrowawayPostgres({ adminUrl, poolSize: 5 });
+  return { db: t.db, reset: () => truncate(t.db), close: t.drop };
 }
 
 async function truncate(db: Db): Promise<void> {
   await db.exec('TRUNCATE characters, catalog_sync CASCADE');
 }
 
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * A Db that counts statements and can make the n-th statement matching
