@@ -117,4 +117,13 @@ describe('chapter 1 is winnable by a fresh starter team', () => {
     );
     expect(wins / runs).toBeGreaterThanOrEqual(0.9);
   });
+
+  it('the chapter 1 boss (1-5) falls to a fresh starter team often enough to be cleared with a few tries (≥ 40%)', () => {
+    const enemies = stageEnemies(findStage(1, 5)!);
+    const rng = new Rng(99);
+    let wins = 0;
+    const runs = 500;
+    for (let i = 0; i < runs; i++) if (runBattle(starterTeam(rng.nextUint32()), enemies, { seed: rng.nextUint32() }).outcome === 'WIN') wins++;
+    expect(wins / runs).toBeGreaterThanOrEqual(0.4);
+  });
 });
