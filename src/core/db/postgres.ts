@@ -61,6 +61,13 @@ export class PostgresDb implements Db {
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken = false;
+    // pg-pool stops listening for errors on a client while it is checked out: a connection killed
+    // between two statements (pg_terminate_backend, a server restart) would be an uncaught exception
+    // that takes the process down. Note it instead; the next statement fails and the client is dropped.
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await fn(new PgClientDb(client));
@@ -74,6 +81,7 @@ export class PostgresDb implements Db {
       }
       throw err;
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }
