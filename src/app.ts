@@ -90,7 +90,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       if (t) await t.send(channelId, reply);
       else log.warn({ channelId }, 'announcement for a channel no transport knows');
     },
-    hooks: { afterCommand: [] },
+    hooks: { afterCommand: [], shutdown: [] },
   };
 
   const registry = new CommandRegistry();
@@ -172,6 +172,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       state = 'stopping';
       await dispatcher.drain();
       dispatcher.shutdown();
+      for (const stop of services.hooks.shutdown) await Promise.resolve(stop()).catch((err: unknown) => log.warn({ err }, 'a shutdown hook failed'));
       await stopCatalogSync();
       for (const t of transports) await t.stop().catch(() => {});
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));

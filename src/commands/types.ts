@@ -30,6 +30,8 @@ export interface AfterCommandInfo {
 export interface Hooks {
   /** Run after every command for the player who ran it; their replies are appended (e.g. achievements). */
   afterCommand: Array<(info: AfterCommandInfo) => Promise<Reply[]>>;
+  /** Run once when the bot stops (timers started by cogs). */
+  shutdown: Array<() => Promise<void> | void>;
 }
 
 export interface Author {
