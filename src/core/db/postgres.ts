@@ -59,7 +59,6 @@ export class PostgresDb implements Db {
   }
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
     let broken = false;
     // pg-pool stops listening for errors on a client while it is checked out: a connection killed
     // between two statements (pg_terminate_backend, a server restart) would be an uncaught exception
@@ -67,7 +66,15 @@ export class PostgresDb implements Db {
     const onError = () => {
       broken = true;
     };
-    client.on('error', onError);
+    // The callback form attaches the listener in the same tick the pool hands the client over (a
+    // promise would leave a gap in which a FATAL arriving with the startup's last packet goes unheard).
+    const client = await new Promise<pg.PoolClient>((resolve, reject) =>
+      this.pool.connect((err, c) => {
+        if (err || !c) return reject(err ?? new Error('the pool gave no client'));
+        c.on('error', onError);
+        resolve(c);
+      }),
+    );
     try {
       await client.query('BEGIN');
       const result = await fn(new PgClientDb(client));
