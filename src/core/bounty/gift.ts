@@ -65,9 +65,9 @@ export interface GiftOutcome {
 
 /**
  * Gives the items: units are locked and checked to be the player's, the
- * XP applied in memory, the total per item checked against what the player
- * holds (all or nothing), then items taken by conditional updates and units
- * written — all in one transaction.
+ * total asked for per item checked against what the player holds (all or
+ * nothing), the XP applied in memory, then the items used taken by
+ * conditional updates and units written — all in one transaction.
  */
 export async function giveGifts(db: Db, playerId: string, orders: readonly GiftOrder[], prefix = '!'): Promise<GiftOutcome[]> {
   return db.transaction(async (tx) => {
@@ -83,6 +83,18 @@ export async function giveGifts(db: Db, playerId: string, orders: readonly GiftO
     if (notMine.length) {
       throw new UserError(
         `${notMine.length === 1 ? `Unit #${notMine[0]} isn't` : `Units ${notMine.map((id) => `#${id}`).join(', ')} aren't`} yours — check \`${prefix}inventory\` for your ids. Nothing was gifted.`,
+      );
+    }
+
+    // SPEC §11: every quantity asked for must be held before anything else,
+    // soulmates included (they are skipped and keep the items afterwards).
+    const asked: Partial<Record<ItemId, number>> = {};
+    for (const o of orders) asked[o.item.id] = (asked[o.item.id] ?? 0) + o.amount;
+    const have = await itemQuantities(tx, playerId);
+    const short = (Object.entries(asked) as Array<[ItemId, number]>).filter(([id, n]) => have[id] < n);
+    if (short.length) {
+      throw new UserError(
+        `Not enough items: ${short.map(([id, n]) => `${n.toLocaleString('en-US')} × ${ITEMS[id].emoji} ${ITEMS[id].name} needed, you have ${have[id].toLocaleString('en-US')}`).join('; ')}. Nothing was gifted — win bounties (\`${prefix}hunt\`) for more.`,
       );
     }
 
@@ -109,13 +121,6 @@ export async function giveGifts(db: Db, playerId: string, orders: readonly GiftO
       if (given < o.amount) out.kept[o.item.id] = (out.kept[o.item.id] ?? 0) + (o.amount - given);
     }
 
-    const have = await itemQuantities(tx, playerId);
-    const short = (Object.entries(need) as Array<[ItemId, number]>).filter(([id, n]) => have[id] < n);
-    if (short.length) {
-      throw new UserError(
-        `Not enough items: ${short.map(([id, n]) => `${n.toLocaleString('en-US')} × ${ITEMS[id].emoji} ${ITEMS[id].name} needed, you have ${have[id].toLocaleString('en-US')}`).join('; ')}. Nothing was gifted — win bounties (\`${prefix}hunt\`) for more.`,
-      );
-    }
     // Conditional takes: a concurrent gift that emptied the bag makes this throw and roll back.
     for (const [id, n] of Object.entries(need) as Array<[ItemId, number]>) await changeItems(tx, playerId, id, -n);
 
