@@ -68,13 +68,23 @@ export async function tryChangeBalance(db: Queryable, playerId: string, delta: D
   return r.rows[0] ?? null;
 }
 
-/** Pays many players in one statement (apologems, event and raid rewards). Credits only. */
+/**
+ * Pays many players in one statement (apologems, event and raid rewards).
+ * Credits only. Lines for the same player are summed first: an UPDATE … FROM
+ * updates a row once however many source rows match, so a repeated id would
+ * otherwise pay only one of its lines.
+ */
 export async function payMany(db: Queryable, payments: Array<{ playerId: string; gems?: number; coins?: number }>, reason: string, ref?: string | null): Promise<number> {
-  const rows = payments
-    .map((p) => ({ id: p.playerId, ...checkDelta(p) }))
-    .filter((p) => p.gems !== 0 || p.coins !== 0);
+  const byId = new Map<string, { id: string; gems: number; coins: number }>();
+  for (const p of payments) {
+    const d = checkDelta(p);
+    if (d.gems < 0 || d.coins < 0) throw new RangeError('payMany only credits');
+    const cur = byId.get(p.playerId);
+    if (cur) checkDelta({ gems: (cur.gems += d.gems), coins: (cur.coins += d.coins) });
+    else byId.set(p.playerId, { id: p.playerId, ...d });
+  }
+  const rows = [...byId.values()].filter((p) => p.gems !== 0 || p.coins !== 0);
   if (rows.length === 0) return 0;
-  if (rows.some((p) => p.gems < 0 || p.coins < 0)) throw new RangeError('payMany only credits');
   const r = await db.query<{ n: number }>(
     `WITH pay AS (
        SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS p (id, gems, coins)
