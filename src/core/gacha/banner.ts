@@ -78,10 +78,15 @@ export async function bannerById(db: Queryable, id: number, now: Date): Promise<
   return r.rows[0] ? toBanner(r.rows[0], now) : null;
 }
 
-/** The most recently ended banner (its secret is public), for `!banner` when none runs. */
+/**
+ * The most recently ended banner (its secret is public), for `!banner` when
+ * none runs. A banner replaced early ended when it was replaced (revealed_at),
+ * not at its planned ends_at.
+ */
 export async function lastEndedBanner(db: Queryable, now: Date): Promise<Banner | null> {
   const r = await db.query<BannerRow>(
-    `SELECT ${COLUMNS} FROM banners WHERE NOT active OR ends_at <= $1 ORDER BY ends_at DESC, id DESC LIMIT 1`,
+    `SELECT ${COLUMNS} FROM banners WHERE NOT active OR ends_at <= $1
+      ORDER BY LEAST(ends_at, COALESCE(revealed_at, ends_at)) DESC, id DESC LIMIT 1`,
     [now],
   );
   return r.rows[0] ? toBanner(r.rows[0], now) : null;
