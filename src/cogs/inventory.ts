@@ -12,7 +12,7 @@ import { ITEMS, itemQuantities } from '../core/items.js';
 import { getUnit, listUnits, type Unit } from '../core/units.js';
 import { describeSkill } from '../core/skills/registry.js';
 import { renderCard } from '../core/images/index.js';
-import { recycleBin, restoreUnit, scrapAll, scrappableCount, setLocked, useSsrToken, RECYCLE_HOURS } from '../core/collection.js';
+import { profileCounts, recycleBin, restoreUnit, scrapAll, scrappableCount, setLocked, useSsrToken, RECYCLE_HOURS } from '../core/collection.js';
 import { SCRAP_VALUE } from '../core/gacha/roll.js';
 import { tryRender, withImage } from '../commands/images.js';
 
@@ -110,13 +110,7 @@ export default defineCog({
         const id = member ?? ctx.author.id;
         const p = await requirePlayer(db, id);
         const cfg = ctx.services.config;
-        const stats = (
-          await db.query<{ units: number; soulmates: number }>(
-            `SELECT count(*)::int AS units, count(*) FILTER (WHERE bond_level >= 50)::int AS soulmates FROM units WHERE player_id = $1`,
-            [id],
-          )
-        ).rows[0]!;
-        const achievements = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM player_achievements WHERE player_id = $1', [id])).rows[0]!.n;
+        const stats = await profileCounts(db, id);
         const need = teamXpToNext(p.teamLevel);
         return {
           embeds: [
@@ -127,7 +121,7 @@ export default defineCog({
                 { name: 'Coins', value: coins(cfg, p.coins), inline: true },
                 { name: 'Team level', value: `${p.teamLevel} (${n(p.teamXp)} / ${n(need)} XP)`, inline: true },
                 { name: 'Units', value: n(stats.units), inline: true },
-                { name: 'Achievements', value: n(achievements), inline: true },
+                { name: 'Achievements', value: n(stats.achievements), inline: true },
                 { name: 'Soulmates', value: n(stats.soulmates), inline: true },
               ],
               color: Colors.info,

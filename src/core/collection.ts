@@ -14,6 +14,7 @@ import { balanceChangeCtes, changeBalance } from './economy.js';
 import { UserError } from './errors.js';
 import { changeItems } from './items.js';
 import type { Rarity } from './power.js';
+import { MAX_BOND_LEVEL } from './progression.js';
 import { UNIT_IN_USE_SQL } from './teams.js';
 import { getUnit, type Unit } from './units.js';
 import { lockPlayer } from './gacha/pull.js';
@@ -197,11 +198,13 @@ export async function useSsrToken(db: Db, playerId: string, unitId: number): Pro
   });
 }
 
-/** Units and copies for the inventory header. */
-export async function collectionCounts(db: Queryable, playerId: string): Promise<{ units: number; copies: number }> {
-  const r = await db.query<{ units: number; copies: number }>(
-    'SELECT count(*)::int AS units, COALESCE(sum(dupe_level + 1), 0)::int AS copies FROM units WHERE player_id = $1',
+/** The counts `!profile` shows: units, soulmates (bond 50) and achievements earned. One query. */
+export async function profileCounts(db: Queryable, playerId: string): Promise<{ units: number; soulmates: number; achievements: number }> {
+  const r = await db.query<{ units: number; soulmates: number; achievements: number }>(
+    `SELECT count(*)::int AS units, count(*) FILTER (WHERE bond_level >= ${MAX_BOND_LEVEL})::int AS soulmates,
+            (SELECT count(*) FROM player_achievements WHERE player_id = $1)::int AS achievements
+       FROM units WHERE player_id = $1`,
     [playerId],
   );
-  return r.rows[0] ?? { units: 0, copies: 0 };
+  return r.rows[0] ?? { units: 0, soulmates: 0, achievements: 0 };
 }
