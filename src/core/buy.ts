@@ -94,7 +94,14 @@ export async function buyPulls(deps: BuyDeps, input: { playerId: string; guildId
       await release('insufficient funds');
       throw new UserError(`You need ${n(credits)} credits in your UnbelievaBoat bank for ${pulls === 1 ? '1 pull' : `${pulls} pulls`}; you have ${n(balance.bank)}. Nothing was charged.`);
     }
-    const after = await client.changeBank(guildId, playerId, -credits);
+    const after = await client.changeBank(guildId, playerId, -credits).catch((e: unknown) => {
+      // A 2xx answer means the charge went through even if its body can't be read: grant the gems.
+      if (e instanceof UnbelievaBoatError && e.status !== undefined && e.status >= 200 && e.status < 300) {
+        log.warn({ err: e, userId: playerId, guildId, credits, purchaseId }, 'UnbelievaBoat took the credits but its answer was unreadable; granting the gems');
+        return { ...balance, bank: balance.bank - credits, total: balance.total - credits };
+      }
+      throw e;
+    });
     if (after.bank < 0) {
       // Spent elsewhere between the check and the charge: give it back.
       await release('insufficient funds after charge');
