@@ -86,11 +86,15 @@ export async function payMany(db: Queryable, payments: Array<{ playerId: string;
   const rows = [...byId.values()].filter((p) => p.gems !== 0 || p.coins !== 0);
   if (rows.length === 0) return 0;
   const r = await db.query<{ n: number }>(
+    // Rows are locked in id order first, so two batch payouts (a raid ending, !end_event,
+    // !apologems) running at once queue behind each other instead of deadlocking.
     `WITH pay AS (
        SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS p (id, gems, coins)
+     ), locked AS (
+       SELECT id FROM players WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE
      ), upd AS (
        UPDATE players pl SET gems = pl.gems + pay.gems, coins = pl.coins + pay.coins
-         FROM pay WHERE pl.id = pay.id
+         FROM pay JOIN locked ON locked.id = pay.id WHERE pl.id = pay.id
        RETURNING pl.id, pl.gems, pl.coins, pay.gems AS dg, pay.coins AS dc
      ), led AS (
        INSERT INTO ledger (player_id, currency, delta, balance_after, reason, ref)
