@@ -6,7 +6,8 @@ import { defineCog, defineCommand, type CommandContext } from '../commands/types
 
 function helpForCommand(ctx: CommandContext, name: string): Reply {
   const registry = ctx.registry;
-  const cmd = registry.get(name.replace(/^[!/.?]/, ''));
+  const bare = name.startsWith(ctx.prefix) ? name.slice(ctx.prefix.length) : name.replace(/^[!/.?]/, '');
+  const cmd = registry.get(bare);
   if (!cmd) {
     const close = registry.closest(name);
     throw new UserError(`There is no command \`${name}\`.${close ? ` Did you mean \`${ctx.prefix}${close}\`?` : ''}`);

@@ -2,7 +2,9 @@ import { arg, parsers } from '../commands/args.js';
 import { UserError } from '../commands/errors.js';
 import { n, plural } from '../commands/format.js';
 import { Colors, type Embed, type Reply } from '../commands/reply.js';
-import { defineCog, defineCommand, type CommandContext } from '../commands/types.js';
+import { defineCog, defineCommand, type CommandContext, type Services } from '../commands/types.js';
+import type { Config } from '../config.js';
+import { every } from '../core/jobs.js';
 import { recordAdminAction } from '../core/audit.js';
 import { formatDuration } from '../core/clock.js';
 import { renderBattle, renderRaidBar } from '../core/images/index.js';
@@ -16,6 +18,7 @@ import {
   noRaidMessage,
   raidRewards,
   settleExpiredRaid,
+  expiredRaidGuilds,
   startRaid,
   stopRaid,
   type BoardEntry,
@@ -63,8 +66,7 @@ function roleMarks(roles: readonly string[]): string {
     .join(' ');
 }
 
-function finishReply(ctx: CommandContext, f: FinishResult): Reply {
-  const cfg = ctx.services.config;
+function finishReply(cfg: Config, f: FinishResult): Reply {
   const boss = f.raid.boss;
   const title =
     f.reason === 'defeated' ? `🏆 ${boss.name} has fallen!` : f.reason === 'timeout' ? `⌛ Time is up — ${boss.name} got away` : `🛑 The raid on ${boss.name} was stopped`;
@@ -86,7 +88,7 @@ function finishReply(ctx: CommandContext, f: FinishResult): Reply {
 /** Ends a raid whose time is up and tells its channel; returns the result so the caller can mention it. */
 async function settle(ctx: CommandContext, guildId: string): Promise<FinishResult | null> {
   const f = await settleExpiredRaid(ctx.services.db, guildId, ctx.services.clock.now());
-  if (f) await safeAnnounce(ctx, f.raid.channelId, finishReply(ctx, f));
+  if (f) await safeAnnounce(ctx, f.raid.channelId, finishReply(ctx.services.config, f));
   return f;
 }
 
@@ -210,7 +212,7 @@ async function attackReply(ctx: CommandContext, hit: HitResult): Promise<Reply> 
 async function attack(ctx: CommandContext, guildId: string): Promise<Reply[]> {
   const res = await attackRaid(ctx.services.db, { guildId, playerId: ctx.author.id, rng: ctx.services.rng(), now: ctx.services.clock.now(), prefix: ctx.prefix });
   if (res.kind === 'expired') {
-    if (res.finish) await safeAnnounce(ctx, res.raid.channelId, finishReply(ctx, res.finish));
+    if (res.finish) await safeAnnounce(ctx, res.raid.channelId, finishReply(ctx.services.config, res.finish));
     throw new UserError(`Time ran out on **${res.raid.boss.name}** before your attack — the raid is over and no ticket was used.`);
   }
   // Only the attack that crossed a threshold sees the phase change (the conditional update decides); it announces it.
@@ -218,7 +220,7 @@ async function attack(ctx: CommandContext, guildId: string): Promise<Reply[]> {
     for (let p = res.phaseBefore + 1; p <= res.phaseAfter; p++) await safeAnnounce(ctx, res.raid.channelId, phaseAnnouncement(res.raid, res.raid.boss, p));
   }
   const reply = await attackReply(ctx, res);
-  if (res.finish) await safeAnnounce(ctx, res.raid.channelId, finishReply(ctx, res.finish));
+  if (res.finish) await safeAnnounce(ctx, res.raid.channelId, finishReply(ctx.services.config, res.finish));
   return [reply];
 }
 
@@ -309,14 +311,40 @@ async function stop(ctx: CommandContext, guildId: string): Promise<Reply[]> {
   const now = ctx.services.clock.now();
   const f = await stopRaid(ctx.services.db, guildId, now);
   await recordAdminAction(ctx.services.db, ctx.author.id, 'raid_stop', { guildId, raidId: f.raid.id, boss: f.raid.boss.key, hpLeft: f.raid.hp }, now);
-  const reply = finishReply(ctx, f);
+  const reply = finishReply(ctx.services.config, f);
   if (f.raid.channelId !== ctx.channelId) await safeAnnounce(ctx, f.raid.channelId, reply);
   return [reply];
 }
 
+/** Settles and announces every raid whose time ran out; returns how many it ended. */
+export async function sweepExpiredRaids(services: Services): Promise<number> {
+  const now = services.clock.now();
+  let ended = 0;
+  for (const guildId of await expiredRaidGuilds(services.db, now)) {
+    const f = await settleExpiredRaid(services.db, guildId, now);
+    if (!f) continue;
+    ended++;
+    await services.announce(f.raid.channelId, finishReply(services.config, f)).catch((err: unknown) => services.log.warn({ err }, 'raid end announcement failed'));
+  }
+  return ended;
+}
+
+/** How often a running bot looks for raids whose time ran out with nobody typing a raid command. */
+const EXPIRY_SWEEP_MS = 60_000;
+
 export default defineCog({
   name: 'raid',
   description: 'Server raids: multi-phase bosses everyone fights together.',
+  setup(services: Services) {
+    // A raid ends when its time runs out (SPEC §13) even if nobody types `!raid` again:
+    // settle it and announce it. finishRaid is idempotent, so every process may sweep.
+    const sweep = every(
+      EXPIRY_SWEEP_MS,
+      () => sweepExpiredRaids(services),
+      { name: 'raid expiry sweep', log: services.log },
+    );
+    services.hooks.shutdown.push(() => sweep.stop());
+  },
   commands: [
     defineCommand({
       name: 'raid',

@@ -216,6 +216,12 @@ async function grantItemsMany(db: Queryable, grants: Array<{ playerId: string; i
   );
 }
 
+/** Guilds whose running raid is past its end time (the background sweep settles them). */
+export async function expiredRaidGuilds(db: Queryable, now: Date): Promise<string[]> {
+  const r = await db.query<{ guild_id: string }>('SELECT guild_id FROM raids WHERE active AND ends_at <= $1', [now]);
+  return r.rows.map((x) => x.guild_id);
+}
+
 /** Ends the guild's raid if its time is up (every raid command calls this first). */
 export async function settleExpiredRaid(db: Db, guildId: string, now: Date): Promise<FinishResult | null> {
   const r = await db.query<{ id: number }>('SELECT id FROM raids WHERE guild_id = $1 AND active AND ends_at <= $2', [guildId, now]);
