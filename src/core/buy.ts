@@ -155,22 +155,19 @@ export async function buyPulls(deps: BuyDeps, input: { playerId: string; guildId
 }
 
 function ubFailureMessage(err: UnbelievaBoatError, timeoutMs: number, log: Logger, ctx: { playerId: string; guildId: string; credits: number; purchaseId: number }): string {
-  switch (err.kind) {
-    case 'unauthorized':
-      return `UnbelievaBoat refused this bot's token (HTTP ${err.status ?? 401}) — tell an admin. Nothing was charged.`;
-    case 'timeout': {
-      // A charge that timed out may still have gone through on their side; keep what's needed to check.
-      const id = errorId();
-      log.warn({ err, errorId: id, userId: ctx.playerId, guildId: ctx.guildId, credits: ctx.credits, purchaseId: ctx.purchaseId }, 'UnbelievaBoat request timed out');
-      return `UnbelievaBoat didn't answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : formatDuration(timeoutMs)}. No gems were added and your allowance is untouched; try again later. If your credits were taken anyway, tell an admin the error id \`${id}\`.`;
-    }
-    case 'http':
-      return `UnbelievaBoat had a problem (HTTP ${err.status}). Nothing was charged; try again later.`;
-    case 'network':
-      return "Couldn't reach UnbelievaBoat. Nothing was charged; try again later.";
-    case 'bad_response':
-      return 'UnbelievaBoat answered something unexpected. Nothing was charged; try again later.';
-  }
+  if (err.kind === 'unauthorized') return `UnbelievaBoat refused this bot's token (HTTP ${err.status ?? 401}) — tell an admin. Nothing was charged.`;
+  // Any other failure may have happened after UnbelievaBoat took the credits: keep what an admin needs to check.
+  const id = errorId();
+  log.warn({ err, errorId: id, userId: ctx.playerId, guildId: ctx.guildId, credits: ctx.credits, purchaseId: ctx.purchaseId }, `UnbelievaBoat request failed (${err.kind})`);
+  const what =
+    err.kind === 'timeout'
+      ? `UnbelievaBoat didn't answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : formatDuration(timeoutMs)}`
+      : err.kind === 'http'
+        ? `UnbelievaBoat had a problem (HTTP ${err.status})`
+        : err.kind === 'network'
+          ? "Couldn't reach UnbelievaBoat"
+          : 'UnbelievaBoat answered something unexpected';
+  return `${what}. No gems were added and your allowance is untouched; try again later. If your credits were taken anyway, tell an admin the error id \`${id}\`.`;
 }
 
 async function allowanceUsed(db: Queryable, playerId: string, day: string): Promise<number> {
