@@ -28,7 +28,8 @@ export interface ChannelEvent {
 }
 
 const MAX_EVENTS_PER_CHANNEL = 500;
-const MAX_ATTACHMENT_BYTES = 256 * 1024 * 1024;
+// Enough for the last few hundred images a page may still show; older ones answer 404.
+const MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024;
 
 /**
  * The playground's channels: messages, their PNGs and a per-channel event
