@@ -87,11 +87,13 @@ export async function payMany(db: Queryable, payments: Array<{ playerId: string;
   if (rows.length === 0) return 0;
   const r = await db.query<{ n: number }>(
     // Rows are locked in id order first, so two batch payouts (a raid ending, !end_event,
-    // !apologems) running at once queue behind each other instead of deadlocking.
+    // !apologems) running at once queue behind each other instead of deadlocking. NO KEY
+    // UPDATE is the strength the UPDATE takes anyway: it must not conflict with the KEY SHARE
+    // locks that foreign-key checks (a ticket row, a score row) hold on the same players.
     `WITH pay AS (
        SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS p (id, gems, coins)
      ), locked AS (
-       SELECT id FROM players WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE
+       SELECT id FROM players WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE
      ), upd AS (
        UPDATE players pl SET gems = pl.gems + pay.gems, coins = pl.coins + pay.coins
          FROM pay JOIN locked ON locked.id = pay.id WHERE pl.id = pay.id

@@ -23,7 +23,7 @@ describe.each(backends())('long randomized workload on %s', (backend) => {
   beforeAll(async () => {
     tdb = await openTestDb(backend, { poolSize: 20 });
     await upsertCharacters(tdb.db, generateOfflineCatalog());
-    bot = await startTestBot(backend, { tdb, env: { OWNER_IDS: OWNER, DATABASE_POOL_SIZE: '20' } });
+    bot = await startTestBot(backend, { tdb, env: { OWNER_IDS: OWNER, DATABASE_POOL_SIZE: '20', LOG_LEVEL: process.env.WORKLOAD_LOG_LEVEL ?? 'silent' } });
   }, 180_000);
   afterAll(async () => {
     await bot?.close();
