@@ -9,7 +9,8 @@ const bool = z
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const int = (min: number, max: number) =>
+  z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 const snowflakeList = z.preprocess(
   (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v ?? []),
   z.array(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'each owner id must be a user id')),
@@ -152,6 +153,19 @@ function redact(name: string, value: string): string {
   if (/TOKEN|PASSWORD|SECRET/.test(name)) return '***';
   if (name === 'DATABASE_URL') return value.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
   return value.length > 60 ? `${value.slice(0, 57)}...` : value;
+}
+
+/** For entry points: the config, or one line naming the bad setting and exit code 1. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`stardust: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
 }
 
 /** A config for tests and scripts: defaults plus overrides, no .env. */
