@@ -166,6 +166,7 @@ export class Dispatcher {
         },
         ctx.author.id,
         command.name,
+        ctx.prefix,
       );
       for (const r of replies) {
         if (r.prompt) this.addPrompt(ctx.channelId, r.prompt);
@@ -192,11 +193,11 @@ export class Dispatcher {
   }
 
   /** Runs a player action: UserErrors become their message, anything else an apology with an id. */
-  async guard(fn: () => Promise<Reply[]>, userId: string, what: string): Promise<Reply[]> {
+  async guard(fn: () => Promise<Reply[]>, userId: string, what: string, prefix = this.services.config.prefix): Promise<Reply[]> {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof UserError) return [warn(err.message)];
+      if (err instanceof UserError) return [warn(withPrefix(err.message, prefix))];
       const id = errorId();
       this.log.error({ err, errorId: id, userId, command: what }, 'command failed');
       return [
@@ -258,6 +259,15 @@ export class Dispatcher {
     for (const p of this.prompts.values()) clearTimeout(p.timer);
     this.prompts.clear();
   }
+}
+
+/**
+ * Game rules name commands as `!cmd`; on a server with its own prefix the
+ * hint should name the command as players there type it. (A literal `!` in
+ * `!gift`'s syntax is followed by a backtick or a space, so it stays.)
+ */
+export function withPrefix(message: string, prefix: string): string {
+  return prefix === '!' ? message : message.replace(/`!(?=[a-z])/g, () => `\`${prefix}`);
 }
 
 export function warn(message: string): Reply {

@@ -87,3 +87,12 @@ describe('command registry', () => {
     expect(() => reg.add({ name: 'x', description: '', commands: [{ name: 'summon', description: '', args: {}, run: noop }] })).toThrow(/already used/);
   });
 });
+
+describe('hints in rule messages follow the server prefix', () => {
+  it('rewrites `!cmd` but not the literal ! of the gift syntax', async () => {
+    const { withPrefix } = await import('../../src/commands/dispatcher.js');
+    expect(withPrefix('check `!inventory` for your ids', '?')).toBe('check `?inventory` for your ids');
+    expect(withPrefix('several joined with `!` — e.g. `!gift 12 small 3 ! 14 med`', '$')).toBe('several joined with `!` — e.g. `$gift 12 small 3 ! 14 med`');
+    expect(withPrefix('check `!inventory`', '!')).toBe('check `!inventory`');
+  });
+});
