@@ -1,5 +1,5 @@
 import { arg } from '../commands/args.js';
-import { usageLine } from '../commands/dispatcher.js';
+import { usageLine, withPrefix } from '../commands/dispatcher.js';
 import { UserError } from '../commands/errors.js';
 import { Colors, type Reply } from '../commands/reply.js';
 import { defineCog, defineCommand, type CommandContext } from '../commands/types.js';
@@ -20,7 +20,7 @@ function helpForCommand(ctx: CommandContext, name: string): Reply {
     embeds: [
       {
         title: `${ctx.prefix}${cmd.name}${cmd.ownerOnly ? ' (owner only)' : ''}`,
-        description: [cmd.description, cmd.details].filter(Boolean).join('\n\n'),
+        description: withPrefix([cmd.description, cmd.details].filter(Boolean).join('\n\n'), ctx.prefix),
         fields,
         color: Colors.info,
       },
