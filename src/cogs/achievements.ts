@@ -1,5 +1,5 @@
 import { arg } from '../commands/args.js';
-import { coins, gems, n } from '../commands/format.js';
+import { coins, gems } from '../commands/format.js';
 import { Colors, type Reply, type View } from '../commands/reply.js';
 import { defineCog, defineCommand, type CommandContext, type Services } from '../commands/types.js';
 import { ACHIEVEMENTS, checkAchievements, playerAchievements, type AchievementDef, type EarnedAchievement } from '../core/achievements.js';

@@ -78,9 +78,6 @@ export default defineCog({
           });
           return fightReply(ctx, fight);
         }
-        if (opponent.id === ctx.author.id) {
-          throw new UserError(`You can't battle yourself — try \`${ctx.prefix}battle normal\` for a practice fight.`);
-        }
         const member = await ctx.resolveMember(opponent.id);
         if (member?.bot) throw new UserError(`${member.displayName} is a bot and has no team to fight. Battle a player, or an NPC team with \`${ctx.prefix}battle hard\`.`);
         const fight = await preparePvpBattle(db, {

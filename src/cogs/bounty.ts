@@ -1,3 +1,4 @@
+import { totalPower } from '../core/teams.js';
 import { arg } from '../commands/args.js';
 import { coins, gems, n, rarityEmoji } from '../commands/format.js';
 import { Colors, type EmbedField, type Reply, type View } from '../commands/reply.js';
@@ -182,7 +183,7 @@ async function hunt(ctx: CommandContext): Promise<Reply> {
   if (available.length === 0) {
     throw new UserError(`You've tried every bounty on this board. A new board comes in ${formatDuration(board.resetsAt.getTime() - now.getTime())}.`);
   }
-  const st: HuntState = { boardHour: board.hourStart, slots: board.slots, available, teamPower: team.reduce((s, u) => s + u.power, 0), keys };
+  const st: HuntState = { boardHour: board.hourStart, slots: board.slots, available, teamPower: totalPower(team), keys };
   let picked: BountySlot | null = null;
   const view: View = {
     ownerId: ctx.author.id,

@@ -1,5 +1,5 @@
 import { UserError } from '../commands/errors.js';
-import { gems, n, plural } from '../commands/format.js';
+import { gems, n, plural, rankMark } from '../commands/format.js';
 import { Colors } from '../commands/reply.js';
 import { defineCog, defineCommand } from '../commands/types.js';
 import { recordAdminAction } from '../core/audit.js';
@@ -7,7 +7,6 @@ import { casinoFight, casinoStanding, endEvent, eventBoard, EVENT_NAME, SCORE_TO
 import { formatDuration } from '../core/clock.js';
 import { TICKETS_PER_DAY, ticketsLeft, ticketsResetAt } from '../core/raid/tickets.js';
 
-const MEDALS = ['🥇', '🥈', '🥉'];
 
 export default defineCog({
   name: 'event',
@@ -70,7 +69,7 @@ export default defineCog({
       args: {},
       async run(ctx) {
         const { round, entries } = await eventBoard(ctx.services.db, ctx.services.clock.now(), 10);
-        const lines = entries.map((e, i) => `${MEDALS[i] ?? `**${i + 1}.**`} ${e.username} — ${n(e.score)}`);
+        const lines = entries.map((e, i) => `${rankMark(i)} ${e.username} — ${n(e.score)}`);
         return {
           embeds: [
             {

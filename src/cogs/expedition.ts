@@ -1,3 +1,4 @@
+import { totalPower } from '../core/teams.js';
 import { arg } from '../commands/args.js';
 import { bar, gems, n, plural, rarityEmoji } from '../commands/format.js';
 import { Colors, type Reply } from '../commands/reply.js';
@@ -23,7 +24,7 @@ async function start(ctx: CommandContext): Promise<Reply> {
       {
         title: '⛵ Expedition started',
         description: `${plural(units.length, 'unit')} set out. The longer they are away, the more gems they bring back (at least ${MIN_EXPEDITION_SECONDS} s). Bring them home with \`${ctx.prefix}ex claim\`.`,
-        fields: [{ name: `Team power ${n(units.reduce((s, u) => s + u.power, 0))}`, value: teamLines(ctx, units) }],
+        fields: [{ name: `Team power ${n(totalPower(units))}`, value: teamLines(ctx, units) }],
         color: Colors.info,
       },
     ],

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { arg } from '../commands/args.js';
 import { coins, gems, n, plural, rarityEmoji, when } from '../commands/format.js';
-import { Colors, type Attachment, type Embed, type Reply, type View } from '../commands/reply.js';
+import { Colors, type Embed, type Reply, type View } from '../commands/reply.js';
 import { defineCog, defineCommand, type CommandContext, type Services } from '../commands/types.js';
 import { tryRender, withImage } from '../commands/images.js';
 import { UserError } from '../core/errors.js';

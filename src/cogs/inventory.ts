@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { arg } from '../commands/args.js';
-import { coins, gems, n, plural, rarityEmoji, when } from '../commands/format.js';
+import { coins, gems, n, plural, rankMark, rarityEmoji, when } from '../commands/format.js';
 import { paginated } from '../commands/paginate.js';
 import { Colors, type Embed, type View } from '../commands/reply.js';
 import { defineCog, defineCommand, type CommandContext } from '../commands/types.js';
@@ -136,8 +136,7 @@ export default defineCog({
       args: {},
       async run(ctx) {
         const top = await richestPlayers(ctx.services.db, 10);
-        const medals = ['🥇', '🥈', '🥉'];
-        const lines = top.map((p, i) => `${medals[i] ?? `**${i + 1}.**`} ${p.username || p.id} — ${gems(ctx.services.config, p.gems)}`);
+        const lines = top.map((p, i) => `${rankMark(i)} ${p.username || p.id} — ${gems(ctx.services.config, p.gems)}`);
         return { embeds: [{ title: '🏆 Richest players', description: lines.join('\n') || 'Nobody has any gems yet.', color: Colors.SSR }] };
       },
     }),

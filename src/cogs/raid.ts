@@ -1,6 +1,6 @@
 import { arg, parsers } from '../commands/args.js';
 import { UserError } from '../commands/errors.js';
-import { n, plural } from '../commands/format.js';
+import { n, plural, rankMark } from '../commands/format.js';
 import { Colors, type Embed, type Reply } from '../commands/reply.js';
 import { defineCog, defineCommand, type CommandContext, type Services } from '../commands/types.js';
 import type { Config } from '../config.js';
@@ -32,7 +32,6 @@ import { formatLogLines } from '../core/skills/log.js';
 const ACTIONS = ['status', 'attack', 'a', 'lb', 'start', 'stop'] as const;
 const OWNER_ACTIONS = new Set(['start', 'stop']);
 const BOARD_PAGE = 15;
-const MEDALS = ['🥇', '🥈', '🥉'];
 
 function pct(part: number, whole: number): string {
   if (whole <= 0) return '0%';
@@ -47,7 +46,7 @@ function hpLine(raid: Pick<Raid, 'hp' | 'maxHp'>): string {
 function boardLines(board: BoardEntry[], total: number, offset = 0): string[] {
   return board.map((e, i) => {
     const rank = offset + i;
-    return `${MEDALS[rank] ?? `**${rank + 1}.**`} ${e.username} — ${n(e.damage)} (${pct(e.damage, total)}, ${plural(e.attacks, 'attack')})`;
+    return `${rankMark(rank)} ${e.username} — ${n(e.damage)} (${pct(e.damage, total)}, ${plural(e.attacks, 'attack')})`;
   });
 }
 
@@ -70,7 +69,7 @@ function finishReply(cfg: Config, f: FinishResult): Reply {
   const boss = f.raid.boss;
   const title =
     f.reason === 'defeated' ? `🏆 ${boss.name} has fallen!` : f.reason === 'timeout' ? `⌛ Time is up — ${boss.name} got away` : `🛑 The raid on ${boss.name} was stopped`;
-  const lines = f.lines.slice(0, 15).map((l, i) => `${MEDALS[i] ?? `**${i + 1}.**`} ${l.username} — ${n(l.damage)} dmg → ${describeReward(l.gems, l.items, cfg.emoji.gems)} ${roleMarks(l.roles)}`.trim());
+  const lines = f.lines.slice(0, 15).map((l, i) => `${rankMark(i)} ${l.username} — ${n(l.damage)} dmg → ${describeReward(l.gems, l.items, cfg.emoji.gems)} ${roleMarks(l.roles)}`.trim());
   if (f.lines.length > 15) lines.push(`… and ${plural(f.lines.length - 15, 'more participant')}`);
   const who = (id: string | null) => (id ? (f.lines.find((l) => l.playerId === id)?.username ?? id) : '—');
   const desc = [

@@ -36,7 +36,8 @@ async function setTeamReply(ctx: CommandContext, kind: TeamKind, ids: number[]):
   const units = await teamUnits(db, ctx.author.id, kind);
   const cfg = ctx.services.config;
   if (units.length === 0) {
-    return { embeds: [{ title: `🧭 Expedition team cleared`, description: `Your expedition team is empty now. Set one with \`${ctx.prefix}se <id> <id> …\`.`, color: Colors.info }] };
+    const [title, cmd] = kind === 'battle' ? ['⚔️ Battle team cleared', 'stb'] : ['🧭 Expedition team cleared', 'se'];
+    return { embeds: [{ title, description: `Your ${kind} team is empty now. Set one with \`${ctx.prefix}${cmd} <id> <id> …\`.`, color: Colors.info }] };
   }
   return {
     embeds: [

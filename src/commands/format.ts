@@ -18,6 +18,11 @@ export function rarityEmoji(cfg: Config, rarity: 'R' | 'SR' | 'SSR' | 'UR'): str
   return cfg.emoji[rarity];
 }
 
+/** 🥇 🥈 🥉, then **4.** — for leaderboards (0-based rank). */
+export function rankMark(i: number): string {
+  return ['🥇', '🥈', '🥉'][i] ?? `**${i + 1}.**`;
+}
+
 /** A text progress bar: ▰▰▰▱▱▱ */
 export function bar(fraction: number, width = 12): string {
   const f = Math.max(0, Math.min(1, fraction));

@@ -61,13 +61,6 @@ export async function changeBalance(db: Queryable, playerId: string, delta: Delt
   throw new NotEnoughCurrency(delta, have, describeShortfall({ gems, coins }, have));
 }
 
-/** Like changeBalance, but returns null instead of throwing when funds are short. */
-export async function tryChangeBalance(db: Queryable, playerId: string, delta: Delta, reason: string, ref?: string | null): Promise<Balance | null> {
-  const { gems, coins } = checkDelta(delta);
-  const r = await db.query<Balance>(CHANGE_SQL, [playerId, gems, coins, reason, ref ?? null]);
-  return r.rows[0] ?? null;
-}
-
 /**
  * Pays many players in one statement (apologems, event and raid rewards).
  * Credits only. Lines for the same player are summed first: an UPDATE … FROM
