@@ -128,10 +128,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     });
   }
 
-  let dbOk = true;
   const health = async (): Promise<HealthReport> => {
     // A hosting platform's health check gives up after a few seconds; so does ours on a database that doesn't answer.
-    dbOk = await Promise.race([db.ping(), new Promise<boolean>((resolve) => setTimeout(resolve, 2000, false).unref())]);
+    const dbOk = await Promise.race([db.ping(), new Promise<boolean>((resolve) => setTimeout(resolve, 2000, false).unref())]);
     const transport: Record<string, unknown> = {};
     for (const t of transports) transport[t.name] = t.status();
     const allUp = transports.every((t) => t.healthy());

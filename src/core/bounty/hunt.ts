@@ -10,6 +10,7 @@ import { changeItems, ITEMS, type ItemDef } from '../items.js';
 import { ROYALTY_REWARD_MULTIPLIER } from '../skills/registry.js';
 import { runBattle, type BattleResult, type BattleUnit } from '../skills/engine.js';
 import { requireBattleTeam } from '../teams.js';
+import { snapshotOfUnits } from '../battle/snapshot.js';
 import type { Unit } from '../units.js';
 import { currentBoard, ENEMIES_PER_BOUNTY, TIER_DEFS, type BountySlot, type BountyTier } from './board.js';
 import { bountyKeys, spendKey } from './keys.js';
@@ -26,10 +27,6 @@ export function bountyEnemies(slot: Pick<BountySlot, 'tier' | 'power'>): BattleU
     rarity: slot.tier,
     imageUrl: null,
   }));
-}
-
-export function toBattleUnit(u: Unit): BattleUnit {
-  return { name: u.name, characterId: u.characterId, power: u.power, skills: u.skills, rarity: u.rarity, imageUrl: u.imageUrl };
 }
 
 export interface BountyReward {
@@ -90,7 +87,7 @@ export async function huntBounty(
     if (!slot) throw new UserError(`There is no bounty slot ${input.slotIndex + 1}.`);
     const team = await requireBattleTeam(tx, playerId, prefix);
     const enemies = bountyEnemies(slot);
-    const battle = runBattle(team.map(toBattleUnit), enemies, { seed });
+    const battle = runBattle(snapshotOfUnits(team), enemies, { seed });
     const status = battle.outcome === 'WIN' ? 'COMPLETED' : 'FAILED';
 
     const ins = await tx.query(

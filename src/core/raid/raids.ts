@@ -22,6 +22,7 @@ import type { Rng } from '../rng.js';
 import { runBattle, type BattleResult, type BattleUnit } from '../skills/engine.js';
 import { findSkill } from '../skills/registry.js';
 import { requireBattleTeam } from '../teams.js';
+import { snapshotOfUnits } from '../battle/snapshot.js';
 import type { Unit } from '../units.js';
 import { RAID_BOSSES, findBoss, phaseForHp, phaseInfo, phaseThresholds, requireBossByKey, type ItemBundle, type RaidBoss, type RaidPhase } from './bosses.js';
 import { computeRaidRewards, type RaidEndReason, type RewardLine } from './rewards.js';
@@ -292,10 +293,6 @@ export function suppressOneSkillEach(units: readonly BattleUnit[], rng: Rng): { 
   return { units: out, suppressed };
 }
 
-export function toBattleUnit(u: Unit): BattleUnit {
-  return { name: u.name, characterId: u.characterId, power: u.power, skills: u.skills, rarity: u.rarity, imageUrl: u.imageUrl };
-}
-
 export function noRaidMessage(prefix: string): string {
   return `No raid is running in this server. An owner can start one with \`${prefix}raid start <boss>\` (bosses: ${bossList()}).`;
 }
@@ -328,7 +325,7 @@ export async function attackRaid(
     }
 
     const phase = currentPhase(raid);
-    let attackers = team.map(toBattleUnit);
+    let attackers: BattleUnit[] = snapshotOfUnits(team);
     let suppressed: SuppressedSkill[] = [];
     if (phase.mechanics.suppressOneSkill) ({ units: attackers, suppressed } = suppressOneSkillEach(attackers, rng));
     const seed = rng.nextUint32();

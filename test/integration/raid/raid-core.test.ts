@@ -5,7 +5,8 @@ import { Rng } from '../../../src/core/rng.js';
 import { runBattle } from '../../../src/core/skills/engine.js';
 import { requireBossByKey } from '../../../src/core/raid/bosses.js';
 import { computeRaidRewards } from '../../../src/core/raid/rewards.js';
-import { attackRaid, getRaid, startRaid, toBattleUnit, type AttackResult } from '../../../src/core/raid/raids.js';
+import { attackRaid, getRaid, startRaid, type AttackResult } from '../../../src/core/raid/raids.js';
+import { snapshotOfUnits } from '../../../src/core/battle/snapshot.js';
 import { teamUnits } from '../../../src/core/teams.js';
 import { ledgerMismatches, playerWithTeam, seedCatalog } from './helpers.js';
 
@@ -31,7 +32,7 @@ describe.each(backends())('raids (core) on %s', (backend) => {
   async function predictDamage(playerId: string, phaseIndex: 0 | 1 | 2, seed: number): Promise<number> {
     const boss = requireBossByKey('gloomfang');
     const phase = boss.phases[phaseIndex]!;
-    const team = (await teamUnits(db(), playerId, 'battle')).map(toBattleUnit);
+    const team = snapshotOfUnits(await teamUnits(db(), playerId, 'battle'));
     const battle = runBattle(team, phase.defenders, { seed: new Rng(seed).nextUint32(), variance: phase.mechanics.attackerVariance ? { attacker: phase.mechanics.attackerVariance } : undefined });
     return Math.floor(battle.totals.attacker * phase.mechanics.damageTaken + 1e-9);
   }
