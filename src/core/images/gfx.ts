@@ -35,9 +35,43 @@ export function newCanvas(w: number, h: number): { canvas: Canvas; ctx: Ctx } {
   ensureFonts();
   const canvas = createCanvas(w, h);
   const ctx = canvas.getContext('2d');
+  textDefaults(ctx);
+  return { canvas, ctx };
+}
+
+function textDefaults(ctx: Ctx): void {
   ctx.lang = 'en'; // the default follows the host language and can change glyphs
   ctx.textBaseline = 'alphabetic';
-  return { canvas, ctx };
+}
+
+// Frame canvases: the few sizes the renders draw on, kept for reuse. A new
+// 1100x700 surface costs more to allocate and first touch (several ms on a
+// VM, where fresh pages fault slowly) than to draw on; a kept one is reset in
+// well under a millisecond. A render takes its canvas, draws synchronously
+// and hands it back in encodeCanvas once the pixels are copied out, so one
+// kept canvas per size is enough; a second concurrent one is simply new.
+const idleFrames = new Map<string, Canvas>();
+const frames = new WeakSet<Canvas>();
+
+/** A cleared canvas for a whole render; `releaseFrame` returns it for reuse. */
+export function frameCanvas(w: number, h: number): { canvas: Canvas; ctx: Ctx } {
+  const key = `${w}x${h}`;
+  const kept = idleFrames.get(key);
+  if (!kept) {
+    const made = newCanvas(w, h);
+    frames.add(made.canvas);
+    return made;
+  }
+  idleFrames.delete(key);
+  const ctx = kept.getContext('2d');
+  ctx.reset(); // transparent pixels, default state
+  textDefaults(ctx);
+  return { canvas: kept, ctx };
+}
+
+/** Hands a frame canvas back (others are left alone). Its pixels must be read already. */
+export function releaseFrame(canvas: Canvas): void {
+  if (frames.has(canvas)) idleFrames.set(`${canvas.width}x${canvas.height}`, canvas);
 }
 
 /** Dark background with a soft vertical gradient and two faint glows. */

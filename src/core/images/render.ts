@@ -17,7 +17,7 @@ import {
   fmtDateUtc,
   fmtInt,
   hashString,
-  newCanvas,
+  frameCanvas,
   panel,
   pill,
   radialGlow,
@@ -56,7 +56,7 @@ export const CARD_H = 450;
 /** One pulled card, 300x450, transparent outside the rounded corners. */
 export async function renderCard(c: CardInfo): Promise<Buffer> {
   const [art] = await loadAll([c]);
-  const { canvas, ctx } = newCanvas(CARD_W, CARD_H);
+  const { canvas, ctx } = frameCanvas(CARD_W, CARD_H);
   drawCard(ctx, 0, 0, CARD_W, CARD_H, c, art ?? null, { shadow: false });
   return encodeCanvas(canvas, false);
 }
@@ -78,7 +78,7 @@ export async function renderTenPull(cards: CardInfo[]): Promise<Buffer> {
   const H = 700;
   const shown = cards.slice(0, 10);
   const arts = await loadAll(shown);
-  const { canvas, ctx } = newCanvas(W, H);
+  const { canvas, ctx } = frameCanvas(W, H);
   const best = shown.some((c) => c.rarity === 'UR') ? 'UR' : shown.some((c) => c.rarity === 'SSR') ? 'SSR' : shown.some((c) => c.rarity === 'SR') ? 'SR' : 'R';
   background(ctx, W, H, best === 'SSR' || best === 'UR' ? 'rgba(255,200,61,0.14)' : 'rgba(140,124,255,0.16)');
 
@@ -192,7 +192,7 @@ export async function renderTeam(titleText: string, slots: (TeamSlot | null)[], 
   const H = 550;
   const five: (TeamSlot | null)[] = Array.from({ length: 5 }, (_, i) => slots[i] ?? null);
   const arts = await loadAll(five);
-  const { canvas, ctx } = newCanvas(W, H);
+  const { canvas, ctx } = frameCanvas(W, H);
   background(ctx, W, H);
   title(ctx, titleText, 28, 50, 28, '#8C7CFF', 720);
   totalPower(ctx, 'TOTAL POWER', totalPowerValue, W - 28, 52);
@@ -260,7 +260,7 @@ export async function renderBattle(b: BattleImageInput): Promise<Buffer> {
   const att = b.attacker.slice(0, 5);
   const def = b.defender.slice(0, 5);
   const arts = await loadAll([...att, ...def]);
-  const { canvas, ctx } = newCanvas(W, H);
+  const { canvas, ctx } = frameCanvas(W, H);
   const win = b.outcome === 'WIN';
   const loss = b.outcome === 'LOSS';
   background(ctx, W, H, win ? 'rgba(60,200,140,0.14)' : loss ? 'rgba(230,70,90,0.14)' : 'rgba(140,124,255,0.14)');
@@ -412,7 +412,7 @@ export async function renderBanner(b: BannerImageInput): Promise<Buffer> {
   const H = 450;
   const featured = b.featured.slice(0, 6);
   const arts = await loadAll(featured);
-  const { canvas, ctx } = newCanvas(W, H);
+  const { canvas, ctx } = frameCanvas(W, H);
   background(ctx, W, H, 'rgba(255,200,61,0.18)', 'rgba(218,112,214,0.18)');
 
   const k = featured.length;
@@ -565,7 +565,7 @@ function wrapLines(ctx: Ctx, text: string, maxW: number, maxLines: number): stri
 export async function renderBountyBoard(b: BountyBoardInput): Promise<Buffer> {
   const W = 960;
   const H = 470;
-  const { canvas, ctx } = newCanvas(W, H);
+  const { canvas, ctx } = frameCanvas(W, H);
   background(ctx, W, H, 'rgba(255,160,60,0.12)', 'rgba(120,90,255,0.12)');
   title(ctx, 'BOUNTY BOARD', 28, 50, 28, '#FFB347', 420);
 
@@ -720,7 +720,7 @@ export async function renderRaidBar(r: RaidBarInput): Promise<Buffer> {
   const W = 1000;
   const H = 300;
   const art = await loadArt(r.artUrl ?? null);
-  const { canvas, ctx } = newCanvas(W, H);
+  const { canvas, ctx } = frameCanvas(W, H);
   const phaseIdx = clamp(Math.trunc(r.phase) - 1, 0, PHASE_COLORS.length - 1);
   const [pc0, pc1] = PHASE_COLORS[phaseIdx]!;
   background(ctx, W, H, `${pc1}33`, 'rgba(120,90,255,0.12)');

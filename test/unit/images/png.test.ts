@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { encodeRgba } from '../../../src/core/images/png.js';
+import { deflateSync, inflateSync } from 'node:zlib';
+import { adler32, encodeRgba } from '../../../src/core/images/png.js';
+import { frameCanvas, releaseFrame } from '../../../src/core/images/gfx.js';
 import { Rng } from '../../../src/core/rng.js';
 
 async function decode(png: Buffer, w: number, h: number): Promise<Uint8ClampedArray> {
@@ -40,5 +42,45 @@ describe('PNG encoder', () => {
     for (let i = 0; i < w * h; i++) px.set([255, 0, 0, i % 2 ? 255 : 0], i * 4);
     const out = await decode(await encodeRgba(px, w, h, false), w, h);
     for (let i = 0; i < w * h; i++) expect(out[i * 4 + 3]).toBe(i % 2 ? 255 : 0);
+  });
+
+  it('joins a big image deflated in bands into one valid zlib stream', async () => {
+    const rng = new Rng(9);
+    const w = 1100;
+    const h = 700; // 2.3 MB of filtered rows: several bands
+    const px = new Uint8Array(w * h * 4);
+    for (let i = 0; i < px.length; i++) px[i] = i % 4 === 3 ? 255 : (i >> 12) % 7 === 0 ? rng.int(0, 255) : (i >> 10) & 255;
+    const png = await encodeRgba(px, w, h, true);
+    // zlib checks the Adler-32 trailer: a wrong join or sum throws here.
+    const idatAt = png.indexOf('IDAT', 0, 'latin1');
+    const idat = png.subarray(idatAt + 4, idatAt + 4 + png.readUInt32BE(idatAt - 4));
+    expect(inflateSync(idat).length).toBe((w * 3 + 1) * h);
+    const out = await decode(png, w, h);
+    expect(Buffer.from(out).equals(Buffer.from(px))).toBe(true);
+  });
+
+  it('sums Adler-32 as zlib does', () => {
+    expect(adler32(Buffer.from('Wikipedia'))).toBe(0x11e60398);
+    expect(adler32(new Uint8Array(0))).toBe(1);
+    const big = new Uint8Array(100_000).fill(255); // past the 5552-byte blocks
+    const z = deflateSync(big);
+    expect(adler32(big)).toBe(z.readUInt32BE(z.length - 4));
+  });
+
+  it('hands back a kept frame canvas cleared, with default state', () => {
+    const first = frameCanvas(31, 17);
+    first.ctx.fillStyle = '#ff0000';
+    first.ctx.globalAlpha = 0.5;
+    first.ctx.translate(5, 5);
+    first.ctx.fillRect(0, 0, 31, 17);
+    first.canvas.data();
+    releaseFrame(first.canvas);
+    const again = frameCanvas(31, 17);
+    expect(again.canvas).toBe(first.canvas);
+    expect(again.ctx.globalAlpha).toBe(1);
+    expect(again.ctx.getTransform().e).toBe(0);
+    expect(Buffer.from(again.canvas.data()).every((b) => b === 0)).toBe(true);
+    // Taken and not handed back: the next one is a new canvas.
+    expect(frameCanvas(31, 17).canvas).not.toBe(again.canvas);
   });
 });
