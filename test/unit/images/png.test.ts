@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { deflateSync, inflateSync } from 'node:zlib';
-import { adler32, encodeRgba } from '../../../src/core/images/png.js';
+import { adler32, adler32Join, encodeRgba, encoderStats } from '../../../src/core/images/png.js';
+import { assemblePng, encodeBand } from '../../../src/core/images/png-bands.mjs';
 import { frameCanvas, releaseFrame } from '../../../src/core/images/gfx.js';
 import { Rng } from '../../../src/core/rng.js';
 
@@ -65,6 +66,29 @@ describe('PNG encoder', () => {
     const big = new Uint8Array(100_000).fill(255); // past the 5552-byte blocks
     const z = deflateSync(big);
     expect(adler32(big)).toBe(z.readUInt32BE(z.length - 4));
+  });
+
+  it('joins Adler-32 sums of byte runs', () => {
+    const rng = new Rng(4);
+    const bytes = Buffer.from(Array.from({ length: 70_001 }, () => rng.int(0, 255)));
+    for (const cut of [0, 1, 5552, 40_000, 70_001]) {
+      expect(adler32Join(adler32(bytes.subarray(0, cut)), adler32(bytes.subarray(cut)), bytes.length - cut)).toBe(adler32(bytes));
+    }
+  });
+
+  it('encodes the same bytes in the worker threads as in-thread, and many at once', async () => {
+    const w = 600;
+    const h = 900; // two bands
+    const px = new Uint8Array(w * h * 4);
+    for (let i = 0; i < px.length; i++) px[i] = i % 4 === 3 ? 255 : ((i >> 9) * 31 + (i % 7)) & 255;
+    const mid = h / 2;
+    const inThread = assemblePng(w, h, true, [encodeBand(px, w, 0, mid, true, false), encodeBand(px, w, mid, h, true, true)]);
+    const before = { ...encoderStats() };
+    const results = await Promise.all(Array.from({ length: 8 }, () => encodeRgba(px, w, h, true)));
+    for (const png of results) expect(png.equals(inThread)).toBe(true);
+    expect(encoderStats().threaded - before.threaded).toBe(8);
+    expect(encoderStats().inThread).toBe(before.inThread);
+    expect(Buffer.from(await decode(inThread, w, h)).equals(Buffer.from(px))).toBe(true);
   });
 
   it('hands back a kept frame canvas cleared, with default state', () => {
