@@ -4,7 +4,7 @@
  * no HTTP). A throwaway database is created on BENCH_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/test) and dropped afterwards.
  *
- *   npx tsx bench/gacha.ts            (BENCH_SECONDS=5 BENCH_POOL=20 to change)
+ *   npx tsx bench/gacha.ts            (BENCH_SECONDS=5 BENCH_POOL=8 to change; the pool defaults to the bot's)
  *
  * Rows: single pulls/s sustained with p50/p99 latency per pull, 10-pulls/s
  * with p50/p99, and the round trips of a 10-pull counted by wrapping the Db
@@ -18,12 +18,14 @@ import { ensurePlayer } from '../src/core/players.js';
 import { pull } from '../src/core/gacha/pull.js';
 import { Rng } from '../src/core/rng.js';
 import type { BenchRow, BenchSuite } from './types.js';
+import { testConfig } from '../src/config.js';
 import { createThrowawayPostgres } from '../test/helpers/db.js';
 
 const BASE = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PLAYERS = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const POOL = Number(process.env.BENCH_POOL ?? 20);
+/** The bot's own default pool size unless BENCH_POOL says otherwise. */
+const POOL = Number(process.env.BENCH_POOL ?? testConfig().databasePoolSize);
 
 
 function percentile(sorted: number[], p: number): number {

@@ -19,7 +19,7 @@ const snowflakeList = z.preprocess(
 const schema = z.object({
   DISCORD_TOKEN: optionalString,
   DATABASE_URL: z.preprocess(emptyToUndefined, z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional()),
-  DATABASE_POOL_SIZE: int(1, 100).default(3),
+  DATABASE_POOL_SIZE: int(1, 100).default(6),
   DATABASE_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(15_000),
   COMMAND_PREFIX: z.string().min(1).max(5).default('!'),
   PORT: int(0, 65535).default(8080),
