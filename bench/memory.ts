@@ -5,6 +5,7 @@
  * default) and on Postgres.
  *
  *   npx tsx bench/memory.ts
+ *   BENCH_MEMORY_KINDS=pglite npx tsx bench/memory.ts   # one database only
  *
  * Target: idle RSS < 200 MB.
  */
@@ -19,6 +20,8 @@ import type { BenchRow, BenchSuite } from './types.js';
 const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const IDLE_TARGET_MB = 200;
 const PULLS = Number(process.env.BENCH_MEMORY_PULLS ?? 300);
+/** Which databases to measure (comma-separated), e.g. BENCH_MEMORY_KINDS=pglite for a lighter run. */
+const KINDS = (process.env.BENCH_MEMORY_KINDS ?? 'pglite,postgres').split(',').map((k) => k.trim()).filter((k): k is 'pglite' | 'postgres' => k === 'pglite' || k === 'postgres');
 
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -97,7 +100,7 @@ async function measure(kind: 'pglite' | 'postgres'): Promise<BenchRow[]> {
 export const suite: BenchSuite = async () => {
   const rows: BenchRow[] = [];
   const load = os.loadavg()[0]!.toFixed(1);
-  for (const kind of ['pglite', 'postgres'] as const) {
+  for (const kind of KINDS) {
     try {
       rows.push(...(await measure(kind)));
     } catch (err) {

@@ -1,4 +1,7 @@
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import type { Db, QueryResult } from './types.js';
 
 const parsers = {
@@ -6,6 +9,53 @@ const parsers = {
   [types.NUMERIC]: (v: string) => Number(v),
   [types.DATE]: (v: string) => v,
 };
+
+/**
+ * Where the embedded database's memory goes, and what is cut (figures from
+ * `BENCH_MEMORY_KINDS=pglite npx tsx bench/memory.ts`: the bot restarted on
+ * its database with the 10,000-character catalog; Postgres idles at 148 MB):
+ * idle RSS 448 MB before, 250 MB with the two changes below (a third, in
+ * `open`, is for the first boot).
+ *
+ * Postgres settings, on top of PGlite's own start parameters (kept as they
+ * were, -F included: PGlite's Node file system has no fsync to call).
+ * Postgres' shared memory lives in the WASM linear memory, which PGlite
+ * touches in full at start and which never shrinks, so every MB of
+ * shared_buffers is a MB of RSS for the life of the process.
+ *
+ * - shared_buffers=8MB (PGlite's initdb writes 128MB): idle 448 -> 295 MB at
+ *   16MB, and 8MB takes the linear memory on from 29 to 21 MB. The whole
+ *   database is ~11 MB (characters 2 MB); a page that misses comes from the
+ *   OS page cache through a read(): a 10-pull takes the same ~7.5 ms at 4, 8,
+ *   16 or 128MB, a seq scan of a 25 MB table 95 vs 75 ms (8MB vs 128MB),
+ *   random index lookups in it ~0.2 ms alike. Nothing about durability
+ *   changes: a commit still writes its WAL before it returns; wal_buffers
+ *   follows shared_buffers (1/32, 256kB).
+ *
+ * Left alone, because they allocate nothing until used (idle linear memory
+ * the same 21.4 MB with all of them at 1MB): work_mem, temp_buffers,
+ * maintenance_work_mem, effective_cache_size, wal_buffers. max_connections=5
+ * and fewer lock/replication slots would save 2-4 MB: not worth a smaller
+ * lock table. CHECKPOINT or VACUUM after the catalog seed: no change.
+ */
+const POSTGRES_SETTINGS = ['shared_buffers=8MB'];
+
+/**
+ * V8 compiles WASM lazily with Liftoff, then recompiles hot functions with
+ * TurboFan on background threads. TurboFan's zones for Postgres' large
+ * functions peak at ~90 MB of malloc, which glibc keeps in its per-thread
+ * arenas once freed (up to ~70 MB of RSS for good). Liftoff only: idle
+ * 295 -> 264 MB (at 16MB shared buffers), 5 s after the pull load
+ * 588 -> 522 MB, opening the database 2.0 -> 0.7 s. The price is slower
+ * Postgres code where it loops: an aggregate over the 10,000 characters
+ * 3.9 -> 7.4 ms, a sort 3.5 -> 4.3 ms; point queries (0.5 ms) and a 10-pull
+ * (~7 ms, mostly JS) about the same. The flag is process-wide, so it is set
+ * only for the bot's on-disk database: in-memory ones (tests, CPU benches)
+ * keep TurboFan.
+ */
+function useLiftoffOnly(): void {
+  setFlagsFromString('--liftoff-only');
+}
 
 class PgliteTxDb implements Db {
   readonly kind = 'pglite' as const;
@@ -34,9 +84,20 @@ export class PgliteDb implements Db {
   readonly kind = 'pglite' as const;
   private constructor(readonly pg: PGlite) {}
 
-  /** `dataDir` undefined = in memory (tests). */
+  /** `dataDir` undefined = in memory (tests); otherwise a folder on disk. */
   static async open(dataDir?: string): Promise<PgliteDb> {
-    const pg = await PGlite.create(dataDir, { parsers });
+    const onDisk = dataDir !== undefined && !dataDir.includes('://');
+    if (onDisk) useLiftoffOnly();
+    const options = { parsers, startParams: [...PGlite.defaultStartParams, ...POSTGRES_SETTINGS.flatMap((s) => ['-c', s])] };
+    // On a new folder PGlite runs initdb in a second WASM instance, which the
+    // instance it returns keeps reachable until it is closed: a first boot
+    // idled at 679 MB, and at 311 MB closed and reopened (once, ~0.5 s).
+    const firstBoot = onDisk && !existsSync(path.join(dataDir, 'PG_VERSION'));
+    let pg = await PGlite.create(dataDir, options);
+    if (firstBoot) {
+      await pg.close();
+      pg = await PGlite.create(dataDir, options);
+    }
     return new PgliteDb(pg);
   }
 
