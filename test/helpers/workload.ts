@@ -659,7 +659,8 @@ export async function spawnBot(env: Record<string, string>, opts: { port?: numbe
   const { fileURLToPath } = await import('node:url');
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   const port = opts.port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // As `npm start` runs it.
+  const child = spawn(process.execPath, ['--liftoff-only', '--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: { ...process.env, PLAYGROUND: 'on', STARDUST_OFFLINE: '1', COMMAND_BURST: '0', LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,6 @@
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import type { Db, QueryResult } from './types.js';
 
 const parsers = {
@@ -49,13 +48,11 @@ const POSTGRES_SETTINGS = ['shared_buffers=8MB'];
  * 588 -> 522 MB, opening the database 2.0 -> 0.7 s. The price is slower
  * Postgres code where it loops: an aggregate over the 10,000 characters
  * 3.9 -> 7.4 ms, a sort 3.5 -> 4.3 ms; point queries (0.5 ms) and a 10-pull
- * (~7 ms, mostly JS) about the same. The flag is process-wide, so it is set
- * only for the bot's on-disk database: in-memory ones (tests, CPU benches)
- * keep TurboFan.
+ * (~7 ms, mostly JS) about the same. V8 flags are only dependable when the
+ * process starts, so `npm start` and the Dockerfile pass `--liftoff-only` to
+ * node (as does the benches' spawned bot); tests and CPU benches run with
+ * TurboFan.
  */
-function useLiftoffOnly(): void {
-  setFlagsFromString('--liftoff-only');
-}
 
 class PgliteTxDb implements Db {
   readonly kind = 'pglite' as const;
@@ -87,7 +84,6 @@ export class PgliteDb implements Db {
   /** `dataDir` undefined = in memory (tests); otherwise a folder on disk. */
   static async open(dataDir?: string): Promise<PgliteDb> {
     const onDisk = dataDir !== undefined && !dataDir.includes('://');
-    if (onDisk) useLiftoffOnly();
     const options = { parsers, startParams: [...PGlite.defaultStartParams, ...POSTGRES_SETTINGS.flatMap((s) => ['-c', s])] };
     // On a new folder PGlite runs initdb in a second WASM instance, which the
     // instance it returns keeps reachable until it is closed: a first boot
