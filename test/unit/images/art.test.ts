@@ -26,6 +26,11 @@ beforeAll(async () => {
     if (url.startsWith('/ok/')) {
       // A little latency so concurrent requests really overlap.
       setTimeout(() => res.writeHead(200, { 'content-type': 'image/png' }).end(png), 50);
+    } else if (url.startsWith('/moved/')) {
+      // Redirect chains: /moved/<n>/<name> sends to /moved/<n-1>/<name>, then to /ok/<name>.
+      const [, , n, name] = url.split('/');
+      const next = Number(n) > 1 ? `/moved/${Number(n) - 1}/${name}` : `/ok/${name}`;
+      res.writeHead(302, { location: next }).end();
     } else if (url === '/500') {
       res.writeHead(500).end('boom');
     } else if (url === '/hang') {
@@ -89,6 +94,13 @@ describe('art cache', () => {
     const pngs = await Promise.all(Array.from({ length: 10 }, () => renderCard(card(url))));
     expect(hits.get('/ok/render')).toBe(1);
     for (const p of pngs) expect(p.equals(pngs[0]!)).toBe(true);
+  });
+
+  it('follows up to 3 redirects, and no more', async () => {
+    expect(await loadArt(`${baseUrl}/moved/3/redirected`)).not.toBeNull();
+    expect(hits.get('/ok/redirected')).toBe(1);
+    expect(await loadArt(`${baseUrl}/moved/4/too-far`)).toBeNull();
+    expect(hits.get('/ok/too-far')).toBeUndefined();
   });
 
   it('keeps a disk cache under <dataDir>/art-cache named by URL hash', async () => {
