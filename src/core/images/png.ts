@@ -90,11 +90,6 @@ class EncoderThreads {
       worker.postMessage({ id, ...msg });
     });
   }
-
-  async close(): Promise<void> {
-    const ws = this.workers.splice(0);
-    await Promise.all(ws.map((w) => w.terminate()));
-  }
 }
 
 const threads = new EncoderThreads(Math.max(1, Math.min(2, os.availableParallelism())));
@@ -103,11 +98,6 @@ const counts = { threaded: 0, inThread: 0 };
 /** How many images were encoded by the threads and how many in-thread (a thread failed). */
 export function encoderStats(): Readonly<typeof counts> {
   return counts;
-}
-
-/** Stops the encoder threads (they are unref'd; this is for tidy shutdowns). */
-export function closeEncoder(): Promise<void> {
-  return threads.close();
 }
 
 // Shared pixel buffers kept for reuse, a couple per size: a fresh few-MB
