@@ -1,10 +1,11 @@
 /**
  * Team presets (SPEC §5): named copies of the battle team. Names are at most
- * 15 characters and case-insensitive (stored lower-case). Each write is one
- * statement with its conditions in SQL, so a unit scrapped meanwhile can't
- * slip into a team.
+ * 15 characters and case-insensitive (stored lower-case). Each write takes
+ * the player lock and then one statement with its conditions in SQL, so a
+ * unit scrapped meanwhile can't slip into a team or preset.
  */
-import type { Queryable } from './db/index.js';
+import type { Db, Queryable } from './db/index.js';
+import { lockPlayer } from './gacha/pull.js';
 import { UserError } from './errors.js';
 
 export const PRESET_NAME_MAX = 15;
@@ -38,29 +39,33 @@ export interface SavedPreset {
  * Saves the current battle team (the units still owned, in slot order) under
  * `name`, replacing a preset of the same name.
  */
-export async function savePreset(db: Queryable, playerId: string, rawName: string, now: Date): Promise<SavedPreset> {
+export async function savePreset(db: Db, playerId: string, rawName: string, now: Date): Promise<SavedPreset> {
   const name = normalizePresetName(rawName);
-  const r = await db.query<{ unit_ids: number[] | null; existed: boolean; count: number; saved: boolean }>(
-    `WITH team AS (
-       SELECT ARRAY(SELECT t.id FROM players p, unnest(p.battle_team) WITH ORDINALITY AS t(id, ord)
-                     WHERE p.id = $1 AND EXISTS (SELECT 1 FROM units u WHERE u.id = t.id AND u.player_id = $1)
-                     ORDER BY t.ord) AS ids),
-     existing AS (SELECT count(*)::int AS n, bool_or(name = $2) AS existed FROM team_presets WHERE player_id = $1),
-     ins AS (
-       INSERT INTO team_presets (player_id, name, unit_ids, saved_at)
-       SELECT $1, $2, team.ids, $3 FROM team, existing
-        WHERE cardinality(team.ids) > 0 AND (existing.existed OR existing.n < $4)
-       ON CONFLICT (player_id, name) DO UPDATE SET unit_ids = EXCLUDED.unit_ids, saved_at = EXCLUDED.saved_at
-       RETURNING unit_ids)
-     SELECT (SELECT ids FROM team) AS unit_ids, coalesce((SELECT existed FROM existing), false) AS existed,
-            (SELECT n FROM existing) AS count, EXISTS (SELECT 1 FROM ins) AS saved`,
-    [playerId, name, now, MAX_PRESETS],
-  );
-  const row = r.rows[0]!;
-  const ids = (row.unit_ids ?? []).map(Number);
-  if (ids.length === 0) throw new UserError('Your battle team is empty, so there is nothing to save. Set one first with `!stb <id> <id> …`.');
-  if (!row.saved) throw new UserError(`You already have ${MAX_PRESETS} presets — delete one with \`!delete_preset <name>\` first.`);
-  return { name, unitIds: ids, replaced: row.existed };
+  // After the player lock, like every unit-changing transaction (see setTeam).
+  return db.transaction(async (tx) => {
+    await lockPlayer(tx, playerId);
+    const r = await tx.query<{ unit_ids: number[] | null; existed: boolean; count: number; saved: boolean }>(
+      `WITH team AS (
+         SELECT ARRAY(SELECT t.id FROM players p, unnest(p.battle_team) WITH ORDINALITY AS t(id, ord)
+                       WHERE p.id = $1 AND EXISTS (SELECT 1 FROM units u WHERE u.id = t.id AND u.player_id = $1)
+                       ORDER BY t.ord) AS ids),
+       existing AS (SELECT count(*)::int AS n, bool_or(name = $2) AS existed FROM team_presets WHERE player_id = $1),
+       ins AS (
+         INSERT INTO team_presets (player_id, name, unit_ids, saved_at)
+         SELECT $1, $2, team.ids, $3 FROM team, existing
+          WHERE cardinality(team.ids) > 0 AND (existing.existed OR existing.n < $4)
+         ON CONFLICT (player_id, name) DO UPDATE SET unit_ids = EXCLUDED.unit_ids, saved_at = EXCLUDED.saved_at
+         RETURNING unit_ids)
+       SELECT (SELECT ids FROM team) AS unit_ids, coalesce((SELECT existed FROM existing), false) AS existed,
+              (SELECT n FROM existing) AS count, EXISTS (SELECT 1 FROM ins) AS saved`,
+      [playerId, name, now, MAX_PRESETS],
+    );
+    const row = r.rows[0]!;
+    const ids = (row.unit_ids ?? []).map(Number);
+    if (ids.length === 0) throw new UserError('Your battle team is empty, so there is nothing to save. Set one first with `!stb <id> <id> …`.');
+    if (!row.saved) throw new UserError(`You already have ${MAX_PRESETS} presets — delete one with \`!delete_preset <name>\` first.`);
+    return { name, unitIds: ids, replaced: row.existed };
+  });
 }
 
 export interface LoadedPreset {
@@ -75,32 +80,36 @@ export interface LoadedPreset {
  * Equips a preset as the battle team. Units that are gone are left out (and
  * reported); when none are left, nothing changes.
  */
-export async function loadPreset(db: Queryable, playerId: string, rawName: string): Promise<LoadedPreset> {
+export async function loadPreset(db: Db, playerId: string, rawName: string): Promise<LoadedPreset> {
   const name = normalizePresetName(rawName);
-  const r = await db.query<{ preset: number[] | null; kept: number[] | null; updated: boolean }>(
-    `WITH pr AS (SELECT unit_ids FROM team_presets WHERE player_id = $1 AND name = $2),
-     kept AS (
-       SELECT ARRAY(SELECT t.id FROM pr, unnest(pr.unit_ids) WITH ORDINALITY AS t(id, ord)
-                     WHERE EXISTS (SELECT 1 FROM units u WHERE u.id = t.id AND u.player_id = $1)
-                     ORDER BY t.ord) AS ids),
-     upd AS (
-       UPDATE players SET battle_team = (SELECT ids FROM kept)
-        WHERE id = $1 AND EXISTS (SELECT 1 FROM pr) AND cardinality((SELECT ids FROM kept)) > 0
-       RETURNING 1)
-     SELECT (SELECT unit_ids FROM pr) AS preset, (SELECT ids FROM kept) AS kept, EXISTS (SELECT 1 FROM upd) AS updated`,
-    [playerId, name],
-  );
-  const row = r.rows[0]!;
-  if (!row.preset) throw new UserError(`You have no preset called \`${name}\`. See \`!presets\` for yours.`);
-  const preset = row.preset.map(Number);
-  const kept = (row.kept ?? []).map(Number);
-  const missing = preset.filter((id) => !kept.includes(id));
-  if (!row.updated) {
-    throw new UserError(
-      `Every unit in preset \`${name}\` is gone (${missing.map((id) => `#${id}`).join(', ')}), so your battle team was left as it was. Delete it with \`!delete_preset ${name}\`.`,
+  // After the player lock, like every unit-changing transaction (see setTeam).
+  return db.transaction(async (tx) => {
+    await lockPlayer(tx, playerId);
+    const r = await tx.query<{ preset: number[] | null; kept: number[] | null; updated: boolean }>(
+      `WITH pr AS (SELECT unit_ids FROM team_presets WHERE player_id = $1 AND name = $2),
+       kept AS (
+         SELECT ARRAY(SELECT t.id FROM pr, unnest(pr.unit_ids) WITH ORDINALITY AS t(id, ord)
+                       WHERE EXISTS (SELECT 1 FROM units u WHERE u.id = t.id AND u.player_id = $1)
+                       ORDER BY t.ord) AS ids),
+       upd AS (
+         UPDATE players SET battle_team = (SELECT ids FROM kept)
+          WHERE id = $1 AND EXISTS (SELECT 1 FROM pr) AND cardinality((SELECT ids FROM kept)) > 0
+         RETURNING 1)
+       SELECT (SELECT unit_ids FROM pr) AS preset, (SELECT ids FROM kept) AS kept, EXISTS (SELECT 1 FROM upd) AS updated`,
+      [playerId, name],
     );
-  }
-  return { name, unitIds: kept, missing };
+    const row = r.rows[0]!;
+    if (!row.preset) throw new UserError(`You have no preset called \`${name}\`. See \`!presets\` for yours.`);
+    const preset = row.preset.map(Number);
+    const kept = (row.kept ?? []).map(Number);
+    const missing = preset.filter((id) => !kept.includes(id));
+    if (!row.updated) {
+      throw new UserError(
+        `Every unit in preset \`${name}\` is gone (${missing.map((id) => `#${id}`).join(', ')}), so your battle team was left as it was. Delete it with \`!delete_preset ${name}\`.`,
+      );
+    }
+    return { name, unitIds: kept, missing };
+  });
 }
 
 /** Deletes a preset (frees its units for scrapping). */

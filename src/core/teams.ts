@@ -1,4 +1,5 @@
-import type { Queryable } from './db/index.js';
+import type { Db, Queryable } from './db/index.js';
+import { lockPlayer } from './gacha/pull.js';
 import { UserError } from './errors.js';
 import { getUnitsByIds, type Unit } from './units.js';
 
@@ -33,14 +34,25 @@ export async function requireBattleTeam(db: Queryable, playerId: string, prefix 
 }
 
 /**
- * Sets a team to the given unit ids (0–5, distinct, owned). The ownership
- * check and the write are one statement, so a unit scrapped meanwhile can't
- * slip in.
+ * Sets a team to the given unit ids (0–5, distinct, owned). The player row is
+ * locked first, as every unit-changing transaction does (a scrap or gift
+ * takes it before touching units): the ownership check is then a new
+ * statement that sees what such a transaction committed. Checked in the same
+ * statement as the write, it used the statement's snapshot from before the
+ * lock wait, and a unit scrapped meanwhile could slip into the team (the
+ * 1,000-command workload on Postgres caught it).
  */
-export async function setTeam(db: Queryable, playerId: string, kind: TeamKind, ids: number[]): Promise<void> {
+export async function setTeam(db: Db, playerId: string, kind: TeamKind, ids: number[]): Promise<void> {
   if (ids.length > TEAM_SIZE) throw new UserError(`A team has at most ${TEAM_SIZE} units.`);
   const dupes = ids.filter((id, i) => ids.indexOf(id) !== i);
   if (dupes.length) throw new UserError(`Unit #${dupes[0]} is listed twice — each unit can fill one slot.`);
+  await db.transaction(async (tx) => {
+    await lockPlayer(tx, playerId);
+    await writeTeam(tx, playerId, kind, ids);
+  });
+}
+
+async function writeTeam(db: Queryable, playerId: string, kind: TeamKind, ids: number[]): Promise<void> {
   const r = await db.query<{ missing: number[] | null }>(
     `WITH wanted AS (SELECT unnest($2::bigint[]) AS id),
           missing AS (SELECT array_agg(w.id) AS ids FROM wanted w

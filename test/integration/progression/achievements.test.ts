@@ -7,7 +7,7 @@ import { changeBalance, ledgerSums } from '../../../src/core/economy.js';
 import { effectivePower } from '../../../src/core/power.js';
 import { setTeam, teamUnits, totalPower } from '../../../src/core/teams.js';
 import { ACHIEVEMENTS, achievementStats } from '../../../src/core/achievements.js';
-import type { Queryable } from '../../../src/core/db/index.js';
+import type { Db, Queryable } from '../../../src/core/db/index.js';
 import achievements from '../../../src/cogs/achievements.js';
 import expedition from '../../../src/cogs/expedition.js';
 import bounty from '../../../src/cogs/bounty.js';
@@ -36,7 +36,7 @@ async function bulkUnits(db: Queryable, playerId: string, chars: number[], opts:
   );
 }
 
-type Setup = (db: Queryable, u: string) => Promise<void>;
+type Setup = (db: Db, u: string) => Promise<void>;
 const setPlayer = (column: string, value: number): Setup => async (db, u) => {
   await db.query(`UPDATE players SET ${column} = $2 WHERE id = $1`, [u, value]);
 };
