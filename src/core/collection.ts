@@ -17,7 +17,7 @@ import type { Rarity } from './power.js';
 import { MAX_BOND_LEVEL } from './progression.js';
 import { UNIT_IN_USE_SQL } from './teams.js';
 import { getUnit, type Unit } from './units.js';
-import { lockPlayer } from './gacha/pull.js';
+import { lockPlayer } from './players.js';
 import { MAX_DUPE, SCRAP_VALUE } from './gacha/roll.js';
 
 export const RECYCLE_HOURS = 24;

@@ -86,3 +86,14 @@ export async function allPlayerIds(db: Queryable): Promise<string[]> {
   const r = await db.query<{ id: string }>('SELECT id FROM players ORDER BY id');
   return r.rows.map((x) => x.id);
 }
+
+/**
+ * Locks a player's row inside a transaction. Every transaction that changes a
+ * player's units or teams takes it first (pulls, scraps, gifts, shop, team
+ * and preset writes), so they queue per player and each statement after it
+ * sees what the previous one committed.
+ */
+export async function lockPlayer(tx: Queryable, playerId: string): Promise<void> {
+  const r = await tx.query('SELECT 1 FROM players WHERE id = $1 FOR UPDATE', [playerId]);
+  if (r.rowCount === 0) throw new UserError(`<@${playerId}> hasn't started playing yet.`);
+}

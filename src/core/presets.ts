@@ -5,7 +5,7 @@
  * unit scrapped meanwhile can't slip into a team or preset.
  */
 import type { Db, Queryable } from './db/index.js';
-import { lockPlayer } from './gacha/pull.js';
+import { lockPlayer } from './players.js';
 import { UserError } from './errors.js';
 
 export const PRESET_NAME_MAX = 15;

@@ -15,7 +15,8 @@ import { RANK_BANDS, type Rarity } from './power.js';
 import { Rng } from './rng.js';
 import { charactersByRanks, type Character } from './catalog/index.js';
 import { activeBanner } from './gacha/banner.js';
-import { grantCharacter, lockPlayer } from './gacha/pull.js';
+import { grantCharacter } from './gacha/pull.js';
+import { lockPlayer } from './players.js';
 
 export const SHOP_PRICES: Readonly<Record<Rarity, number>> = { R: 1_000, SR: 20_000, SSR: 100_000 };
 export const SHOP_SLOTS: ReadonlyArray<readonly [Rarity, number]> = [

@@ -1,5 +1,5 @@
 import type { Db, Queryable } from './db/index.js';
-import { lockPlayer } from './gacha/pull.js';
+import { lockPlayer } from './players.js';
 import { UserError } from './errors.js';
 import { getUnitsByIds, type Unit } from './units.js';
 
@@ -46,22 +46,18 @@ export async function setTeam(db: Db, playerId: string, kind: TeamKind, ids: num
   if (ids.length > TEAM_SIZE) throw new UserError(`A team has at most ${TEAM_SIZE} units.`);
   const dupes = ids.filter((id, i) => ids.indexOf(id) !== i);
   if (dupes.length) throw new UserError(`Unit #${dupes[0]} is listed twice — each unit can fill one slot.`);
-  await db.transaction(async (tx) => {
+  const r = await db.transaction(async (tx) => {
     await lockPlayer(tx, playerId);
-    await writeTeam(tx, playerId, kind, ids);
+    return tx.query<{ missing: number[] | null }>(
+      `WITH wanted AS (SELECT unnest($2::bigint[]) AS id),
+            missing AS (SELECT array_agg(w.id) AS ids FROM wanted w
+                         WHERE NOT EXISTS (SELECT 1 FROM units u WHERE u.id = w.id AND u.player_id = $1)),
+            upd AS (UPDATE players SET ${COLUMN[kind]} = $2::bigint[]
+                     WHERE id = $1 AND (SELECT ids FROM missing) IS NULL RETURNING 1)
+       SELECT (SELECT ids FROM missing) AS missing`,
+      [playerId, ids],
+    );
   });
-}
-
-async function writeTeam(db: Queryable, playerId: string, kind: TeamKind, ids: number[]): Promise<void> {
-  const r = await db.query<{ missing: number[] | null }>(
-    `WITH wanted AS (SELECT unnest($2::bigint[]) AS id),
-          missing AS (SELECT array_agg(w.id) AS ids FROM wanted w
-                       WHERE NOT EXISTS (SELECT 1 FROM units u WHERE u.id = w.id AND u.player_id = $1)),
-          upd AS (UPDATE players SET ${COLUMN[kind]} = $2::bigint[]
-                   WHERE id = $1 AND (SELECT ids FROM missing) IS NULL RETURNING 1)
-     SELECT (SELECT ids FROM missing) AS missing`,
-    [playerId, ids],
-  );
   const missing = r.rows[0]?.missing;
   if (missing?.length) {
     throw new UserError(`${missing.length === 1 ? `Unit #${missing[0]} isn't` : `Units ${missing.map((m) => `#${m}`).join(', ')} aren't`} yours — check \`!inventory\` for your ids.`);

@@ -39,7 +39,7 @@ const parsers = {
  */
 const POSTGRES_SETTINGS = ['shared_buffers=8MB'];
 
-/**
+/*
  * V8 compiles WASM lazily with Liftoff, then recompiles hot functions with
  * TurboFan on background threads. TurboFan's zones for Postgres' large
  * functions peak at ~90 MB of malloc, which glibc keeps in its per-thread

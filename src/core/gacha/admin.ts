@@ -6,7 +6,8 @@ import type { Db } from '../db/index.js';
 import { recordAdminAction } from '../audit.js';
 import { changeBalance } from '../economy.js';
 import { UserError } from '../errors.js';
-import { grantCharacter, lockPlayer } from './pull.js';
+import { grantCharacter } from './pull.js';
+import { lockPlayer } from '../players.js';
 
 export async function giveGems(db: Db, actorId: string, playerId: string, amount: number, now: Date): Promise<{ gems: number }> {
   return db.transaction(async (tx) => {

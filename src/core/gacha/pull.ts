@@ -311,12 +311,6 @@ export async function claimStarter(db: Db, playerId: string, now: Date, rng: Rng
   });
 }
 
-/** Starts a players-row lock inside a transaction: every unit-changing transaction takes it first (see the header). */
-export async function lockPlayer(tx: Queryable, playerId: string): Promise<void> {
-  const r = await tx.query('SELECT 1 FROM players WHERE id = $1 FOR UPDATE', [playerId]);
-  if (r.rowCount === 0) throw new UserError(`<@${playerId}> hasn't started playing yet.`);
-}
-
 /**
  * Gives one copy of a character (`!give char`, shop, spark): a new unit, or
  * +1 dupe. Refused (UserError, nothing changed) at dupe 10. One statement;

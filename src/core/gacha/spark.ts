@@ -7,7 +7,8 @@ import type { Db, Queryable } from '../db/index.js';
 import { UserError } from '../errors.js';
 import type { Rarity } from '../power.js';
 import { activeBanner, type Banner } from './banner.js';
-import { grantCharacter, lockPlayer } from './pull.js';
+import { grantCharacter } from './pull.js';
+import { lockPlayer } from '../players.js';
 import { SPARK_COST } from './roll.js';
 
 export interface SparkStatus {

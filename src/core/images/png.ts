@@ -143,7 +143,7 @@ export async function encodeRgba(data: Uint8ClampedArray | Uint8Array, w: number
     }
   }
   counts.inThread++;
-  const px = data.byteOffset % 4 === 0 ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : Uint8Array.from(data);
+  const px = new Uint8Array(data.buffer, data.byteOffset, data.byteLength); // filterBand reads unaligned pixels bytewise
   return assemblePng(w, h, opaque, Array.from({ length: count }, (_, k) => encodeBand(px, w, rows[k]!, rows[k + 1]!, opaque, k === count - 1)));
 }
 

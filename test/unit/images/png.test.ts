@@ -89,6 +89,10 @@ describe('PNG encoder', () => {
     expect(encoderStats().threaded - before.threaded).toBe(8);
     expect(encoderStats().inThread).toBe(before.inThread);
     expect(Buffer.from(await decode(inThread, w, h)).equals(Buffer.from(px))).toBe(true);
+    // Pixels not on a 4-byte boundary take the bytewise filter: same bytes.
+    const shifted = new Uint8Array(px.length + 1).subarray(1);
+    shifted.set(px);
+    expect(encodeBand(shifted, w, 0, mid, true, false).body.equals(encodeBand(px, w, 0, mid, true, false).body)).toBe(true);
   });
 
   it('hands back a kept frame canvas cleared, with default state', () => {
