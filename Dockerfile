@@ -1,12 +1,13 @@
 # syntax=docker/dockerfile:1
-# Build stage: install dependencies (dev included) and compile TypeScript.
+# Build stage: install dependencies (dev included), check the types, compile TypeScript.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.mjs ./scripts/
 COPY src ./src
-RUN npm run build
+RUN npx tsc -p tsconfig.build.json --noEmit && npm run build
 
 # Runtime stage: production dependencies and the compiled bot, as a non-root user.
 FROM node:20-bookworm-slim

@@ -649,18 +649,23 @@ export async function freePort(): Promise<number> {
   });
 }
 
+let built: Promise<void> | undefined;
+
 /**
- * Starts `node --import tsx src/main.ts` (no npx in between, so a signal
- * reaches the bot itself) and waits until /health answers 200.
+ * Starts the bot as `npm start` does: `node scripts/build.mjs` (once per
+ * process), then `node --liftoff-only dist/main.js` (no npm in between, so a
+ * signal reaches the bot itself); waits until /health answers 200.
  */
 export async function spawnBot(env: Record<string, string>, opts: { port?: number; readyTimeoutMs?: number } = {}): Promise<ChildBot> {
-  const { spawn } = await import('node:child_process');
+  const { spawn, execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
   const path = await import('node:path');
   const { fileURLToPath } = await import('node:url');
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   const port = opts.port ?? (await freePort());
-  // As `npm start` runs it.
-  const child = spawn(process.execPath, ['--liftoff-only', '--import', 'tsx', 'src/main.ts'], {
+  built ??= promisify(execFile)(process.execPath, ['scripts/build.mjs'], { cwd: root }).then(() => undefined);
+  await built;
+  const child = spawn(process.execPath, ['--liftoff-only', 'dist/main.js'], {
     cwd: root,
     env: { ...process.env, PLAYGROUND: 'on', STARDUST_OFFLINE: '1', COMMAND_BURST: '0', LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
