@@ -8,10 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { createThrowawayPostgres, type ThrowawayPostgres } from '../test/helpers/db.js';
 import { httpBot, spawnBot, type BotClient, type ChildBot } from '../test/helpers/workload.js';
-
-export const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** Allowed to run owner commands (`!give`) on the bench's bot. */
 export const OWNER = '900000000';
@@ -27,32 +25,21 @@ export interface BenchBot {
   dispose(): Promise<void>;
 }
 
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
 export async function startBenchBot(kind: DbKind, extraEnv: Record<string, string> = {}): Promise<BenchBot> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'stardust-bench-'));
-  const dbName = `stardust_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const env: Record<string, string> = { STARDUST_DATA_DIR: dataDir, OWNER_IDS: OWNER, LOG_LEVEL: 'warn', ...extraEnv };
+  // The bot migrates its database itself, as on a real first boot.
+  let pgDb: ThrowawayPostgres | undefined;
   if (kind === 'postgres') {
-    await admin(`CREATE DATABASE ${dbName}`);
-    const u = new URL(PG_URL);
-    u.pathname = `/${dbName}`;
-    env.DATABASE_URL = u.toString();
+    pgDb = await createThrowawayPostgres({ prefix: 'stardust_bench', migrate: false, poolSize: 1 });
+    env.DATABASE_URL = pgDb.url;
   }
   const cleanup = async (child?: ChildBot) => {
     if (child) {
       child.kill('SIGKILL'); // harmless if it has exited
       await child.exited;
     }
-    if (kind === 'postgres') await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
+    await pgDb?.drop().catch(() => {});
     rmSync(dataDir, { recursive: true, force: true });
   };
   let child: ChildBot;
