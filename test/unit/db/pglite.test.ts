@@ -4,12 +4,17 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PgliteDb } from '../../../src/core/db/pglite.js';
 
-/** The embedded database's own settings (src/core/db/pglite.ts): small shared buffers, a first boot reopened, data kept. */
+/**
+ * The embedded database's own settings (src/core/db/pglite.ts): small shared
+ * buffers, safe commit settings, data kept across a reopen. (That a first
+ * boot closes and reopens the database after initdb shows only in memory:
+ * bench/memory.ts.)
+ */
 describe('PgliteDb.open', () => {
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'stardust-pglite-')), 'pglite');
   afterAll(() => rmSync(path.dirname(dir), { recursive: true, force: true }));
 
-  it('creates a new database folder (closed and reopened after initdb) with 8MB of shared buffers', async () => {
+  it('creates a new database folder with 8MB of shared buffers and safe commit settings', async () => {
     const db = await PgliteDb.open(dir);
     try {
       expect(existsSync(path.join(dir, 'PG_VERSION'))).toBe(true);
