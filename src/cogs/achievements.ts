@@ -1,5 +1,5 @@
 import { arg } from '../commands/args.js';
-import { coins, gems } from '../commands/format.js';
+import { rewardText } from '../commands/format.js';
 import { Colors, type Reply, type View } from '../commands/reply.js';
 import { defineCog, defineCommand, type CommandContext, type Services } from '../commands/types.js';
 import { ACHIEVEMENTS, checkAchievements, playerAchievements, type AchievementDef, type EarnedAchievement } from '../core/achievements.js';
@@ -9,10 +9,6 @@ import type { Config } from '../config.js';
 const PER_PAGE = 10;
 const BADGES_PER_ROW = 8;
 const VIEW_TIMEOUT_MS = 120_000;
-
-function rewardText(cfg: Config, d: AchievementDef): string {
-  return [d.gems ? gems(cfg, d.gems) : '', d.coins ? coins(cfg, d.coins) : ''].filter(Boolean).join(' + ');
-}
 
 /** The announcement posted after the command that unlocked them. */
 export function unlockedReply(cfg: Config, username: string, defs: readonly AchievementDef[]): Reply {
@@ -24,7 +20,7 @@ export function unlockedReply(cfg: Config, username: string, defs: readonly Achi
         description: [
           `**${username}** earned:`,
           ...defs.map((d) => `${d.emoji} **${d.name}** — ${d.description} (+${rewardText(cfg, d)})`),
-          defs.length > 1 ? `Total: +${[total.gems ? gems(cfg, total.gems) : '', total.coins ? coins(cfg, total.coins) : ''].filter(Boolean).join(' + ')}` : '',
+          defs.length > 1 ? `Total: +${rewardText(cfg, total)}` : '',
         ]
           .filter(Boolean)
           .join('\n'),

@@ -1,6 +1,6 @@
 import { arg, parsers } from '../commands/args.js';
 import { UserError } from '../commands/errors.js';
-import { n, plural, rankMark } from '../commands/format.js';
+import { n, plural, rankMark, rewardText } from '../commands/format.js';
 import { Colors, type Embed, type Reply } from '../commands/reply.js';
 import { defineCog, defineCommand, type CommandContext, type Services } from '../commands/types.js';
 import type { Config } from '../config.js';
@@ -8,7 +8,7 @@ import { every } from '../core/jobs.js';
 import { recordAdminAction } from '../core/audit.js';
 import { formatDuration } from '../core/clock.js';
 import { renderBattle, renderRaidBar } from '../core/images/index.js';
-import { describeMechanics, describeReward, phaseThresholds, RAID_BOSSES, type RaidBoss } from '../core/raid/bosses.js';
+import { describeMechanics, phaseThresholds, RAID_BOSSES, type RaidBoss } from '../core/raid/bosses.js';
 import {
   activeRaid,
   attackRaid,
@@ -69,7 +69,7 @@ function finishReply(cfg: Config, f: FinishResult): Reply {
   const boss = f.raid.boss;
   const title =
     f.reason === 'defeated' ? `🏆 ${boss.name} has fallen!` : f.reason === 'timeout' ? `⌛ Time is up — ${boss.name} got away` : `🛑 The raid on ${boss.name} was stopped`;
-  const lines = f.lines.slice(0, 15).map((l, i) => `${rankMark(i)} ${l.username} — ${n(l.damage)} dmg → ${describeReward(l.gems, l.items, cfg.emoji.gems)} ${roleMarks(l.roles)}`.trim());
+  const lines = f.lines.slice(0, 15).map((l, i) => `${rankMark(i)} ${l.username} — ${n(l.damage)} dmg → ${rewardText(cfg, l)} ${roleMarks(l.roles)}`.trim());
   if (f.lines.length > 15) lines.push(`… and ${plural(f.lines.length - 15, 'more participant')}`);
   const who = (id: string | null) => (id ? (f.lines.find((l) => l.playerId === id)?.username ?? id) : '—');
   const desc = [
@@ -114,7 +114,7 @@ function bossCatalog(ctx: CommandContext): Reply {
         description: `Start one with \`${ctx.prefix}raid start <boss> [hours]\`.`,
         fields: RAID_BOSSES.map((b) => ({
           name: `${b.name} (\`${b.key}\`)`,
-          value: `${n(b.maxHp)} HP · ${b.durationHours} h · pool ${describeReward(b.rewards.gemsPool, b.rewards.itemsPool, cfg.emoji.gems)}`,
+          value: `${n(b.maxHp)} HP · ${b.durationHours} h · pool ${rewardText(cfg, { gems: b.rewards.gemsPool, items: b.rewards.itemsPool })}`,
         })),
         color: Colors.info,
       },
@@ -237,7 +237,7 @@ async function leaderboard(ctx: CommandContext, guildId: string): Promise<Reply>
     const slice = board.slice(i * BOARD_PAGE, (i + 1) * BOARD_PAGE);
     const lines = boardLines(slice, total, i * BOARD_PAGE).map((l, j) => {
       const p = paidBy.get(slice[j]!.playerId);
-      return p ? `${l} → ${describeReward(p.gems, p.items, ctx.services.config.emoji.gems)} ${roleMarks(p.roles)}`.trim() : l;
+      return p ? `${l} → ${rewardText(ctx.services.config, p)} ${roleMarks(p.roles)}`.trim() : l;
     });
     return {
       embeds: [
@@ -291,10 +291,10 @@ async function start(ctx: CommandContext, guildId: string, rest: string[]): Prom
           fields: [
             { name: 'HP', value: n(raid.maxHp), inline: true },
             { name: 'Ends in', value: formatDuration(raid.endsAt.getTime() - now.getTime()), inline: true },
-            { name: 'Reward pool', value: describeReward(raid.boss.rewards.gemsPool, raid.boss.rewards.itemsPool, ctx.services.config.emoji.gems), inline: false },
+            { name: 'Reward pool', value: rewardText(ctx.services.config, { gems: raid.boss.rewards.gemsPool, items: raid.boss.rewards.itemsPool }), inline: false },
             {
               name: 'Bonuses',
-              value: `MVP: ${describeReward(raid.boss.rewards.mvp.gems, raid.boss.rewards.mvp.items, ctx.services.config.emoji.gems)} · Last hit: ${describeReward(raid.boss.rewards.lastHit.gems, raid.boss.rewards.lastHit.items, ctx.services.config.emoji.gems)}`,
+              value: `MVP: ${rewardText(ctx.services.config, raid.boss.rewards.mvp)} · Last hit: ${rewardText(ctx.services.config, raid.boss.rewards.lastHit)}`,
             },
           ],
           image: 'attachment://raid.png',

@@ -1,10 +1,9 @@
 import { truncate, type ArgSpec } from '../commands/args.js';
 import { ArgumentError } from '../commands/errors.js';
 import { battleEmbed, battleImage } from '../commands/battle-view.js';
-import { gems, coins, n } from '../commands/format.js';
+import { n, rewardText } from '../commands/format.js';
 import { Colors, type Reply } from '../commands/reply.js';
 import { defineCog, defineCommand, type CommandContext } from '../commands/types.js';
-import { ITEMS, type ItemId } from '../core/items.js';
 import {
   REPEAT_REWARDS_PER_DAY,
   isOpen,
@@ -16,7 +15,6 @@ import {
   findStage,
   type StageResult,
 } from '../core/story/story.js';
-import type { StoryReward } from '../core/story/schema.js';
 
 /** `1-3` → {chapter 1, stage 3}. */
 const stageArg: ArgSpec<{ chapter: number; stage: number } | undefined> = {
@@ -34,15 +32,6 @@ const stageArg: ArgSpec<{ chapter: number; stage: number } | undefined> = {
 
 function stars(k: number): string {
   return '★'.repeat(k) + '☆'.repeat(3 - k);
-}
-
-function rewardText(ctx: CommandContext, r: StoryReward): string {
-  const cfg = ctx.services.config;
-  const parts: string[] = [];
-  if (r.gems) parts.push(gems(cfg, r.gems));
-  if (r.coins) parts.push(coins(cfg, r.coins));
-  for (const [id, q] of Object.entries(r.items ?? {})) if (q) parts.push(`${q} × ${ITEMS[id as ItemId].emoji} ${ITEMS[id as ItemId].name}`);
-  return parts.join(' + ') || 'nothing';
 }
 
 async function overview(ctx: CommandContext): Promise<Reply> {
@@ -79,8 +68,8 @@ async function stageReply(ctx: CommandContext, r: StageResult): Promise<Reply> {
   const extra: string[] = [`*${s.lines.join(' ')}*`];
   if (r.stars > 0) extra.push(`Stars: **${stars(r.stars)}** (best ${stars(r.bestStars)})`);
   else extra.push(`Not cleared. Recommended power: ${n(recommendedPower(s))}. Raise dupes, bonds and team level, or rethink your team (\`${ctx.prefix}teambuilder\`).`);
-  if (r.firstClear && r.paid) extra.push(`🎉 First clear! You earned ${rewardText(ctx, r.paid)}.`);
-  else if (r.paid) extra.push(`🔁 Repeat clear: ${rewardText(ctx, r.paid)} (${r.repeatsToday}/${REPEAT_REWARDS_PER_DAY} today).`);
+  if (r.firstClear && r.paid) extra.push(`🎉 First clear! You earned ${rewardText(ctx.services.config, r.paid)}.`);
+  else if (r.paid) extra.push(`🔁 Repeat clear: ${rewardText(ctx.services.config, r.paid)} (${r.repeatsToday}/${REPEAT_REWARDS_PER_DAY} today).`);
   else if (r.stars > 0) extra.push(`Repeat rewards are used up for today (${REPEAT_REWARDS_PER_DAY}/${REPEAT_REWARDS_PER_DAY}); stars still count.`);
   const shown = { attackerName: ctx.author.username, defenderName: s.title, attacker: r.attacker, defender: r.defender, result: r.result };
   const embed = battleEmbed(shown, extra, `Stage ${s.chapter}-${s.stage} · seed ${r.result.seed}`, { royaltyPays: true });

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { ITEMS, type ItemId } from '../core/items.js';
 
 /** 12,345 */
 export function n(x: number): string {
@@ -12,6 +13,17 @@ export function gems(cfg: Config, x: number): string {
 
 export function coins(cfg: Config, x: number): string {
   return `${n(x)} ${cfg.emoji.coins}`;
+}
+
+/** What a reward pays: "1,500 💎 + 200 🪙 + 2 × 🧪 Faint Tincture", or "nothing". */
+export function rewardText(cfg: Config, r: { gems?: number; coins?: number; items?: Partial<Record<ItemId, number>> }): string {
+  const parts: string[] = [];
+  if (r.gems) parts.push(gems(cfg, r.gems));
+  if (r.coins) parts.push(coins(cfg, r.coins));
+  for (const [id, qty] of Object.entries(r.items ?? {}) as [ItemId, number][]) {
+    if (id in ITEMS && qty > 0) parts.push(`${n(qty)} × ${ITEMS[id].emoji} ${ITEMS[id].name}`);
+  }
+  return parts.join(' + ') || 'nothing';
 }
 
 export function rarityEmoji(cfg: Config, rarity: 'R' | 'SR' | 'SSR' | 'UR'): string {

@@ -6,7 +6,6 @@
  * documents the same numbers.
  */
 import type { ItemId } from '../items.js';
-import { ITEMS } from '../items.js';
 import type { BattleUnit } from '../skills/engine.js';
 
 export interface PhaseMechanics {
@@ -225,13 +224,4 @@ export function describeMechanics(m: PhaseMechanics): string {
   }
   if (m.attackerVariance) parts.push(`enraged: your power swings ×${m.attackerVariance[0]}–×${m.attackerVariance[1]} instead of ×0.9–×1.1`);
   return parts.length ? `The boss ${parts.join('; ')}.` : 'No special mechanics.';
-}
-
-export function describeReward(gems: number, items: ItemBundle, gemsEmoji = '💎'): string {
-  const parts: string[] = [];
-  if (gems > 0) parts.push(`${gems.toLocaleString('en-US')} ${gemsEmoji}`);
-  for (const [id, qty] of Object.entries(items) as [ItemId, number][]) {
-    if (id in ITEMS && qty > 0) parts.push(`${qty} × ${ITEMS[id].emoji} ${ITEMS[id].name}`);
-  }
-  return parts.join(' + ') || 'nothing';
 }
