@@ -1,7 +1,9 @@
+import { afterAll, beforeAll } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { testConfig } from '../../src/config.js';
 import { AdjustableClock, type Clock } from '../../src/core/clock.js';
 import type { Cog } from '../../src/commands/types.js';
+import type { Db } from '../../src/core/db/index.js';
 import type { PlaygroundMessage } from '../../src/platform/playground/store.js';
 import { openTestDb, type Backend, type TestDb } from './db.js';
 
@@ -18,11 +20,16 @@ export interface TestBot {
   close(): Promise<void>;
 }
 
+export interface StartTestBotOptions {
+  env?: Record<string, string>;
+  cogs?: Cog[];
+  clock?: Clock;
+  /** A database to run on (left open by close()); a fresh one (closed by close()) when absent. */
+  tdb?: TestDb;
+}
+
 /** The whole bot over HTTP on a random port, on the given database backend. */
-export async function startTestBot(
-  backend: Backend,
-  opts: { env?: Record<string, string>; cogs?: Cog[]; clock?: Clock; tdb?: TestDb } = {},
-): Promise<TestBot> {
+export async function startTestBot(backend: Backend, opts: StartTestBotOptions = {}): Promise<TestBot> {
   const tdb = opts.tdb ?? (await openTestDb(backend));
   const clock = (opts.clock as AdjustableClock | undefined) ?? new AdjustableClock();
   const config = testConfig({ STARDUST_SEED: '12345', ...opts.env });
@@ -63,6 +70,62 @@ export async function startTestBot(
     async close() {
       await app.stop();
       if (!opts.tdb) await tdb.close();
+    },
+  };
+}
+
+export interface UseTestBotOptions extends Omit<StartTestBotOptions, 'tdb'> {
+  /** openTestDb's options (poolSize, migrations). */
+  db?: Parameters<typeof openTestDb>[1];
+  /** Runs on the new database before the bot starts (a catalog, fixtures). */
+  seed?: (db: Db) => Promise<unknown>;
+  /** The beforeAll hook's timeout in ms (the config's hookTimeout when absent). */
+  timeout?: number;
+}
+
+export interface UsedTestBot {
+  readonly bot: TestBot;
+  readonly tdb: TestDb;
+  /** Short for tdb.db. */
+  readonly db: Db;
+}
+
+/**
+ * Registers the suite's beforeAll/afterAll: opens a test database (`db`
+ * options), runs `seed` on it, starts the bot on it (cogs, env, clock), and
+ * afterwards closes the bot, then the database (whatever part of the setup
+ * got that far). Read `bot`, `tdb` and `db` from the result inside hooks
+ * and tests, once the beforeAll has run.
+ */
+export function useTestBot(backend: Backend, opts: UseTestBotOptions = {}): UsedTestBot {
+  const { db: dbOpts, seed, timeout, ...botOpts } = opts;
+  let bot: TestBot | undefined;
+  let tdb: TestDb | undefined;
+  beforeAll(async () => {
+    tdb = await openTestDb(backend, dbOpts);
+    if (seed) await seed(tdb.db);
+    bot = await startTestBot(backend, { ...botOpts, tdb });
+  }, timeout);
+  afterAll(async () => {
+    try {
+      await bot?.close();
+    } finally {
+      await tdb?.close();
+    }
+  });
+  const ready = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new Error(`useTestBot: ${what} is not there (read it in a hook or test, after a successful beforeAll)`);
+    return v;
+  };
+  return {
+    get bot() {
+      return ready(bot, 'the bot');
+    },
+    get tdb() {
+      return ready(tdb, 'the test database');
+    },
+    get db() {
+      return ready(tdb, 'the test database').db;
     },
   };
 }

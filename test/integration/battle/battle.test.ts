@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import battleCog from '../../../src/cogs/battle.js';
 import help from '../../../src/cogs/help.js';
 import teambuilder from '../../../src/cogs/teambuilder.js';
 import { DIFFICULTIES, getBattle, npcPowerRange, NPC_LINEUPS } from '../../../src/core/battle/index.js';
 import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
 import type { Reply } from '../../../src/commands/reply.js';
-import { startTestBot, textOf, type TestBot } from '../../helpers/app.js';
-import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
+import { textOf, useTestBot } from '../../helpers/app.js';
+import { backends } from '../../helpers/db.js';
 import { count, giveUnits, plainCharacters } from './helpers.js';
 
 function replyText(replies: Reply[]): string {
@@ -14,41 +14,38 @@ function replyText(replies: Reply[]): string {
 }
 
 describe.each(backends())('battles through the playground on %s', (backend) => {
-  let tdb: TestDb;
-  let bot: TestBot;
   let strongSsr: number[];
   let weakR: number[];
 
-  beforeAll(async () => {
-    tdb = await openTestDb(backend);
-    await upsertCharacters(tdb.db, generateOfflineCatalog({ size: 2000 }));
-    strongSsr = await plainCharacters(tdb.db, 'SSR', 5);
-    weakR = await plainCharacters(tdb.db, 'R', 5, 400);
-    bot = await startTestBot(backend, { tdb, cogs: [help, battleCog, teambuilder], env: { BOSS_USER_ID: 'boss' } });
-  }, 60_000);
-  afterAll(async () => {
-    await bot?.close();
-    await tdb?.close();
+  const game = useTestBot(backend, {
+    seed: async (db) => {
+      await upsertCharacters(db, generateOfflineCatalog({ size: 2000 }));
+      strongSsr = await plainCharacters(db, 'SSR', 5);
+      weakR = await plainCharacters(db, 'R', 5, 400);
+    },
+    cogs: [help, battleCog, teambuilder],
+    env: { BOSS_USER_ID: 'boss' },
+    timeout: 60_000,
   });
-  beforeEach(async () => tdb.reset());
+  beforeEach(async () => game.tdb.reset());
 
   /** A team of five plain SSRs at dupe 10 (~19k each): beats every NPC team, even hell at its luckiest. */
   async function strongTeam(player: string): Promise<number[]> {
-    const ids = await giveUnits(tdb.db, player, strongSsr, { dupe: 10 });
-    await bot.say(player, `!stb ${ids.join(' ')}`);
+    const ids = await giveUnits(game.db, player, strongSsr, { dupe: 10 });
+    await game.bot.say(player, `!stb ${ids.join(' ')}`);
     return ids;
   }
   async function weakTeam(player: string): Promise<number[]> {
-    const ids = await giveUnits(tdb.db, player, weakR.slice(0, 1));
-    await bot.say(player, `!stb ${ids.join(' ')}`);
+    const ids = await giveUnits(game.db, player, weakR.slice(0, 1));
+    await game.bot.say(player, `!stb ${ids.join(' ')}`);
     return ids;
   }
-  const battles = () => count(tdb.db, 'SELECT 1 FROM battles');
+  const battles = () => count(game.db, 'SELECT 1 FROM battles');
   const tasks = (player: string) =>
-    tdb.db.query<{ task: string }>('SELECT task FROM daily_tasks WHERE player_id = $1 ORDER BY task', [player]).then((r) => r.rows.map((x) => x.task));
+    game.db.query<{ task: string }>('SELECT task FROM daily_tasks WHERE player_id = $1 ORDER BY task', [player]).then((r) => r.rows.map((x) => x.task));
 
   it('an empty battle team gets a clear error pointing at !stb, and nothing is recorded', async () => {
-    const t = textOf(await bot.say('alice', '!battle easy'));
+    const t = textOf(await game.bot.say('alice', '!battle easy'));
     expect(t).toMatch(/no battle team yet/);
     expect(t).toContain('!stb');
     expect(await battles()).toBe(0);
@@ -56,7 +53,7 @@ describe.each(backends())('battles through the playground on %s', (backend) => {
 
   it('a strong team wins easy with an image, totals and a battle id; the task row is recorded once for two wins', async () => {
     await strongTeam('alice');
-    const replies = await bot.say('alice', '!battle easy');
+    const replies = await game.bot.say('alice', '!battle easy');
     const m = replies[0]!;
     const t = textOf(m);
     expect(t).toContain('alice** wins!');
@@ -65,14 +62,14 @@ describe.each(backends())('battles through the playground on %s', (backend) => {
     expect(t).toContain('Daily task **easy** is complete');
     expect(m.attachments.map((a) => a.name)).toEqual(['battle.png']);
     expect(m.embeds[0]!.image).toMatch(/battle\.png/);
-    const png = await fetch(bot.baseUrl + m.attachments[0]!.url);
+    const png = await fetch(game.bot.baseUrl + m.attachments[0]!.url);
     expect(png.headers.get('content-type')).toMatch(/image\/png/);
 
-    await bot.say('alice', '!battle easy');
+    await game.bot.say('alice', '!battle easy');
     expect(await battles()).toBe(2);
     expect(await tasks('alice')).toEqual(['easy']);
 
-    const rec = (await getBattle(tdb.db, 1))!;
+    const rec = (await getBattle(game.db, 1))!;
     expect(rec).toMatchObject({ kind: 'npc', attackerId: 'alice', difficulty: 'easy', defenderId: null, outcome: 'WIN' });
     expect(rec.attacker.map((u) => u.characterId)).toEqual(strongSsr);
     expect(rec.totals.attacker).toBe(rec.finalPowers.attacker.reduce((a, b) => a + b, 0));
@@ -82,13 +79,13 @@ describe.each(backends())('battles through the playground on %s', (backend) => {
   it('every difficulty fights its SPEC line-up; a win records that difficulty\'s task', async () => {
     await strongTeam('alice');
     for (const d of DIFFICULTIES) {
-      const t = textOf(await bot.say('alice', `!battle ${d.toUpperCase()}`));
+      const t = textOf(await game.bot.say('alice', `!battle ${d.toUpperCase()}`));
       expect(t).toContain('alice** wins!');
     }
-    const r = await tdb.db.query<{ id: string }>('SELECT id FROM battles ORDER BY id');
+    const r = await game.db.query<{ id: string }>('SELECT id FROM battles ORDER BY id');
     expect(r.rows).toHaveLength(DIFFICULTIES.length);
     for (const [i, row] of r.rows.entries()) {
-      const rec = (await getBattle(tdb.db, Number(row.id)))!;
+      const rec = (await getBattle(game.db, Number(row.id)))!;
       const d = DIFFICULTIES[i]!;
       expect(rec.difficulty).toBe(d);
       expect(rec.defender).toHaveLength(5);
@@ -106,7 +103,7 @@ describe.each(backends())('battles through the playground on %s', (backend) => {
 
   it('a loss is recorded but completes no task', async () => {
     await weakTeam('bob');
-    const t = textOf(await bot.say('bob', '!battle hell'));
+    const t = textOf(await game.bot.say('bob', '!battle hell'));
     expect(t).toContain('Lords of the Abyss** wins.');
     expect(t).not.toContain('Daily task');
     expect(await battles()).toBe(1);
@@ -115,10 +112,10 @@ describe.each(backends())('battles through the playground on %s', (backend) => {
 
   it('no argument fights the Training Dummy at normal', async () => {
     await strongTeam('alice');
-    const t = textOf(await bot.say('alice', '!battle'));
+    const t = textOf(await game.bot.say('alice', '!battle'));
     expect(t).toContain('alice vs Training Dummy');
     expect(t).toContain('Training Dummy 1');
-    const rec = (await getBattle(tdb.db, 1))!;
+    const rec = (await getBattle(game.db, 1))!;
     expect(rec).toMatchObject({ difficulty: 'normal', defenderName: 'Training Dummy' });
     expect(await tasks('alice')).toEqual(['normal']);
   });
@@ -126,19 +123,19 @@ describe.each(backends())('battles through the playground on %s', (backend) => {
   it('PvP: your team vs theirs at effective powers; a win completes the pvp task', async () => {
     await strongTeam('alice');
     const bobUnits = await weakTeam('bob');
-    const t = textOf(await bot.say('alice', '!battle @bob'));
+    const t = textOf(await game.bot.say('alice', '!battle @bob'));
     expect(t).toContain('alice vs bob');
     expect(t).toContain('alice** wins!');
     expect(t).toContain(`#${bobUnits[0]}`);
-    const rec = (await getBattle(tdb.db, 1))!;
+    const rec = (await getBattle(game.db, 1))!;
     expect(rec).toMatchObject({ kind: 'pvp', attackerId: 'alice', defenderId: 'bob', difficulty: null, outcome: 'WIN' });
     // Effective power: base × (1 + 0.05 × dupe) × (1 + 0.01 × team level) × (1 + 0.005 × bond).
-    const base = await tdb.db.query<{ base_power: number }>('SELECT base_power FROM characters WHERE id = $1', [strongSsr[0]]);
+    const base = await game.db.query<{ base_power: number }>('SELECT base_power FROM characters WHERE id = $1', [strongSsr[0]]);
     expect(rec.attacker[0]!.power).toBe(Math.floor(base.rows[0]!.base_power * 1.5 * 1.01 * 1.005));
     expect(await tasks('alice')).toEqual(['pvp']);
     expect(await tasks('bob')).toEqual([]);
     // A raw mention works too.
-    expect(textOf(await bot.say('alice', '!battle <@bob>'))).toContain('alice vs bob');
+    expect(textOf(await game.bot.say('alice', '!battle <@bob>'))).toContain('alice vs bob');
   });
 
   it('beating the configured boss user counts a boss kill; losing to it does not', async () => {
@@ -146,32 +143,32 @@ describe.each(backends())('battles through the playground on %s', (backend) => {
     await weakTeam('boss');
     await weakTeam('bob');
     await strongTeam('carol');
-    await bot.say('alice', '!battle @boss');
-    await bot.say('alice', '!battle @boss');
-    await bot.say('boss', '!battle @carol');
-    const kills = async (id: string) => (await tdb.db.query<{ k: number }>('SELECT boss_kills AS k FROM players WHERE id = $1', [id])).rows[0]!.k;
+    await game.bot.say('alice', '!battle @boss');
+    await game.bot.say('alice', '!battle @boss');
+    await game.bot.say('boss', '!battle @carol');
+    const kills = async (id: string) => (await game.db.query<{ k: number }>('SELECT boss_kills AS k FROM players WHERE id = $1', [id])).rows[0]!.k;
     expect(await kills('alice')).toBe(2);
     expect(await kills('boss')).toBe(0);
     expect(await kills('carol')).toBe(0);
     // Beating someone else is not a boss kill.
-    await bot.say('alice', '!battle @bob');
+    await game.bot.say('alice', '!battle @bob');
     expect(await kills('alice')).toBe(2);
-    const t = textOf(await bot.say('carol', '!battle @boss'));
+    const t = textOf(await game.bot.say('carol', '!battle @boss'));
     expect(t).toContain('You beat the boss');
     expect(await kills('carol')).toBe(1);
   });
 
   it('bad opponents get clear messages and nothing is recorded', async () => {
     await strongTeam('alice');
-    await giveUnits(tdb.db, 'noteam', weakR.slice(0, 1));
-    expect(textOf(await bot.say('alice', '!battle <@alice>'))).toMatch(/can't battle yourself/);
-    expect(textOf(await bot.say('alice', '!battle <@noteam>'))).toMatch(/noteam has no battle team yet/);
-    expect(textOf(await bot.say('alice', '!battle <@stranger>'))).toMatch(/hasn't started playing yet/);
-    const unknown = textOf(await bot.say('alice', '!battle legendary'));
+    await giveUnits(game.db, 'noteam', weakR.slice(0, 1));
+    expect(textOf(await game.bot.say('alice', '!battle <@alice>'))).toMatch(/can't battle yourself/);
+    expect(textOf(await game.bot.say('alice', '!battle <@noteam>'))).toMatch(/noteam has no battle team yet/);
+    expect(textOf(await game.bot.say('alice', '!battle <@stranger>'))).toMatch(/hasn't started playing yet/);
+    const unknown = textOf(await game.bot.say('alice', '!battle legendary'));
     expect(unknown).toMatch(/Battle a member \(@someone\) or a difficulty: `easy`, `normal`, `hard`, `expert`, `nightmare`, `hell` \(got `legendary`\)/);
     expect(unknown).toContain('Usage: `!battle [@member|easy|normal|hard|expert|nightmare|hell]`');
     // A member the platform says is a bot (Discord); the playground has none, so ask the dispatcher directly.
-    const replies = await bot.app.dispatcher.handleMessage({
+    const replies = await game.bot.app.dispatcher.handleMessage({
       author: { id: 'alice', username: 'alice' },
       channelId: 'test',
       guildId: 'guild-1',
@@ -187,35 +184,35 @@ describe.each(backends())('battles through the playground on %s', (backend) => {
   it('!replay re-runs a battle from its seed and snapshots and shows it comes out the same', async () => {
     const ids = await strongTeam('alice');
     await weakTeam('bob');
-    const first = textOf(await bot.say('alice', '!battle nightmare'));
-    await bot.say('alice', '!battle @bob');
+    const first = textOf(await game.bot.say('alice', '!battle nightmare'));
+    await game.bot.say('alice', '!battle @bob');
     // Change everything a fresh fight would read: the teams, dupes, even delete a unit.
-    await tdb.db.query('UPDATE units SET dupe_level = 0 WHERE player_id = $1', ['alice']);
-    await tdb.db.query('DELETE FROM units WHERE id = $1', [ids[4]]);
-    await bot.say('alice', `!stb ${ids[0]}`);
+    await game.db.query('UPDATE units SET dupe_level = 0 WHERE player_id = $1', ['alice']);
+    await game.db.query('DELETE FROM units WHERE id = $1', [ids[4]]);
+    await game.bot.say('alice', `!stb ${ids[0]}`);
     for (const id of [1, 2]) {
-      const replies = await bot.say('bob', `!replay ${id}`);
+      const replies = await game.bot.say('bob', `!replay ${id}`);
       const t = textOf(replies);
       expect(t).toContain('Replay matches the record');
       expect(replies[0]!.attachments.map((a) => a.name)).toEqual(['battle.png']);
-      const rec = (await getBattle(tdb.db, id))!;
+      const rec = (await getBattle(game.db, id))!;
       expect(t).toContain(`${rec.totals.attacker.toLocaleString('en-US')} vs ${rec.totals.defender.toLocaleString('en-US')}`);
     }
     // The replay's totals are the ones the original reply showed.
-    const rec1 = (await getBattle(tdb.db, 1))!;
+    const rec1 = (await getBattle(game.db, 1))!;
     expect(first).toContain(`**${rec1.totals.attacker.toLocaleString('en-US')}** vs **${rec1.totals.defender.toLocaleString('en-US')}**`);
-    expect(textOf(await bot.say('bob', '!replay 999'))).toContain('There is no battle #999.');
-    expect(textOf(await bot.say('bob', '!replay abc'))).toMatch(/must be a whole number/);
+    expect(textOf(await game.bot.say('bob', '!replay 999'))).toContain('There is no battle #999.');
+    expect(textOf(await game.bot.say('bob', '!replay abc'))).toMatch(/must be a whole number/);
   });
 
   it('many wins at once record one task row and a battle each', async () => {
     await strongTeam('alice');
     const N = 12;
-    const all = await Promise.all(Array.from({ length: N }, () => bot.say('alice', '!battle hard')));
+    const all = await Promise.all(Array.from({ length: N }, () => game.bot.say('alice', '!battle hard')));
     for (const r of all) expect(textOf(r)).toContain('alice** wins!');
     expect(await battles()).toBe(N);
     expect(await tasks('alice')).toEqual(['hard']);
-    const ids = await tdb.db.query<{ id: string }>('SELECT id FROM battles ORDER BY id');
+    const ids = await game.db.query<{ id: string }>('SELECT id FROM battles ORDER BY id');
     expect(new Set(ids.rows.map((x) => x.id)).size).toBe(N);
   });
 });

@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
-import { startTestBot, textOf, type TestBot } from '../../helpers/app.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backends } from '../../helpers/db.js';
+import { textOf, useTestBot } from '../../helpers/app.js';
 import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
 import gachaCog from '../../../src/cogs/gacha.js';
 import inventoryCog from '../../../src/cogs/inventory.js';
@@ -10,34 +10,28 @@ import { utcDay } from '../../../src/core/clock.js';
 import { doubleClick, expectLedgerMatchesBalances, fund, snapshot, wallet } from './helpers.js';
 
 describe.each(backends())('collection and shops on %s', (backend) => {
-  let tdb: TestDb;
-  let bot: TestBot;
+  const game = useTestBot(backend, {
+    seed: (db) => upsertCharacters(db, generateOfflineCatalog()),
+    cogs: [gachaCog, inventoryCog, shopCog],
+    timeout: 120_000,
+  });
   /** Gives units directly: rows of [characterRank, dupe]; returns unit ids in order. */
   const giveByRank = async (player: string, ranks: number[], dupe = 0): Promise<number[]> => {
-    const r = await tdb.db.query<{ id: number }>(
+    const r = await game.db.query<{ id: number }>(
       `INSERT INTO units (player_id, character_id, dupe_level)
        SELECT $1, c.id, $3 FROM unnest($2::int[]) WITH ORDINALITY AS x (rank, ord) JOIN characters c ON c.rank = x.rank ORDER BY x.ord RETURNING id`,
       [player, ranks, dupe],
     );
     return r.rows.map((x) => Number(x.id));
   };
-  beforeAll(async () => {
-    tdb = await openTestDb(backend);
-    await upsertCharacters(tdb.db, generateOfflineCatalog());
-    bot = await startTestBot(backend, { tdb, cogs: [gachaCog, inventoryCog, shopCog] });
-  }, 120_000);
-  afterAll(async () => {
-    await bot?.close();
-    await tdb?.close();
-  });
-  beforeEach(async () => tdb.reset());
-  afterEach(async () => expectLedgerMatchesBalances(tdb.db));
+  beforeEach(async () => game.tdb.reset());
+  afterEach(async () => expectLedgerMatchesBalances(game.db));
 
   it('!inventory: 10 a page by power with Previous/Next, header with gems and total units, lines with id, rarity, name, dupe, lock, bond, power', async () => {
-    await fund(tdb.db, 'i', { gems: 1234 });
+    await fund(game.db, 'i', { gems: 1234 });
     const ids = await giveByRank('i', [5, 300, 2000, 2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008, 2009]);
-    await tdb.db.query('UPDATE units SET dupe_level = 3, locked = TRUE WHERE id = $1', [ids[1]]);
-    const first = (await bot.say('i', '!inv'))[0]!;
+    await game.db.query('UPDATE units SET dupe_level = 3, locked = TRUE WHERE id = $1', [ids[1]]);
+    const first = (await game.bot.say('i', '!inv'))[0]!;
     const t = textOf(first);
     expect(t).toContain('1,234 💎 · 12 units');
     expect(t).toContain('Page 1 of 2');
@@ -48,148 +42,148 @@ describe.each(backends())('collection and shops on %s', (backend) => {
     const powers = lines.map((l) => Number(/([\d,]+) power$/.exec(l)![1]!.replace(/,/g, '')));
     expect([...powers].sort((a, b) => b - a)).toEqual(powers);
     expect(first.components.map((c) => c.customId)).toEqual(['inv:prev', 'inv:next']);
-    const next = await bot.click('i', first.id, 'inv:next');
+    const next = await game.bot.click('i', first.id, 'inv:next');
     const page2 = textOf(next.edits);
     expect(page2).toContain('Page 2 of 2');
     expect(page2.split('\n').filter((l) => l.startsWith('`#'))).toHaveLength(2);
-    expect(textOf(await bot.say('empty', '!inventory'))).toContain('No units yet');
+    expect(textOf(await game.bot.say('empty', '!inventory'))).toContain('No units yet');
   });
 
   it('!view shows card, rarity, power, dupes, bond, lock and skills; unknown ids get a clear message', async () => {
-    await fund(tdb.db, 'w', {});
+    await fund(game.db, 'w', {});
     const [id] = await giveByRank('w', [12]); // Frieren, skill Eternity
-    const r = await bot.say('w', `!view #${id}`);
+    const r = await game.bot.say('w', `!view #${id}`);
     const t = textOf(r);
     for (const s of ['Frieren', 'SSR', 'Power', 'Dupes', '+0 / 10', 'Bond', '0 / 50 XP', 'unlocked', 'Eternity']) expect(t).toContain(s);
     expect(r[0]!.attachments.map((a) => a.name)).toEqual(['unit.png']);
-    expect(textOf(await bot.say('w', '!view 99999999999'))).toContain('There is no unit #99999999999');
-    expect(textOf(await bot.say('other', `!view ${id}`))).toContain('Owned by w');
+    expect(textOf(await game.bot.say('w', '!view 99999999999'))).toContain('There is no unit #99999999999');
+    expect(textOf(await game.bot.say('other', `!view ${id}`))).toContain('Owned by w');
   });
 
   it('!lock / !unlock: own units only, a clear message for others and unknown ids, nothing changed', async () => {
-    await fund(tdb.db, 'l1', {});
-    await fund(tdb.db, 'l2', {});
+    await fund(game.db, 'l1', {});
+    await fund(game.db, 'l2', {});
     const [mine] = await giveByRank('l1', [3000]);
-    expect(textOf(await bot.say('l1', `!lock ${mine}`))).toContain('is locked');
-    expect(textOf(await bot.say('l1', `!lock ${mine}`))).toContain('already locked');
-    const before = await snapshot(tdb.db, 'l1');
-    expect(textOf(await bot.say('l2', `!unlock ${mine}`))).toContain(`Unit #${mine} isn't yours`);
-    expect(textOf(await bot.say('l2', '!lock 987654'))).toContain('You have no unit #987654');
-    expect(await snapshot(tdb.db, 'l1')).toEqual(before);
-    expect(textOf(await bot.say('l1', `!unlock ${mine}`))).toContain('is unlocked');
+    expect(textOf(await game.bot.say('l1', `!lock ${mine}`))).toContain('is locked');
+    expect(textOf(await game.bot.say('l1', `!lock ${mine}`))).toContain('already locked');
+    const before = await snapshot(game.db, 'l1');
+    expect(textOf(await game.bot.say('l2', `!unlock ${mine}`))).toContain(`Unit #${mine} isn't yours`);
+    expect(textOf(await game.bot.say('l2', '!lock 987654'))).toContain('You have no unit #987654');
+    expect(await snapshot(game.db, 'l1')).toEqual(before);
+    expect(textOf(await game.bot.say('l1', `!unlock ${mine}`))).toContain('is unlocked');
   });
 
   it('!scrap_r scraps unlocked R units not in a team or preset for 100 + 5 each, feeds total_scrapped, and !restore brings one back', async () => {
-    await fund(tdb.db, 'sc', {});
+    await fund(game.db, 'sc', {});
     const ids = await giveByRank('sc', [2000, 2001, 2002, 2003, 2004, 2005, 500]);
-    await tdb.db.query('UPDATE units SET locked = TRUE WHERE id = $1', [ids[0]]);
-    await tdb.db.query('UPDATE players SET battle_team = $2::bigint[], expedition_team = $3::bigint[] WHERE id = $1', ['sc', [ids[1]], [ids[2]]]);
-    await tdb.db.query(`INSERT INTO team_presets (player_id, name, unit_ids) VALUES ('sc', 'keep', $1::bigint[])`, [[ids[3]]]);
-    const t = textOf(await bot.say('sc', '!ms'));
+    await game.db.query('UPDATE units SET locked = TRUE WHERE id = $1', [ids[0]]);
+    await game.db.query('UPDATE players SET battle_team = $2::bigint[], expedition_team = $3::bigint[] WHERE id = $1', ['sc', [ids[1]], [ids[2]]]);
+    await game.db.query(`INSERT INTO team_presets (player_id, name, unit_ids) VALUES ('sc', 'keep', $1::bigint[])`, [[ids[3]]]);
+    const t = textOf(await game.bot.say('sc', '!ms'));
     expect(t).toContain('Scrapped 2 R units for 200 💎 + 10 🪙');
     expect(t).toContain('Kept 4 R units');
-    expect(await wallet(tdb.db, 'sc')).toMatchObject({ gems: 200, coins: 10, totalScrapped: 2 });
-    const left = (await tdb.db.query<{ id: number }>('SELECT id FROM units WHERE player_id = $1 ORDER BY id', ['sc'])).rows.map((r) => Number(r.id));
+    expect(await wallet(game.db, 'sc')).toMatchObject({ gems: 200, coins: 10, totalScrapped: 2 });
+    const left = (await game.db.query<{ id: number }>('SELECT id FROM units WHERE player_id = $1 ORDER BY id', ['sc'])).rows.map((r) => Number(r.id));
     expect(left).toEqual([ids[0], ids[1], ids[2], ids[3], ids[6]]);
-    expect(textOf(await bot.say('sc', '!scrap_r'))).toContain('No R unit to scrap (4 R units kept');
+    expect(textOf(await game.bot.say('sc', '!scrap_r'))).toContain('No R unit to scrap (4 R units kept');
 
-    expect(textOf(await bot.say('sc', '!restore'))).toContain(`#${ids[4]}`);
-    expect(textOf(await bot.say('sc', `!restore ${ids[4]}`))).toContain(`#${ids[4]}`);
-    expect(await wallet(tdb.db, 'sc')).toMatchObject({ gems: 100, coins: 5, totalScrapped: 1 });
-    expect((await tdb.db.query('SELECT 1 FROM units WHERE id = $1', [ids[4]])).rowCount).toBe(1);
-    expect(textOf(await bot.say('sc', `!restore ${ids[4]}`))).toContain("isn't in your recycle bin");
+    expect(textOf(await game.bot.say('sc', '!restore'))).toContain(`#${ids[4]}`);
+    expect(textOf(await game.bot.say('sc', `!restore ${ids[4]}`))).toContain(`#${ids[4]}`);
+    expect(await wallet(game.db, 'sc')).toMatchObject({ gems: 100, coins: 5, totalScrapped: 1 });
+    expect((await game.db.query('SELECT 1 FROM units WHERE id = $1', [ids[4]])).rowCount).toBe(1);
+    expect(textOf(await game.bot.say('sc', `!restore ${ids[4]}`))).toContain("isn't in your recycle bin");
 
     // Can't pay → refused, nothing changed.
-    await tdb.db.query('UPDATE players SET gems = 0, coins = 0 WHERE id = $1', ['sc']);
-    await tdb.db.query(`INSERT INTO ledger (player_id, currency, delta, balance_after, reason) VALUES ('sc', 'gems', -100, 0, 'test'), ('sc', 'coins', -5, 0, 'test')`);
-    const before = await snapshot(tdb.db, 'sc');
-    expect(textOf(await bot.say('sc', `!restore ${ids[5]}`))).toMatch(/Not enough: that needs 100 gems/);
-    expect(await snapshot(tdb.db, 'sc')).toEqual(before);
+    await game.db.query('UPDATE players SET gems = 0, coins = 0 WHERE id = $1', ['sc']);
+    await game.db.query(`INSERT INTO ledger (player_id, currency, delta, balance_after, reason) VALUES ('sc', 'gems', -100, 0, 'test'), ('sc', 'coins', -5, 0, 'test')`);
+    const before = await snapshot(game.db, 'sc');
+    expect(textOf(await game.bot.say('sc', `!restore ${ids[5]}`))).toMatch(/Not enough: that needs 100 gems/);
+    expect(await snapshot(game.db, 'sc')).toEqual(before);
 
     // Owns the character again → refused.
-    await fund(tdb.db, 'sc', { gems: 1000, coins: 100 });
+    await fund(game.db, 'sc', { gems: 1000, coins: 100 });
     await giveByRank('sc', [2005]);
-    expect(textOf(await bot.say('sc', `!restore ${ids[5]}`))).toMatch(/You own .+ again/);
+    expect(textOf(await game.bot.say('sc', `!restore ${ids[5]}`))).toMatch(/You own .+ again/);
 
     // After 24 h the bin entry is gone.
-    await bot.post('/api/clock', { advanceSeconds: 24 * 3600 + 1 });
-    expect(textOf(await bot.say('sc', '!restore'))).toContain('Empty');
+    await game.bot.post('/api/clock', { advanceSeconds: 24 * 3600 + 1 });
+    expect(textOf(await game.bot.say('sc', '!restore'))).toContain('Empty');
   });
 
   it('!scrap_sr asks for confirmation; a double click on Confirm scraps once; Cancel scraps nothing', async () => {
-    await fund(tdb.db, 'sr', {});
+    await fund(game.db, 'sr', {});
     await giveByRank('sr', [300, 301, 302]);
-    const ask = (await bot.say('sr', '!scrap_sr'))[0]!;
+    const ask = (await game.bot.say('sr', '!scrap_sr'))[0]!;
     expect(textOf(ask)).toContain('This scraps 3 SR units for 1,500 💎 + 75 🪙');
-    expect(await snapshot(tdb.db, 'sr')).toMatchObject({ units: 3 });
-    const d = await doubleClick(bot.post, 'sr', ask.id, 'scrap:confirm');
+    expect(await snapshot(game.db, 'sr')).toMatchObject({ units: 3 });
+    const d = await doubleClick(game.bot.post, 'sr', ask.id, 'scrap:confirm');
     expect(textOf(d.messages)).toContain('Scrapped 3 SR units for 1,500 💎 + 75 🪙');
-    expect(await wallet(tdb.db, 'sr')).toMatchObject({ gems: 1_500, coins: 75, totalScrapped: 3 });
+    expect(await wallet(game.db, 'sr')).toMatchObject({ gems: 1_500, coins: 75, totalScrapped: 3 });
     await giveByRank('sr', [303]);
-    const ask2 = (await bot.say('sr', '!scrap_sr'))[0]!;
-    const c = await bot.click('sr', ask2.id, 'scrap:cancel');
+    const ask2 = (await game.bot.say('sr', '!scrap_sr'))[0]!;
+    const c = await game.bot.click('sr', ask2.id, 'scrap:cancel');
     expect(textOf(c.edits)).toContain('nothing was scrapped');
-    expect(await snapshot(tdb.db, 'sr')).toMatchObject({ units: 1 });
-    expect(textOf(await bot.say('nobody-sr', '!scrap_sr'))).toContain('No SR unit to scrap');
+    expect(await snapshot(game.db, 'sr')).toMatchObject({ units: 1 });
+    expect(textOf(await game.bot.say('nobody-sr', '!scrap_sr'))).toContain('No SR unit to scrap');
   });
 
   it('!items, !buy_token, !itemshop button (double click buys once) and !use_token (SSR only, below dupe 10)', async () => {
-    await fund(tdb.db, 't', { coins: 5_000 });
+    await fund(game.db, 't', { coins: 5_000 });
     const [ssr, r] = await giveByRank('t', [7, 4000]);
-    const before = await snapshot(tdb.db, 't');
-    expect(textOf(await bot.say('t', `!ut ${r}`))).toContain('SSR Tokens only work on SSR units');
-    expect(textOf(await bot.say('t', `!use_token ${ssr}`))).toContain('You have no SSR Token');
-    expect(await snapshot(tdb.db, 't')).toEqual(before);
-    expect(textOf(await bot.say('t', '!buy_token'))).toContain('You have 1; 3,000 🪙 left');
-    const shop = (await bot.say('t', '!ishop'))[0]!;
-    const d = await doubleClick(bot.post, 't', shop.id, 'itemshop:token');
+    const before = await snapshot(game.db, 't');
+    expect(textOf(await game.bot.say('t', `!ut ${r}`))).toContain('SSR Tokens only work on SSR units');
+    expect(textOf(await game.bot.say('t', `!use_token ${ssr}`))).toContain('You have no SSR Token');
+    expect(await snapshot(game.db, 't')).toEqual(before);
+    expect(textOf(await game.bot.say('t', '!buy_token'))).toContain('You have 1; 3,000 🪙 left');
+    const shop = (await game.bot.say('t', '!ishop'))[0]!;
+    const d = await doubleClick(game.bot.post, 't', shop.id, 'itemshop:token');
     expect(textOf(d.messages)).toContain('You have 2; 1,000 🪙 left');
-    expect(textOf(await bot.say('t', '!bag'))).toMatch(/SSR Token\*\* × 2/);
-    expect(textOf(await bot.say('t', '!buy_token'))).toMatch(/Not enough: that needs 2,000 coins/);
-    expect(textOf(await bot.say('t', `!use_token ${ssr}`))).toContain('now at dupe +1. 1 SSR Token left');
-    await tdb.db.query('UPDATE units SET dupe_level = 10 WHERE id = $1', [ssr]);
-    expect(textOf(await bot.say('t', `!ut ${ssr}`))).toContain('already at dupe 10');
-    expect(textOf(await bot.say('t', '!items'))).toMatch(/SSR Token\*\* × 1/);
+    expect(textOf(await game.bot.say('t', '!bag'))).toMatch(/SSR Token\*\* × 2/);
+    expect(textOf(await game.bot.say('t', '!buy_token'))).toMatch(/Not enough: that needs 2,000 coins/);
+    expect(textOf(await game.bot.say('t', `!use_token ${ssr}`))).toContain('now at dupe +1. 1 SSR Token left');
+    await game.db.query('UPDATE units SET dupe_level = 10 WHERE id = $1', [ssr]);
+    expect(textOf(await game.bot.say('t', `!ut ${ssr}`))).toContain('already at dupe 10');
+    expect(textOf(await game.bot.say('t', '!items'))).toMatch(/SSR Token\*\* × 1/);
   });
 
   it("!shop: today's rotation for everyone; buying from the menu pays and adds the unit in one go; a double click buys once; refused at dupe 10", async () => {
-    await fund(tdb.db, 'buyer', { gems: 1_000_000 });
-    const ranks = rotationRanks(utcDay(bot.clock.now()));
-    const shop = (await bot.say('buyer', '!shop'))[0]!;
+    await fund(game.db, 'buyer', { gems: 1_000_000 });
+    const ranks = rotationRanks(utcDay(game.bot.clock.now()));
+    const shop = (await game.bot.say('buyer', '!shop'))[0]!;
     expect(textOf(shop)).toMatch(/100,000 💎/);
-    expect(textOf(await bot.say('other-shopper', '!shop')).split('\n').slice(0, 10)).toEqual(textOf(shop).split('\n').slice(0, 10));
+    expect(textOf(await game.bot.say('other-shopper', '!shop')).split('\n').slice(0, 10)).toEqual(textOf(shop).split('\n').slice(0, 10));
     const select = shop.components.find((c) => c.type === 'select');
     expect(select?.type === 'select' && select.options).toHaveLength(10);
-    const rChar = (await tdb.db.query<{ id: number; name: string }>('SELECT id, name FROM characters WHERE rank = $1', [ranks[9]])).rows[0]!;
-    const d = await doubleClick(bot.post, 'buyer', shop.id, 'shop:buy', [String(rChar.id)]);
+    const rChar = (await game.db.query<{ id: number; name: string }>('SELECT id, name FROM characters WHERE rank = $1', [ranks[9]])).rows[0]!;
+    const d = await doubleClick(game.bot.post, 'buyer', shop.id, 'shop:buy', [String(rChar.id)]);
     expect(textOf(d.messages)).toContain(`**${rChar.name}** for 1,000 💎 — a new unit`);
-    expect(await wallet(tdb.db, 'buyer')).toMatchObject({ gems: 999_000 });
-    expect(await snapshot(tdb.db, 'buyer')).toMatchObject({ units: 1, copies: 1 });
+    expect(await wallet(game.db, 'buyer')).toMatchObject({ gems: 999_000 });
+    expect(await snapshot(game.db, 'buyer')).toMatchObject({ units: 1, copies: 1 });
 
     // An SSR offer at dupe 10 is refused with nothing paid.
-    const ssrChar = (await tdb.db.query<{ id: number }>('SELECT id FROM characters WHERE rank = $1', [ranks[0]])).rows[0]!;
-    await tdb.db.query('INSERT INTO units (player_id, character_id, dupe_level) VALUES ($1, $2, 10)', ['buyer', ssrChar.id]);
-    const before = await snapshot(tdb.db, 'buyer');
-    const shop2 = (await bot.say('buyer', '!shop'))[0]!;
+    const ssrChar = (await game.db.query<{ id: number }>('SELECT id FROM characters WHERE rank = $1', [ranks[0]])).rows[0]!;
+    await game.db.query('INSERT INTO units (player_id, character_id, dupe_level) VALUES ($1, $2, 10)', ['buyer', ssrChar.id]);
+    const before = await snapshot(game.db, 'buyer');
+    const shop2 = (await game.bot.say('buyer', '!shop'))[0]!;
     expect(textOf(shop2)).toContain('sold out for you');
-    const r = await bot.post('/api/interactions', { userId: 'buyer', messageId: shop2.id, customId: 'shop:buy', values: [String(ssrChar.id)] });
+    const r = await game.bot.post('/api/interactions', { userId: 'buyer', messageId: shop2.id, customId: 'shop:buy', values: [String(ssrChar.id)] });
     expect(JSON.stringify(r.json)).toContain('at dupe 10');
-    expect(await snapshot(tdb.db, 'buyer')).toEqual(before);
+    expect(await snapshot(game.db, 'buyer')).toEqual(before);
 
     // Team level 30: 25% off.
-    await tdb.db.query('UPDATE players SET team_level = 30 WHERE id = $1', ['buyer']);
-    expect(textOf(await bot.say('buyer', '!shop'))).toMatch(/75,000 💎[\s\S]*25% off/);
+    await game.db.query('UPDATE players SET team_level = 30 WHERE id = $1', ['buyer']);
+    expect(textOf(await game.bot.say('buyer', '!shop'))).toMatch(/75,000 💎[\s\S]*25% off/);
   });
 
   it('!history lists ledger changes newest first with reasons', async () => {
-    await fund(tdb.db, 'h', { gems: 2_000 });
-    await bot.say('h', '!pull');
-    const t = textOf(await bot.say('h', '!history'));
+    await fund(game.db, 'h', { gems: 2_000 });
+    await game.bot.say('h', '!pull');
+    const t = textOf(await game.bot.say('h', '!history'));
     const pullLine = t.indexOf('**pull**');
     const testLine = t.indexOf('**test**');
     expect(pullLine).toBeGreaterThan(-1);
     expect(testLine).toBeGreaterThan(pullLine);
     expect(t).toContain('➖ 1,000 💎');
-    expect(textOf(await bot.say('h', '!history 9'))).toContain('There is 1 page of history');
+    expect(textOf(await game.bot.say('h', '!history 9'))).toContain('There is 1 page of history');
   });
 });

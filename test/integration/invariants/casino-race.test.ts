@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
-import { startTestBot, textOf, type TestBot } from '../../helpers/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../../helpers/db.js';
+import { textOf, useTestBot } from '../../helpers/app.js';
 import { checkInvariants, isApology } from '../../helpers/workload.js';
 import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
 
@@ -12,37 +12,34 @@ import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/cata
 const OWNER = '69999997';
 
 describe.each(backends())('casino fights racing the end of the event on %s', (backend) => {
-  let tdb: TestDb;
-  let bot: TestBot;
   const players = Array.from({ length: 12 }, (_, i) => `6800000${String(i).padStart(2, '0')}`);
+  const game = useTestBot(backend, {
+    db: { poolSize: 20 },
+    seed: (db) => upsertCharacters(db, generateOfflineCatalog()),
+    env: { OWNER_IDS: OWNER, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+    timeout: 120_000,
+  });
   beforeAll(async () => {
-    tdb = await openTestDb(backend, { poolSize: 20 });
-    await upsertCharacters(tdb.db, generateOfflineCatalog());
-    bot = await startTestBot(backend, { tdb, env: { OWNER_IDS: OWNER, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' } });
     for (const p of players) {
-      await bot.say(p, '!starter');
-      const units = (await bot.get(`/api/players/${p}`)).json.units as Array<{ id: number }>;
-      await bot.say(p, `!stb ${units.slice(0, 5).map((u) => u.id).join(' ')}`);
+      await game.bot.say(p, '!starter');
+      const units = (await game.bot.get(`/api/players/${p}`)).json.units as Array<{ id: number }>;
+      await game.bot.say(p, `!stb ${units.slice(0, 5).map((u) => u.id).join(' ')}`);
     }
   }, 120_000);
-  afterAll(async () => {
-    await bot?.close();
-    await tdb?.close();
-  });
 
   it('every !fight lands in a round and is answered; each round pays once', async () => {
     for (let round = 0; round < 3; round++) {
       const replies = await Promise.all([
-        ...players.map((p) => bot.say(p, '!fight')),
-        bot.say(OWNER, '!end_event'),
-        ...players.map((p) => bot.say(p, '!fight')),
-        bot.say(OWNER, '!end_event'),
+        ...players.map((p) => game.bot.say(p, '!fight')),
+        game.bot.say(OWNER, '!end_event'),
+        ...players.map((p) => game.bot.say(p, '!fight')),
+        game.bot.say(OWNER, '!end_event'),
       ]);
       const broken = replies.filter((r) => r.some(isApology)).map(textOf);
       expect(broken).toEqual([]);
-      await bot.post('/api/clock', { advanceSeconds: 86_400 });
+      await game.bot.post('/api/clock', { advanceSeconds: 86_400 });
     }
     // Includes: every score of a closed round was paid as it stood (no fight landed after the payout).
-    expect((await checkInvariants(tdb.db)).violations).toEqual([]);
+    expect((await checkInvariants(game.db)).violations).toEqual([]);
   });
 });

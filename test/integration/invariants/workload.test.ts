@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
-import { startTestBot, type TestBot } from '../../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { backends } from '../../helpers/db.js';
+import { useTestBot } from '../../helpers/app.js';
 import { checkInvariants, describeReport, runWorkload } from '../../helpers/workload.js';
 import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
 
@@ -14,21 +14,16 @@ const OWNER = '69999999';
 const SEED = Number(process.env.WORKLOAD_SEED ?? 20240611);
 
 describe.each(backends())('randomized workload on %s', (backend) => {
-  let tdb: TestDb;
-  let bot: TestBot;
-  beforeAll(async () => {
-    tdb = await openTestDb(backend, { poolSize: 10 });
-    await upsertCharacters(tdb.db, generateOfflineCatalog());
-    bot = await startTestBot(backend, { tdb, env: { OWNER_IDS: OWNER } });
-  }, 120_000);
-  afterAll(async () => {
-    await bot?.close();
-    await tdb?.close();
+  const game = useTestBot(backend, {
+    db: { poolSize: 10 },
+    seed: (db) => upsertCharacters(db, generateOfflineCatalog()),
+    env: { OWNER_IDS: OWNER },
+    timeout: 120_000,
   });
 
   it('1,000 concurrent commands from 20 players keep every invariant, with no unexpected errors', async () => {
-    const report = await runWorkload(bot, { players: 20, commands: 1_000, concurrency: 20, seed: SEED, ownerId: OWNER, clockEvery: 60 });
-    const inv = await checkInvariants(tdb.db);
+    const report = await runWorkload(game.bot, { players: 20, commands: 1_000, concurrency: 20, seed: SEED, ownerId: OWNER, clockEvery: 60 });
+    const inv = await checkInvariants(game.db);
     console.log(`[${backend}] seed ${SEED}\n${describeReport(report)}\n${JSON.stringify(inv.counts)}`);
     expect(inv.violations, inv.violations.join('\n')).toEqual([]);
     expect(report.apologies.map((a) => `${a.input}: ${a.text}`)).toEqual([]);

@@ -1,76 +1,66 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
-import { startTestBot, textOf, type TestBot } from '../../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { backends } from '../../helpers/db.js';
+import { textOf, useTestBot } from '../../helpers/app.js';
 import event from '../../../src/cogs/event.js';
 import { listUnits } from '../../../src/core/units.js';
 import { ledgerMismatches, playerWithTeam, seedCatalog } from './helpers.js';
 
 describe.each(backends())('casino event (!casino, !fight, !rank, !end_event) on %s', (backend) => {
-  let bot: TestBot;
-  let tdb: TestDb;
-  beforeAll(async () => {
-    tdb = await openTestDb(backend, { poolSize: 10 });
-    await seedCatalog(tdb.db);
-    bot = await startTestBot(backend, { tdb, cogs: [event], env: { OWNER_IDS: 'owner' } });
-  });
-  afterAll(async () => {
-    await bot?.close();
-    await tdb?.close();
-  });
+  const game = useTestBot(backend, { db: { poolSize: 10 }, seed: seedCatalog, cogs: [event], env: { OWNER_IDS: 'owner' } });
 
   it('fights spend tickets (3 a day, back at 00:00 UTC), add team power to the score and rank players', async () => {
-    expect(textOf(await bot.say('ann', '!fight'))).toMatch(/no battle team yet/);
-    await playerWithTeam(tdb.db, 'ann', [5000, 5001, 5002]);
-    await playerWithTeam(tdb.db, 'ben', [6000]);
-    await playerWithTeam(tdb.db, 'cat', [6001, 6002]);
-    const power = (await listUnits(tdb.db, 'ann')).reduce((s, u) => s + u.power, 0);
-    const info = textOf(await bot.say('ann', '!casino'));
+    expect(textOf(await game.bot.say('ann', '!fight'))).toMatch(/no battle team yet/);
+    await playerWithTeam(game.db, 'ann', [5000, 5001, 5002]);
+    await playerWithTeam(game.db, 'ben', [6000]);
+    await playerWithTeam(game.db, 'cat', [6001, 6002]);
+    const power = (await listUnits(game.db, 'ann')).reduce((s, u) => s + u.power, 0);
+    const info = textOf(await game.bot.say('ann', '!casino'));
     expect(info).toMatch(/Jackpot Slime[\s\S]*3\/3/);
     // Six at once: exactly three go through.
-    const tries = await Promise.all(Array.from({ length: 6 }, () => bot.say('ann', '!fight')));
+    const tries = await Promise.all(Array.from({ length: 6 }, () => game.bot.say('ann', '!fight')));
     const texts = tries.map((t) => textOf(t));
     expect(texts.filter((t) => /You hit the Jackpot Slime/.test(t))).toHaveLength(3);
     expect(texts.filter((t) => /no casino tickets left today \(3 a day\)/.test(t))).toHaveLength(3);
-    expect(textOf(await bot.say('ann', '!casino'))).toMatch(new RegExp(`0/3[\\s\\S]*${(3 * power).toLocaleString('en-US')}`));
-    await bot.say('ben', '!fight');
-    await bot.say('cat', '!fight');
-    const board = textOf(await bot.say('ben', '!lb'));
+    expect(textOf(await game.bot.say('ann', '!casino'))).toMatch(new RegExp(`0/3[\\s\\S]*${(3 * power).toLocaleString('en-US')}`));
+    await game.bot.say('ben', '!fight');
+    await game.bot.say('cat', '!fight');
+    const board = textOf(await game.bot.say('ben', '!lb'));
     expect(board).toMatch(/🥇 ann[\s\S]*🥈 cat[\s\S]*🥉 ben/);
-    expect(textOf(await bot.say('ben', '!leaderboard'))).toBe(textOf(await bot.say('ben', '!rank')));
+    expect(textOf(await game.bot.say('ben', '!leaderboard'))).toBe(textOf(await game.bot.say('ben', '!rank')));
     // Tickets come back the next UTC day.
-    const now = new Date((await bot.get('/api/clock')).json.now);
+    const now = new Date((await game.bot.get('/api/clock')).json.now);
     const toMidnight = Math.ceil((Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1) - now.getTime()) / 1000) + 1;
-    await bot.post('/api/clock', { advanceSeconds: toMidnight });
-    expect(textOf(await bot.say('ann', '!casino'))).toMatch(/3\/3/);
+    await game.bot.post('/api/clock', { advanceSeconds: toMidnight });
+    expect(textOf(await game.bot.say('ann', '!casino'))).toMatch(/3\/3/);
   });
 
   it('!end_event is owner-only, pays once when sent twice at once: The Dealer to rank 1, 1% of the score to the rest', async () => {
-    expect(textOf(await bot.say('ann', '!end_event'))).toMatch(/`!end_event` is for the bot's owners only/);
-    const scores = await tdb.db.query<{ player_id: string; score: number }>('SELECT player_id, score FROM event_scores');
+    expect(textOf(await game.bot.say('ann', '!end_event'))).toMatch(/`!end_event` is for the bot's owners only/);
+    const scores = await game.db.query<{ player_id: string; score: number }>('SELECT player_id, score FROM event_scores');
     const score = Object.fromEntries(scores.rows.map((r) => [r.player_id, Number(r.score)]));
-    const [a, b] = await Promise.all([bot.say('owner', '!end_event'), bot.say('owner', '!end_event')]);
+    const [a, b] = await Promise.all([game.bot.say('owner', '!end_event'), game.bot.say('owner', '!end_event')]);
     const texts = [textOf(a!), textOf(b!)];
     expect(texts.filter((t) => /Jackpot Slime is over/.test(t))).toHaveLength(1);
     expect(texts.filter((t) => /No event is running/.test(t))).toHaveLength(1);
     expect(texts.join('\n')).toMatch(/ann\*\* \([\d,]+\) wins \*\*The Dealer\*\*/);
-    const dealer = (await listUnits(tdb.db, 'ann')).filter((u) => u.characterId === 77777);
+    const dealer = (await listUnits(game.db, 'ann')).filter((u) => u.characterId === 77777);
     expect(dealer).toHaveLength(1);
-    const ben = (await bot.get('/api/players/ben')).json;
-    const cat = (await bot.get('/api/players/cat')).json;
+    const ben = (await game.bot.get('/api/players/ben')).json;
+    const cat = (await game.bot.get('/api/players/cat')).json;
     expect(ben.gems).toBe(Math.floor(score.ben! * 0.01));
     expect(cat.gems).toBe(Math.floor(score.cat! * 0.01));
-    expect((await bot.get('/api/players/ann')).json.gems).toBe(0);
-    const ledger = await tdb.db.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger WHERE reason = 'event_reward'");
+    expect((await game.bot.get('/api/players/ann')).json.gems).toBe(0);
+    const ledger = await game.db.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger WHERE reason = 'event_reward'");
     expect(ledger.rows[0]!.n).toBe(2);
-    expect(await ledgerMismatches(tdb.db)).toEqual([]);
+    expect(await ledgerMismatches(game.db)).toEqual([]);
     // Scores reset: a new round.
-    expect(textOf(await bot.say('ben', '!rank'))).toMatch(/No scores yet/);
-    const audit = await tdb.db.query<{ action: string }>("SELECT action FROM admin_audit WHERE action = 'end_event'");
+    expect(textOf(await game.bot.say('ben', '!rank'))).toMatch(/No scores yet/);
+    const audit = await game.db.query<{ action: string }>("SELECT action FROM admin_audit WHERE action = 'end_event'");
     expect(audit.rows).toHaveLength(1);
   });
 
   it('winning again gives The Dealer +1 dupe', async () => {
-    await bot.say('ann', '!fight');
-    expect(textOf(await bot.say('owner', '!end_event'))).toMatch(/another copy of \*\*The Dealer\*\* \(now \+1\)/);
+    await game.bot.say('ann', '!fight');
+    expect(textOf(await game.bot.say('owner', '!end_event'))).toMatch(/another copy of \*\*The Dealer\*\* \(now \+1\)/);
   });
 });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
-import { startTestBot, textOf, type TestBot } from '../../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { backends } from '../../helpers/db.js';
+import { textOf, useTestBot } from '../../helpers/app.js';
 import raid from '../../../src/cogs/raid.js';
 import help from '../../../src/cogs/help.js';
 import { ledgerMismatches, playerWithTeam, seedCatalog } from './helpers.js';
@@ -8,84 +8,74 @@ import { ledgerMismatches, playerWithTeam, seedCatalog } from './helpers.js';
 const ROOM = { channelId: 'raid-room', guildId: 'guild-r' };
 
 describe.each(backends())('!raid through the playground API on %s', (backend) => {
-  let bot: TestBot;
-  let tdb: TestDb;
-  beforeAll(async () => {
-    tdb = await openTestDb(backend, { poolSize: 10 });
-    await seedCatalog(tdb.db);
-    bot = await startTestBot(backend, { tdb, cogs: [help, raid], env: { OWNER_IDS: 'owner' } });
-  });
-  afterAll(async () => {
-    await bot?.close();
-    await tdb?.close();
-  });
+  const game = useTestBot(backend, { db: { poolSize: 10 }, seed: seedCatalog, cogs: [help, raid], env: { OWNER_IDS: 'owner' } });
 
-  const events = async (channelId: string) => (await bot.get(`/api/channels/${channelId}/events`)).json.events as Array<{ kind: string; message: any }>;
+  const events = async (channelId: string) => (await game.bot.get(`/api/channels/${channelId}/events`)).json.events as Array<{ kind: string; message: any }>;
 
   it('start, status, attack and lb; owners only for start/stop; not in DMs', async () => {
-    expect(textOf(await bot.say('alice', '!raid start gloomfang', ROOM))).toMatch(/`!raid start` is for the bot's owners only/);
-    expect(textOf(await bot.say('alice', '!raid stop', ROOM))).toMatch(/`!raid stop` is for the bot's owners only/);
-    expect(textOf(await bot.say('alice', '!raid', { ...ROOM, guildId: null }))).toMatch(/works in a server channel, not in DMs/);
-    expect(textOf(await bot.say('alice', '!raid', ROOM))).toMatch(/No raid is running in this server/);
-    expect(textOf(await bot.say('owner', '!raid start', ROOM))).toMatch(/Raid bosses[\s\S]*gloomfang/);
-    expect(textOf(await bot.say('owner', '!raid start dragonking', ROOM))).toMatch(/There is no boss called `dragonking`. Bosses: `gloomfang`, `seraphine`, `null`/);
+    expect(textOf(await game.bot.say('alice', '!raid start gloomfang', ROOM))).toMatch(/`!raid start` is for the bot's owners only/);
+    expect(textOf(await game.bot.say('alice', '!raid stop', ROOM))).toMatch(/`!raid stop` is for the bot's owners only/);
+    expect(textOf(await game.bot.say('alice', '!raid', { ...ROOM, guildId: null }))).toMatch(/works in a server channel, not in DMs/);
+    expect(textOf(await game.bot.say('alice', '!raid', ROOM))).toMatch(/No raid is running in this server/);
+    expect(textOf(await game.bot.say('owner', '!raid start', ROOM))).toMatch(/Raid bosses[\s\S]*gloomfang/);
+    expect(textOf(await game.bot.say('owner', '!raid start dragonking', ROOM))).toMatch(/There is no boss called `dragonking`. Bosses: `gloomfang`, `seraphine`, `null`/);
 
-    const started = await bot.say('owner', '!raid start gloomfang 2', ROOM);
+    const started = await game.bot.say('owner', '!raid start gloomfang 2', ROOM);
     expect(textOf(started)).toMatch(/A raid begins: Gloomfang/);
     expect(started[0]!.attachments[0]!.name).toBe('raid.png');
-    expect(textOf(await bot.say('owner', '!raid start seraphine', ROOM))).toMatch(/A raid is already running in this server: \*\*Gloomfang/);
+    expect(textOf(await game.bot.say('owner', '!raid start seraphine', ROOM))).toMatch(/A raid is already running in this server: \*\*Gloomfang/);
 
-    expect(textOf(await bot.say('alice', '!raid attack', ROOM))).toMatch(/no battle team yet.*!stb/);
-    await playerWithTeam(tdb.db, 'alice', [5000, 5001, 5002]);
-    const hit = await bot.say('alice', '!raid a', ROOM);
+    expect(textOf(await game.bot.say('alice', '!raid attack', ROOM))).toMatch(/no battle team yet.*!stb/);
+    await playerWithTeam(game.db, 'alice', [5000, 5001, 5002]);
+    const hit = await game.bot.say('alice', '!raid a', ROOM);
     expect(textOf(hit)).toMatch(/You hit Gloomfang[\s\S]*Your team dealt \*\*[\d,]+\*\* damage[\s\S]*2\/3 left today/);
     expect(hit[0]!.attachments[0]!.name).toBe('battle.png');
 
-    const status = await bot.say('alice', '!raid status', ROOM);
+    const status = await game.bot.say('alice', '!raid status', ROOM);
     const st = textOf(status);
     expect(st).toMatch(/Phase 1 — Prowl/);
     expect(st).toMatch(/Time left\n1h 59m|Time left\n2h 0m/);
     expect(st).toMatch(/🥇 alice — [\d,]+/);
     expect(st).toMatch(/2\/3/);
     expect(status[0]!.attachments[0]!.name).toBe('raid.png');
-    expect(textOf(await bot.say('bob', '!raid lb', ROOM))).toMatch(/Damage board — Gloomfang[\s\S]*alice/);
-    expect(textOf(await bot.say('bob', '!raid fly', ROOM))).toMatch(/`action` must be one of/);
+    expect(textOf(await game.bot.say('bob', '!raid lb', ROOM))).toMatch(/Damage board — Gloomfang[\s\S]*alice/);
+    expect(textOf(await game.bot.say('bob', '!raid fly', ROOM))).toMatch(/`action` must be one of/);
   });
 
   it('phase switches are announced in the raid channel exactly once under concurrent attacks', async () => {
-    const r = await tdb.db.query<{ id: number; max_hp: number }>("SELECT id, max_hp FROM raids WHERE guild_id = 'guild-r' AND active");
+    const r = await game.db.query<{ id: number; max_hp: number }>("SELECT id, max_hp FROM raids WHERE guild_id = 'guild-r' AND active");
     const { id, max_hp: max } = r.rows[0]!;
     const players = Array.from({ length: 12 }, (_, i) => `fighter${i}`);
-    for (const [i, p] of players.entries()) await playerWithTeam(tdb.db, p, [6000 + i]);
-    await tdb.db.query('UPDATE raids SET hp = $2 WHERE id = $1', [id, Math.floor(Number(max) * 0.6) + 30_000]);
-    await Promise.all(players.map((p) => bot.say(p, '!raid attack', { ...ROOM, channelId: `side-${p}` })));
-    await tdb.db.query('UPDATE raids SET hp = $2 WHERE id = $1', [id, Math.floor(Number(max) * 0.25) + 20_000]);
-    await Promise.all(players.map((p) => bot.say(p, '!raid attack', { ...ROOM, channelId: `side-${p}` })));
+    for (const [i, p] of players.entries()) await playerWithTeam(game.db, p, [6000 + i]);
+    await game.db.query('UPDATE raids SET hp = $2 WHERE id = $1', [id, Math.floor(Number(max) * 0.6) + 30_000]);
+    await Promise.all(players.map((p) => game.bot.say(p, '!raid attack', { ...ROOM, channelId: `side-${p}` })));
+    await game.db.query('UPDATE raids SET hp = $2 WHERE id = $1', [id, Math.floor(Number(max) * 0.25) + 20_000]);
+    await Promise.all(players.map((p) => game.bot.say(p, '!raid attack', { ...ROOM, channelId: `side-${p}` })));
     const texts = (await events(ROOM.channelId)).map((e) => textOf(e.message));
     expect(texts.filter((t) => /enters phase 2 — Howl of Silence/.test(t))).toHaveLength(1);
     expect(texts.filter((t) => /enters phase 3 — Blood-Moon Frenzy/.test(t))).toHaveLength(1);
   });
 
   it('a raid that runs out of time ends on the next raid command and pays once', async () => {
-    await bot.post('/api/clock', { advanceSeconds: 3 * 3600 });
-    const t = textOf(await bot.say('alice', '!raid attack', ROOM));
+    await game.bot.post('/api/clock', { advanceSeconds: 3 * 3600 });
+    const t = textOf(await game.bot.say('alice', '!raid attack', ROOM));
     expect(t).toMatch(/Time ran out on \*\*Gloomfang/);
-    expect(textOf(await bot.say('alice', '!raid', ROOM))).toMatch(/No raid is running/);
+    expect(textOf(await game.bot.say('alice', '!raid', ROOM))).toMatch(/No raid is running/);
     const ends = (await events(ROOM.channelId)).map((e) => textOf(e.message)).filter((x) => /Time is up — Gloomfang/.test(x));
     expect(ends).toHaveLength(1);
     expect(ends[0]).toMatch(/paid at 50%/);
-    const lb = textOf(await bot.say('alice', '!raid lb', ROOM));
+    const lb = textOf(await game.bot.say('alice', '!raid lb', ROOM));
     expect(lb).toMatch(/\(ended\)[\s\S]*alice/);
-    const rewards = await tdb.db.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger WHERE reason = 'raid_reward'");
+    const rewards = await game.db.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger WHERE reason = 'raid_reward'");
     expect(rewards.rows[0]!.n).toBeGreaterThan(0);
-    expect(await ledgerMismatches(tdb.db)).toEqual([]);
+    expect(await ledgerMismatches(game.db)).toEqual([]);
   });
 
   it('!raid stop ends the raid and is written to the audit', async () => {
-    await bot.say('owner', '!raid start null', ROOM);
-    expect(textOf(await bot.say('owner', '!raid stop', ROOM))).toMatch(/The raid on NULL, the Star-Eater was stopped[\s\S]*Nobody attacked/);
-    expect(textOf(await bot.say('owner', '!raid stop', ROOM))).toMatch(/No raid is running/);
-    const audit = await tdb.db.query<{ action: string }>('SELECT action FROM admin_audit ORDER BY id');
+    await game.bot.say('owner', '!raid start null', ROOM);
+    expect(textOf(await game.bot.say('owner', '!raid stop', ROOM))).toMatch(/The raid on NULL, the Star-Eater was stopped[\s\S]*Nobody attacked/);
+    expect(textOf(await game.bot.say('owner', '!raid stop', ROOM))).toMatch(/No raid is running/);
+    const audit = await game.db.query<{ action: string }>('SELECT action FROM admin_audit ORDER BY id');
     expect(audit.rows.map((a) => a.action)).toEqual(['raid_start', 'raid_start', 'raid_stop']);
   });
 });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
-import { startTestBot, textOf, type TestBot } from '../../helpers/app.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { backends, type TestDb } from '../../helpers/db.js';
+import { textOf, useTestBot } from '../../helpers/app.js';
 import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
 import { ledgerSums } from '../../../src/core/economy.js';
 import { setTeam } from '../../../src/core/teams.js';
@@ -32,21 +32,11 @@ async function wallet(tdb: TestDb, id: string) {
 }
 
 describe.each(backends())('story mode on %s', (backend) => {
-  let tdb: TestDb;
-  let bot: TestBot;
-  beforeAll(async () => {
-    tdb = await openTestDb(backend);
-    await upsertCharacters(tdb.db, generateOfflineCatalog());
-    bot = await startTestBot(backend, { tdb, cogs: [rpg, inventory] });
-  });
-  beforeEach(async () => tdb.reset());
-  afterAll(async () => {
-    await bot?.close();
-    await tdb?.close();
-  });
+  const game = useTestBot(backend, { seed: (db) => upsertCharacters(db, generateOfflineCatalog()), cogs: [rpg, inventory] });
+  beforeEach(async () => game.tdb.reset());
 
   it('!story lists the chapters with stars, open and locked stages and the next stage', async () => {
-    const t = textOf(await bot.say('p1', '!story'));
+    const t = textOf(await game.bot.say('p1', '!story'));
     expect(t).toContain('Chapter 1: The Fallen Star');
     expect(t).toContain('Next: `!story 1-1`');
     expect(t).toMatch(/`1-1` Ash on the Shore — ▶️ open/);
@@ -54,63 +44,63 @@ describe.each(backends())('story mode on %s', (backend) => {
   });
 
   it('a stage opens when the one before it is cleared; a locked stage changes nothing', async () => {
-    await strongTeam(tdb, 'p1');
-    expect(textOf(await bot.say('p1', '!story 1-2'))).toMatch(/Stage 1-2 is locked — clear 1-1 first/);
-    expect(textOf(await bot.say('p1', '!story 2-1'))).toMatch(/locked — clear 1-5 first/);
-    expect(await wallet(tdb, 'p1')).toEqual({ gems: 0, coins: 0 });
-    const won = textOf(await bot.say('p1', '!story 1-1'));
+    await strongTeam(game.tdb, 'p1');
+    expect(textOf(await game.bot.say('p1', '!story 1-2'))).toMatch(/Stage 1-2 is locked — clear 1-1 first/);
+    expect(textOf(await game.bot.say('p1', '!story 2-1'))).toMatch(/locked — clear 1-5 first/);
+    expect(await wallet(game.tdb, 'p1')).toEqual({ gems: 0, coins: 0 });
+    const won = textOf(await game.bot.say('p1', '!story 1-1'));
     expect(won).toContain('First clear!');
     expect(won).toContain('Ash on the Shore');
     expect(won).toContain('A streak of light tore the night open');
-    const next = textOf(await bot.say('p1', '!story 1-2'));
+    const next = textOf(await game.bot.say('p1', '!story 1-2'));
     expect(next).toContain('The Lighthouse Keeper');
-    expect(textOf(await bot.say('p1', '!story'))).toMatch(/`1-1` Ash on the Shore — ★★★/);
+    expect(textOf(await game.bot.say('p1', '!story'))).toMatch(/`1-1` Ash on the Shore — ★★★/);
   });
 
   it('the first clear pays the content reward once and shows the battle image', async () => {
-    await strongTeam(tdb, 'p1');
-    const [reply] = await bot.say('p1', '!story 1-1');
+    await strongTeam(game.tdb, 'p1');
+    const [reply] = await game.bot.say('p1', '!story 1-1');
     expect(reply!.attachments[0]).toMatchObject({ name: 'battle.png', contentType: 'image/png' });
     const gemsFirst = findStage(1, 1)!.firstClear.gems!;
-    const w = await wallet(tdb, 'p1');
+    const w = await wallet(game.tdb, 'p1');
     // Royalty on the team pays ×1.5; the strongest generated characters may carry it.
     expect([gemsFirst, Math.floor(gemsFirst * 1.5)]).toContain(w.gems);
-    expect(await ledgerSums(tdb.db, 'p1')).toEqual(w);
+    expect(await ledgerSums(game.db, 'p1')).toEqual(w);
   });
 
   it('first clear is paid once under 20 concurrent commands; the rest are repeats capped at 5 a day', async () => {
-    await strongTeam(tdb, 'p2');
-    const replies = await Promise.all(Array.from({ length: 20 }, () => bot.say('p2', '!story 1-1')));
+    await strongTeam(game.tdb, 'p2');
+    const replies = await Promise.all(Array.from({ length: 20 }, () => game.bot.say('p2', '!story 1-1')));
     const texts = replies.map(textOf);
     expect(texts.filter((t) => t.includes('First clear!'))).toHaveLength(1);
     expect(texts.filter((t) => t.includes('Repeat clear'))).toHaveLength(5);
     expect(texts.filter((t) => t.includes('used up for today'))).toHaveLength(14);
     const s = findStage(1, 1)!;
-    const rows = (await tdb.db.query<{ reason: string; delta: number }>(`SELECT reason, delta FROM ledger WHERE player_id = 'p2' AND currency = 'gems'`)).rows;
+    const rows = (await game.db.query<{ reason: string; delta: number }>(`SELECT reason, delta FROM ledger WHERE player_id = 'p2' AND currency = 'gems'`)).rows;
     expect(rows.filter((r) => r.reason === 'story first clear')).toHaveLength(1);
     expect(rows.filter((r) => r.reason === 'story repeat clear')).toHaveLength(5);
     const first = rows.find((r) => r.reason === 'story first clear')!.delta;
     expect([s.firstClear.gems, Math.floor(s.firstClear.gems! * 1.5)]).toContain(first);
-    const w = await wallet(tdb, 'p2');
-    expect(await ledgerSums(tdb.db, 'p2')).toEqual(w);
-    const prog = (await tdb.db.query<{ clears: number }>(`SELECT clears FROM story_progress WHERE player_id = 'p2'`)).rows[0]!;
+    const w = await wallet(game.tdb, 'p2');
+    expect(await ledgerSums(game.db, 'p2')).toEqual(w);
+    const prog = (await game.db.query<{ clears: number }>(`SELECT clears FROM story_progress WHERE player_id = 'p2'`)).rows[0]!;
     expect(prog.clears).toBe(20);
   });
 
   it('the daily repeat cap resets at 00:00 UTC (game clock)', async () => {
-    await strongTeam(tdb, 'p3');
-    for (let i = 0; i < 7; i++) await bot.say('p3', '!story 1-1');
-    expect(textOf(await bot.say('p3', '!story 1-1'))).toMatch(/used up for today/);
-    await bot.post('/api/clock', { advanceSeconds: 86_400 });
-    expect(textOf(await bot.say('p3', '!story 1-1'))).toMatch(/Repeat clear: .* \(1\/5 today\)/);
+    await strongTeam(game.tdb, 'p3');
+    for (let i = 0; i < 7; i++) await game.bot.say('p3', '!story 1-1');
+    expect(textOf(await game.bot.say('p3', '!story 1-1'))).toMatch(/used up for today/);
+    await game.bot.post('/api/clock', { advanceSeconds: 86_400 });
+    expect(textOf(await game.bot.say('p3', '!story 1-1'))).toMatch(/Repeat clear: .* \(1\/5 today\)/);
   });
 
   it('a loss clears nothing and pays nothing', async () => {
-    await weakTeam(tdb, 'p4');
-    const t = textOf(await bot.say('p4', '!story 1-1'));
+    await weakTeam(game.tdb, 'p4');
+    const t = textOf(await game.bot.say('p4', '!story 1-1'));
     expect(t).toMatch(/Not cleared\. Recommended power/);
-    expect(await wallet(tdb, 'p4')).toEqual({ gems: 0, coins: 0 });
-    expect((await tdb.db.query('SELECT 1 FROM story_progress WHERE player_id = $1', ['p4'])).rowCount).toBe(0);
+    expect(await wallet(game.tdb, 'p4')).toEqual({ gems: 0, coins: 0 });
+    expect((await game.db.query('SELECT 1 FROM story_progress WHERE player_id = $1', ['p4'])).rowCount).toBe(0);
   });
 
   it.each([
@@ -120,12 +110,12 @@ describe.each(backends())('story mode on %s', (backend) => {
     ['!story abc', /chapter-stage, like `1-3`/],
     ['!story 1-1 extra', /Unexpected/],
   ])('%s gets a clear message and changes nothing', async (cmd, pattern) => {
-    await strongTeam(tdb, 'p5');
-    expect(textOf(await bot.say('p5', cmd))).toMatch(pattern);
-    expect(await wallet(tdb, 'p5')).toEqual({ gems: 0, coins: 0 });
+    await strongTeam(game.tdb, 'p5');
+    expect(textOf(await game.bot.say('p5', cmd))).toMatch(pattern);
+    expect(await wallet(game.tdb, 'p5')).toEqual({ gems: 0, coins: 0 });
   });
 
   it('no battle team points at !stb', async () => {
-    expect(textOf(await bot.say('p6', '!story 1-1'))).toMatch(/no battle team yet.*!stb/);
+    expect(textOf(await game.bot.say('p6', '!story 1-1'))).toMatch(/no battle team yet.*!stb/);
   });
 });
