@@ -7,7 +7,8 @@ import type { Config } from '../config.js';
 import { every } from '../core/jobs.js';
 import { recordAdminAction } from '../core/audit.js';
 import { formatDuration } from '../core/clock.js';
-import { renderBattle, renderRaidBar } from '../core/images/index.js';
+import { renderRaidBar } from '../core/images/index.js';
+import { battleImage } from '../commands/battle-view.js';
 import { describeMechanics, phaseThresholds, RAID_BOSSES, type RaidBoss } from '../core/raid/bosses.js';
 import {
   activeRaid,
@@ -180,17 +181,7 @@ async function attackReply(ctx: CommandContext, hit: HitResult): Promise<Reply> 
   if (hit.suppressed.length) lines.push(`🔇 Silenced: ${hit.suppressed.map((s) => `${s.skill} (${s.unitName})`).join(', ')}`);
   const log = formatLogLines(hit.battle, 'attacker', 6);
   if (log.length) lines.push(log.join('\n'));
-  const png = await renderBattle({
-    attackerName: ctx.author.username,
-    defenderName: boss.name,
-    attacker: hit.team.map((u) => ({ characterId: u.characterId, name: u.name, rarity: u.rarity, power: u.power, dupeLevel: u.dupeLevel, imageUrl: u.imageUrl })),
-    defender: hit.phase.defenders.map((u) => ({ characterId: u.characterId, name: u.name, rarity: u.rarity, power: u.power, dupeLevel: 0, imageUrl: u.imageUrl ?? null })),
-    attackerFinal: hit.battle.finalPowers.attacker,
-    defenderFinal: hit.battle.finalPowers.defender,
-    attackerTotal: hit.battle.totals.attacker,
-    defenderTotal: hit.battle.totals.defender,
-    outcome: hit.battle.outcome,
-  });
+  const png = await battleImage({ attackerName: ctx.author.username, defenderName: boss.name, attacker: hit.team, defender: hit.phase.defenders, result: hit.battle });
   return {
     embeds: [
       {

@@ -8,22 +8,30 @@ import { Colors, type Embed, type EmbedField } from './reply.js';
 import type { SnapshotUnit } from '../core/battle/snapshot.js';
 import { renderBattle, type CardInfo } from '../core/images/index.js';
 import { formatLogLines } from '../core/skills/log.js';
-import type { BattleResult, Side } from '../core/skills/engine.js';
+import type { BattleResult, BattleUnit, Side } from '../core/skills/engine.js';
 import { ROYALTY_REWARD_MULTIPLIER } from '../core/skills/registry.js';
 
-export function cardOf(u: SnapshotUnit): CardInfo {
-  return { characterId: u.characterId, name: u.name, rarity: u.rarity, power: u.power, dupeLevel: u.dupeLevel, imageUrl: u.imageUrl };
+/** A unit as a card: a player's unit, a snapshot, or an NPC (dupe 0, drawn portrait unless it has art). */
+export function cardOf(u: BattleUnit & { dupeLevel?: number }): CardInfo {
+  return { characterId: u.characterId, name: u.name, rarity: u.rarity, power: u.power, dupeLevel: u.dupeLevel ?? 0, imageUrl: u.imageUrl ?? null };
 }
 
-export interface Shown {
+/** What the battle image needs: both sides in battle order and the result. */
+export interface Drawn {
   attackerName: string;
   defenderName: string;
-  attacker: SnapshotUnit[];
-  defender: SnapshotUnit[];
+  attacker: readonly (BattleUnit & { dupeLevel?: number })[];
+  defender: readonly (BattleUnit & { dupeLevel?: number })[];
   result: BattleResult;
 }
 
-export function battleImage(b: Shown): Promise<Buffer> {
+/** What the embed needs too: snapshots, which know the player's unit ids. */
+export interface Shown extends Drawn {
+  attacker: SnapshotUnit[];
+  defender: SnapshotUnit[];
+}
+
+export function battleImage(b: Drawn): Promise<Buffer> {
   return renderBattle({
     attackerName: b.attackerName,
     defenderName: b.defenderName,
