@@ -1,13 +1,13 @@
 // @ts-check
 /**
  * `npm run build` (and `npm start`, which runs it first): src/ → dist/, one
- * .js per .ts, with esbuild in ~0.2 s. Types are checked by `npm run
- * typecheck` and the tests, not here.
+ * .js per .ts, with esbuild in well under a second. Types are not checked
+ * here: `npm test` checks them first (and `npm run typecheck`).
  *
  * Why the bot runs compiled JS and not TypeScript through tsx: tsx's loader
- * hooks run in a second V8 isolate beside the bot's, for the life of the
- * process. The bot idled at ~255 MB on PGlite under tsx and at ~185 MB from
- * dist/ (bench/memory.ts).
+ * hooks run on a thread of their own with its own V8 heap, for the life of
+ * the process. The bot idled at ~255 MB on PGlite under tsx and at ~187 MB
+ * from dist/ (bench/memory.ts).
  *
  * Files in dist/ that src/ no longer makes are deleted afterwards: the cogs
  * loader imports every file in dist/cogs, so a cog deleted from src/ must not
