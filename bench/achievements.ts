@@ -24,7 +24,6 @@ import { setTeam } from '../src/core/teams.js';
 import type { BenchRow, BenchSuite } from './types.js';
 import { withThrowawayPostgres } from '../test/helpers/db.js';
 
-const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const UNITS = 2_000;
 const RUNS = 2_000;
 const WARMUP = 200;
@@ -32,7 +31,7 @@ const TARGET_MS = 5;
 const PLAYER = 'bench-player';
 
 function withPostgres<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  return withThrowawayPostgres(fn, { adminUrl: PG_URL, prefix: 'stardust_bench', poolSize: 3, statementTimeoutMs: 60_000 });
+  return withThrowawayPostgres(fn, { prefix: 'stardust_bench', poolSize: 3, statementTimeoutMs: 60_000 });
 }
 
 /** A Db that counts the statements sent through it (the check must send one). */

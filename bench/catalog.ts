@@ -25,10 +25,9 @@ import { Rng } from '../src/core/rng.js';
 import type { BenchRow, BenchSuite } from './types.js';
 import { withThrowawayPostgres } from '../test/helpers/db.js';
 
-const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 function withPostgres<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  return withThrowawayPostgres(fn, { adminUrl: PG_URL, prefix: 'stardust_bench', poolSize: 5, statementTimeoutMs: 60_000 });
+  return withThrowawayPostgres(fn, { prefix: 'stardust_bench', poolSize: 5, statementTimeoutMs: 60_000 });
 }
 
 /** The fake AniList in its own process, as the real one is on another machine. */

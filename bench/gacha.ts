@@ -21,7 +21,6 @@ import type { BenchRow, BenchSuite } from './types.js';
 import { testConfig } from '../src/config.js';
 import { createThrowawayPostgres } from '../test/helpers/db.js';
 
-const BASE = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PLAYERS = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /** The bot's own default pool size unless BENCH_POOL says otherwise. */
@@ -122,7 +121,7 @@ async function roundTrips(db: Db): Promise<{ statements: number; transactions: n
 }
 
 export const suite: BenchSuite = async (): Promise<BenchRow[]> => {
-  const { db, drop } = await createThrowawayPostgres({ adminUrl: BASE, prefix: 'stardust_bench_gacha', poolSize: POOL });
+  const { db, drop } = await createThrowawayPostgres({ prefix: 'stardust_bench_gacha', poolSize: POOL });
   try {
     await upsertCharacters(db, generateOfflineCatalog());
     for (let i = 0; i < PLAYERS; i++) {
