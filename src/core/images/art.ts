@@ -81,16 +81,17 @@ const MAX_REDIRECTS = 3;
  * full garbage collection every render or two once fetch had been used in
  * the process (about 90 against 16 over 200 10-pulls, 5-15 ms each); a plain
  * request has none of fetch's stream machinery. Follows up to 3 redirects,
- * gives up after the art timeout, stops reading past the size cap.
+ * gives up when the art timeout runs out (one for the whole chain), stops
+ * reading past the size cap.
  */
-function download(url: string, redirects = 0): Promise<Buffer> {
+function download(url: string, redirects = 0, signal = AbortSignal.timeout(cfg.fetchTimeoutMs)): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const get = url.startsWith('https:') ? https.get : http.get;
-    const req = get(url, { signal: AbortSignal.timeout(cfg.fetchTimeoutMs), headers: { accept: 'image/*' } }, (res) => {
+    const req = get(url, { signal, headers: { accept: 'image/*' } }, (res) => {
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400 && res.headers.location && redirects < MAX_REDIRECTS) {
         res.resume();
-        download(new URL(res.headers.location, url).toString(), redirects + 1).then(resolve, reject);
+        download(new URL(res.headers.location, url).toString(), redirects + 1, signal).then(resolve, reject);
         return;
       }
       if (status < 200 || status >= 300) {

@@ -31,6 +31,11 @@ beforeAll(async () => {
       const [, , n, name] = url.split('/');
       const next = Number(n) > 1 ? `/moved/${Number(n) - 1}/${name}` : `/ok/${name}`;
       res.writeHead(302, { location: next }).end();
+    } else if (url.startsWith('/slow-moved/')) {
+      // The same chain, each hop answering after 400 ms.
+      const [, , n, name] = url.split('/');
+      const next = Number(n) > 1 ? `/slow-moved/${Number(n) - 1}/${name}` : `/ok/${name}`;
+      setTimeout(() => res.writeHead(302, { location: next }).end(), 400);
     } else if (url === '/500') {
       res.writeHead(500).end('boom');
     } else if (url === '/hang') {
@@ -156,6 +161,19 @@ describe('art cache', () => {
       expect(took).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
       expect(took).toBeLessThan(TIMEOUT_MS + 3000);
       expect(png1.equals(await renderCard(card(null)))).toBe(true);
+    } finally {
+      configureArtCache({ dataDir, fetchTimeoutMs: 10_000 });
+    }
+  });
+
+  it('one timeout covers a whole redirect chain, not each hop', async () => {
+    // Three hops of 400 ms each: every hop is inside a 1 s timeout, the chain is not.
+    configureArtCache({ dataDir, fetchTimeoutMs: 1_000 });
+    try {
+      const t0 = Date.now();
+      expect(await loadArt(`${baseUrl}/slow-moved/3/slow-chain`)).toBeNull();
+      expect(Date.now() - t0).toBeLessThan(1_000 + 3000);
+      expect(hits.get('/ok/slow-chain')).toBeUndefined();
     } finally {
       configureArtCache({ dataDir, fetchTimeoutMs: 10_000 });
     }
