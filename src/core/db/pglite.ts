@@ -12,9 +12,10 @@ const parsers = {
 /**
  * Where the embedded database's memory goes, and what is cut (figures from
  * `BENCH_MEMORY_KINDS=pglite npx tsx bench/memory.ts`: the bot restarted on
- * its database with the 10,000-character catalog; Postgres idles at 148 MB):
- * idle RSS 448 MB before, 250 MB with the two changes below (a third, in
- * `open`, is for the first boot).
+ * its database with the 10,000-character catalog, run through tsx at the
+ * time; Postgres idled at 148 MB): idle RSS 448 MB before, 250 MB with the
+ * two changes below (a third, in `open`, is for the first boot). Run
+ * compiled, as `npm start` now does, the same bot idles at ~187 MB.
  *
  * Postgres settings, on top of PGlite's own start parameters (kept as they
  * were, -F included: PGlite's Node file system has no fsync to call).
