@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createThrowawayPostgres, type ThrowawayPostgres } from '../test/helpers/db.js';
-import { httpBot, spawnBot, type BotClient, type ChildBot } from '../test/helpers/workload.js';
+import { type BotClient, type ChildBot, httpBot, spawnBot } from '../test/helpers/workload.js';
 
 /** Allowed to run owner commands (`!give`) on the bench's bot. */
 export const OWNER = '900000000';

@@ -21,8 +21,8 @@ import { PgliteDb } from '../src/core/db/pglite.js';
 import { ensurePlayer } from '../src/core/players.js';
 import { Rng } from '../src/core/rng.js';
 import { setTeam } from '../src/core/teams.js';
-import type { BenchRow, BenchSuite } from './types.js';
 import { withThrowawayPostgres } from '../test/helpers/db.js';
+import type { BenchRow, BenchSuite } from './types.js';
 
 const UNITS = 2_000;
 const RUNS = 2_000;
@@ -79,7 +79,12 @@ async function seed(db: Db): Promise<void> {
     [PLAYER, [...ranks]],
   );
   const team = await db.query<{ id: number }>('SELECT id FROM units WHERE player_id = $1 ORDER BY id LIMIT 5', [PLAYER]);
-  await setTeam(db, PLAYER, 'battle', team.rows.map((r) => Number(r.id)));
+  await setTeam(
+    db,
+    PLAYER,
+    'battle',
+    team.rows.map((r) => Number(r.id)),
+  );
   await db.query(`INSERT INTO bounty_kills (player_id, tier, kills) VALUES ($1, 'R', 3), ($1, 'SR', 1)`, [PLAYER]);
   await db.query('UPDATE players SET total_pulls = 2500, team_level = 12, checkin_streak = 3 WHERE id = $1', [PLAYER]);
   // Award what is met now, so the measured checks find nothing new (the usual case after a command).
@@ -131,12 +136,26 @@ export const suite: BenchSuite = async (): Promise<BenchRow[]> => {
   try {
     pgResult = await withPostgres(measure);
   } catch (err) {
-    rows.push({ name: 'achievement check, Postgres', value: NaN, unit: 'ms', target: `< ${TARGET_MS}`, pass: false, notes: `Postgres unavailable: ${err instanceof Error ? err.message : String(err)}` });
+    rows.push({
+      name: 'achievement check, Postgres',
+      value: NaN,
+      unit: 'ms',
+      target: `< ${TARGET_MS}`,
+      pass: false,
+      notes: `Postgres unavailable: ${err instanceof Error ? err.message : String(err)}`,
+    });
   }
   if (pgResult) {
     const note = `${UNITS.toLocaleString('en-US')} units, ${RUNS.toLocaleString('en-US')} runs after ${WARMUP} warm-up, ${pgResult.earned} achievements already earned`;
     rows.push(
-      { name: 'achievement check, Postgres, queries per check', value: pgResult.queries, unit: 'queries', target: '= 1', pass: pgResult.queries === 1, notes: note },
+      {
+        name: 'achievement check, Postgres, queries per check',
+        value: pgResult.queries,
+        unit: 'queries',
+        target: '= 1',
+        pass: pgResult.queries === 1,
+        notes: note,
+      },
       { name: 'achievement check, Postgres, p50', value: pgResult.p50, unit: 'ms', target: `< ${TARGET_MS}`, pass: pgResult.p50 < TARGET_MS, notes: note },
       { name: 'achievement check, Postgres, p99', value: pgResult.p99, unit: 'ms', target: `< ${TARGET_MS}`, pass: pgResult.p99 < TARGET_MS, notes: note },
       {
@@ -164,6 +183,8 @@ export const suite: BenchSuite = async (): Promise<BenchRow[]> => {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const row of await suite()) {
     const v = Number.isFinite(row.value) ? row.value.toFixed(3) : 'n/a';
-    console.log(`${row.name}: ${v} ${row.unit}${row.target ? ` (target ${row.target}) ${row.pass ? 'PASS' : 'MISS'}` : ''}${row.notes ? ` — ${row.notes}` : ''}`);
+    console.log(
+      `${row.name}: ${v} ${row.unit}${row.target ? ` (target ${row.target}) ${row.pass ? 'PASS' : 'MISS'}` : ''}${row.notes ? ` — ${row.notes}` : ''}`,
+    );
   }
 }

@@ -7,13 +7,10 @@
  */
 import { pathToFileURL } from 'node:url';
 import { Rng } from '../src/core/rng.js';
-import { runBattle, type BattleUnit } from '../src/core/skills/engine.js';
+import { type BattleUnit, runBattle } from '../src/core/skills/engine.js';
 import type { BenchRow, BenchSuite } from './types.js';
 
-const MIX_SKILLS = [
-  'Surge', 'Berserk', 'Lucky 7', 'Guard', 'Queen of the Zodiacs',
-  'The Joker', 'Revive', 'Kamikaze', 'The Onyx Moon', 'Golden Egg',
-] as const;
+const MIX_SKILLS = ['Surge', 'Berserk', 'Lucky 7', 'Guard', 'Queen of the Zodiacs', 'The Joker', 'Revive', 'Kamikaze', 'The Onyx Moon', 'Golden Egg'] as const;
 const TARGET = 500_000;
 
 function standardTeam(rng: Rng, tag: string): BattleUnit[] {

@@ -10,21 +10,20 @@
  * postgres://postgres@127.0.0.1:5432/test; a throwaway database is created
  * and dropped.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AniListClient } from '../src/core/anilist/client.js';
-import { characterByRank, charactersByRanks, catalogSize, upsertCharacters } from '../src/core/catalog/repo.js';
 import { generateOfflineCatalog } from '../src/core/catalog/offline.js';
+import { catalogSize, characterByRank, charactersByRanks, upsertCharacters } from '../src/core/catalog/repo.js';
 import { syncCatalog } from '../src/core/catalog/sync.js';
 import type { Db } from '../src/core/db/index.js';
 import { migrate } from '../src/core/db/migrate.js';
 import { PgliteDb } from '../src/core/db/pglite.js';
 import { Rng } from '../src/core/rng.js';
-import type { BenchRow, BenchSuite } from './types.js';
 import { withThrowawayPostgres } from '../test/helpers/db.js';
-
+import type { BenchRow, BenchSuite } from './types.js';
 
 function withPostgres<T>(fn: (db: Db) => Promise<T>): Promise<T> {
   return withThrowawayPostgres(fn, { prefix: 'stardust_bench', poolSize: 5, statementTimeoutMs: 60_000 });
@@ -62,7 +61,11 @@ async function draws(db: Db): Promise<{ singleUs: number; tenPullUs: number }> {
   for (let i = 0; i < n; i++) await characterByRank(db, rng.int(1, 10_000));
   const singleUs = ((performance.now() - t) * 1000) / n;
   t = performance.now();
-  for (let i = 0; i < n / 10; i++) await charactersByRanks(db, Array.from({ length: 10 }, () => rng.int(1, 10_000)));
+  for (let i = 0; i < n / 10; i++)
+    await charactersByRanks(
+      db,
+      Array.from({ length: 10 }, () => rng.int(1, 10_000)),
+    );
   const tenPullUs = ((performance.now() - t) * 1000) / (n / 10);
   return { singleUs, tenPullUs };
 }
@@ -76,7 +79,14 @@ export const suite: BenchSuite = async () => {
     try {
       await migrate(lite);
       const s = await fullSync(lite, fake.url);
-      rows.push({ name: 'catalog sync, 10,000 characters from fake AniList (PGlite)', value: s.seconds, unit: 's', target: '< 10', pass: s.seconds < 10 && s.size === 10_000, notes: `${s.size} characters; ${s.cpuSeconds.toFixed(2)} s CPU in the bot process` });
+      rows.push({
+        name: 'catalog sync, 10,000 characters from fake AniList (PGlite)',
+        value: s.seconds,
+        unit: 's',
+        target: '< 10',
+        pass: s.seconds < 10 && s.size === 10_000,
+        notes: `${s.size} characters; ${s.cpuSeconds.toFixed(2)} s CPU in the bot process`,
+      });
       const d = await draws(lite);
       rows.push({ name: 'draw by rank (PGlite)', value: d.singleUs, unit: 'µs/draw' });
       rows.push({ name: '10-pull by ranks, one query (PGlite)', value: d.tenPullUs, unit: 'µs/10-pull' });
@@ -93,7 +103,14 @@ export const suite: BenchSuite = async () => {
     try {
       await withPostgres(async (db) => {
         const s = await fullSync(db, fake.url);
-        rows.push({ name: 'catalog sync, 10,000 characters from fake AniList (Postgres)', value: s.seconds, unit: 's', target: '< 10', pass: s.seconds < 10 && s.size === 10_000, notes: `${s.size} characters; ${s.cpuSeconds.toFixed(2)} s CPU in the bot process` });
+        rows.push({
+          name: 'catalog sync, 10,000 characters from fake AniList (Postgres)',
+          value: s.seconds,
+          unit: 's',
+          target: '< 10',
+          pass: s.seconds < 10 && s.size === 10_000,
+          notes: `${s.size} characters; ${s.cpuSeconds.toFixed(2)} s CPU in the bot process`,
+        });
         const d = await draws(db);
         rows.push({ name: 'draw by rank (Postgres)', value: d.singleUs, unit: 'µs/draw' });
         rows.push({ name: '10-pull by ranks, one query (Postgres)', value: d.tenPullUs, unit: 'µs/10-pull' });

@@ -12,9 +12,10 @@
  * (default postgres://postgres@127.0.0.1:5432/test), dropped afterwards.
  * Target: `!pull 10` with image p50 < 80 ms.
  */
-import { fileURLToPath } from 'node:url';
+
 import os from 'node:os';
-import { OWNER, startBenchBot, type DbKind } from './_bot.js';
+import { fileURLToPath } from 'node:url';
+import { type DbKind, OWNER, startBenchBot } from './_bot.js';
 import type { BenchRow, BenchSuite } from './types.js';
 
 interface Case {
@@ -48,7 +49,13 @@ async function measure(backend: DbKind): Promise<BenchRow[]> {
     await bot.say(OWNER, `!give gems <@${me}> 100000000`);
     for (let i = 0; i < 4; i++) await bot.say(me, '!pull 10');
     const units = ((await bot.get(`/api/players/${me}`)).json.units as Array<{ id: number; power: number }>).sort((a, b) => b.power - a.power);
-    await bot.say(me, `!stb ${units.slice(0, 5).map((u) => u.id).join(' ')}`);
+    await bot.say(
+      me,
+      `!stb ${units
+        .slice(0, 5)
+        .map((u) => u.id)
+        .join(' ')}`,
+    );
     for (const c of CASES) {
       for (let i = 0; i < 5; i++) await bot.say(me, c.cmd); // warm-up: JIT, caches, pool
       const times: number[] = [];
@@ -56,8 +63,10 @@ async function measure(backend: DbKind): Promise<BenchRow[]> {
         const t0 = performance.now();
         const replies = await bot.say(me, c.cmd);
         times.push(performance.now() - t0);
-        if (c.image && !replies.some((r) => r.attachments.length > 0)) throw new Error(`${c.cmd} replied without an image: ${JSON.stringify(replies).slice(0, 300)}`);
-        if (replies.some((r) => r.embeds.some((e) => e.title === 'Something went wrong'))) throw new Error(`${c.cmd} failed: ${JSON.stringify(replies).slice(0, 300)}`);
+        if (c.image && !replies.some((r) => r.attachments.length > 0))
+          throw new Error(`${c.cmd} replied without an image: ${JSON.stringify(replies).slice(0, 300)}`);
+        if (replies.some((r) => r.embeds.some((e) => e.title === 'Something went wrong')))
+          throw new Error(`${c.cmd} failed: ${JSON.stringify(replies).slice(0, 300)}`);
       }
       times.sort((a, b) => a - b);
       const p50 = quantile(times, 0.5);
@@ -94,6 +103,9 @@ export const suite: BenchSuite = async () => {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const rows = await suite();
-  for (const r of rows) console.log(`${r.name.padEnd(44)} ${Number.isFinite(r.value) ? r.value.toFixed(1) : 'n/a'} ${r.unit} ${r.target ? `(target ${r.target}: ${r.pass ? 'met' : 'NOT met'})` : ''} ${r.notes ?? ''}`);
+  for (const r of rows)
+    console.log(
+      `${r.name.padEnd(44)} ${Number.isFinite(r.value) ? r.value.toFixed(1) : 'n/a'} ${r.unit} ${r.target ? `(target ${r.target}: ${r.pass ? 'met' : 'NOT met'})` : ''} ${r.notes ?? ''}`,
+    );
   process.exit(0);
 }

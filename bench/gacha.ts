@@ -11,21 +11,20 @@
  * (statements, plus the BEGIN and COMMIT of its one transaction).
  */
 import { pathToFileURL } from 'node:url';
-import type { Db } from '../src/core/db/index.js';
-import { generateOfflineCatalog, upsertCharacters } from '../src/core/catalog/index.js';
-import { changeBalance } from '../src/core/economy.js';
-import { ensurePlayer } from '../src/core/players.js';
-import { pull } from '../src/core/gacha/pull.js';
-import { Rng } from '../src/core/rng.js';
-import type { BenchRow, BenchSuite } from './types.js';
 import { testConfig } from '../src/config.js';
+import { generateOfflineCatalog, upsertCharacters } from '../src/core/catalog/index.js';
+import type { Db } from '../src/core/db/index.js';
+import { changeBalance } from '../src/core/economy.js';
+import { pull } from '../src/core/gacha/pull.js';
+import { ensurePlayer } from '../src/core/players.js';
+import { Rng } from '../src/core/rng.js';
 import { createThrowawayPostgres } from '../test/helpers/db.js';
+import type { BenchRow, BenchSuite } from './types.js';
 
 const PLAYERS = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /** The bot's own default pool size unless BENCH_POOL says otherwise. */
 const POOL = Number(process.env.BENCH_POOL ?? testConfig().databasePoolSize);
-
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -136,14 +135,33 @@ export const suite: BenchSuite = async (): Promise<BenchRow[]> => {
     const rt = await roundTrips(db);
     const note = `${PLAYERS} players at once, pool ${POOL}, ${SECONDS} s, local Postgres; DB work only (no image rendering)`;
     return [
-      { name: 'single pulls / s (sustained)', value: single.perSecond, unit: 'pulls/s', target: '>= 500', pass: single.perSecond >= 500, notes: `${single.pulls} pulls; ${note}` },
+      {
+        name: 'single pulls / s (sustained)',
+        value: single.perSecond,
+        unit: 'pulls/s',
+        target: '>= 500',
+        pass: single.perSecond >= 500,
+        notes: `${single.pulls} pulls; ${note}`,
+      },
       { name: 'single pull latency p50 (closed loop)', value: single.p50, unit: 'ms', notes: `queueing-dominated: 50 clients always waiting; ${note}` },
       { name: 'single pull latency p99 (closed loop)', value: single.p99, unit: 'ms', notes: `queueing-dominated; ${note}` },
       { name: 'single pull alone p50', value: alone.p50, unit: 'ms', notes: '1 player, 300 pulls back to back: the cost of a pull without queueing' },
       { name: 'single pull alone p99', value: alone.p99, unit: 'ms', notes: '1 player, 300 pulls back to back' },
       { name: 'single pull p50 at 500/s offered', value: open.p50, unit: 'ms', notes: `open loop, achieved ${Math.round(open.achieved)}/s; ${note}` },
-      { name: 'single pull p99 at 500/s offered', value: open.p99, unit: 'ms', target: '< 50', pass: open.p99 < 50, notes: `open loop, achieved ${Math.round(open.achieved)}/s; ${note}` },
-      { name: '10-pulls / s (sustained)', value: ten.perSecond, unit: '10-pulls/s', notes: `${ten.pulls} 10-pulls = ${Math.round(ten.perSecond * 10)} characters/s; ${note}` },
+      {
+        name: 'single pull p99 at 500/s offered',
+        value: open.p99,
+        unit: 'ms',
+        target: '< 50',
+        pass: open.p99 < 50,
+        notes: `open loop, achieved ${Math.round(open.achieved)}/s; ${note}`,
+      },
+      {
+        name: '10-pulls / s (sustained)',
+        value: ten.perSecond,
+        unit: '10-pulls/s',
+        notes: `${ten.pulls} 10-pulls = ${Math.round(ten.perSecond * 10)} characters/s; ${note}`,
+      },
       { name: '10-pull latency p50', value: ten.p50, unit: 'ms', notes: note },
       { name: '10-pull latency p99', value: ten.p99, unit: 'ms', notes: note },
       {
@@ -163,6 +181,8 @@ export const suite: BenchSuite = async (): Promise<BenchRow[]> => {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const row of await suite()) {
     const v = Math.abs(row.value) >= 100 ? Math.round(row.value).toLocaleString('en-US') : row.value.toFixed(2);
-    console.log(`${row.name.padEnd(34)} ${v.padStart(10)} ${row.unit}${row.target ? `  (target ${row.target}: ${row.pass ? 'pass' : 'MISS'})` : ''}${row.notes ? `  — ${row.notes}` : ''}`);
+    console.log(
+      `${row.name.padEnd(34)} ${v.padStart(10)} ${row.unit}${row.target ? `  (target ${row.target}: ${row.pass ? 'pass' : 'MISS'})` : ''}${row.notes ? `  — ${row.notes}` : ''}`,
+    );
   }
 }

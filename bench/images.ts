@@ -14,14 +14,16 @@
  *   over 500 distinct art URLs, RSS growth after the first 50. Target < 100 MB.
  */
 import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  type CardInfo,
+  type CardRarity,
   configureArtCache,
   drawnPortrait,
   loadArt,
@@ -32,8 +34,6 @@ import {
   renderRaidBar,
   renderTeam,
   renderTenPull,
-  type CardInfo,
-  type CardRarity,
   type TeamSlot,
 } from '../src/core/images/index.js';
 import { Rng } from '../src/core/rng.js';
@@ -180,7 +180,12 @@ export const suite: BenchSuite = async (): Promise<BenchRow[]> => {
       ),
     );
     rows.push(row('single card 300x450, art cached', await timeIt(40, 5, () => renderCard(pick(1)[0]!))));
-    rows.push(row('banner 800x450, art cached', await timeIt(20, 3, () => renderBanner({ name: 'Bench Banner', endsAt: new Date(Date.UTC(2025, 0, 1)), featured: pick(3) }))));
+    rows.push(
+      row(
+        'banner 800x450, art cached',
+        await timeIt(20, 3, () => renderBanner({ name: 'Bench Banner', endsAt: new Date(Date.UTC(2025, 0, 1)), featured: pick(3) })),
+      ),
+    );
     rows.push(
       row(
         'bounty board 960x470',
@@ -201,7 +206,15 @@ export const suite: BenchSuite = async (): Promise<BenchRow[]> => {
       row(
         'raid bar 1000x300, art cached',
         await timeIt(20, 3, () =>
-          renderRaidBar({ bossName: 'Bench Boss', hp: 600_000, maxHp: 1_000_000, phase: 2, phaseThresholds: [0.6, 0.25], endsAt: new Date(0), artUrl: pool[0]!.imageUrl }),
+          renderRaidBar({
+            bossName: 'Bench Boss',
+            hp: 600_000,
+            maxHp: 1_000_000,
+            phase: 2,
+            phaseThresholds: [0.6, 0.25],
+            endsAt: new Date(0),
+            artUrl: pool[0]!.imageUrl,
+          }),
         ),
       ),
     );
@@ -242,7 +255,9 @@ if (process.env.STARDUST_BENCH_ART_SERVER === '1') {
   serveArt();
 } else if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const r of await suite()) {
-    console.log(`${r.name}: ${r.value.toLocaleString('en-US')} ${r.unit}${r.target ? ` (target ${r.target}) ${r.pass ? 'PASS' : 'MISS'}` : ''} — ${r.notes ?? ''}`);
+    console.log(
+      `${r.name}: ${r.value.toLocaleString('en-US')} ${r.unit}${r.target ? ` (target ${r.target}) ${r.pass ? 'PASS' : 'MISS'}` : ''} — ${r.notes ?? ''}`,
+    );
   }
   process.exit(0);
 }

@@ -12,13 +12,16 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { OWNER, startBenchBot, type DbKind } from './_bot.js';
+import { type DbKind, OWNER, startBenchBot } from './_bot.js';
 import type { BenchRow, BenchSuite } from './types.js';
 
 const IDLE_TARGET_MB = 200;
 const PULLS = Number(process.env.BENCH_MEMORY_PULLS ?? 300);
 /** Which databases to measure (comma-separated), e.g. BENCH_MEMORY_KINDS=pglite for a lighter run. */
-const KINDS = (process.env.BENCH_MEMORY_KINDS ?? 'pglite,postgres').split(',').map((k) => k.trim()).filter((k): k is DbKind => k === 'pglite' || k === 'postgres');
+const KINDS = (process.env.BENCH_MEMORY_KINDS ?? 'pglite,postgres')
+  .split(',')
+  .map((k) => k.trim())
+  .filter((k): k is DbKind => k === 'pglite' || k === 'postgres');
 
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -57,8 +60,20 @@ async function measure(kind: DbKind): Promise<BenchRow[]> {
     await sleep(5_000);
     const after = rssMb(child.pid);
     return [
-      { name: `RSS at idle, catalog of 10,000 loaded, ${kind}`, value: idle, unit: 'MB', target: `< ${IDLE_TARGET_MB}`, pass: idle < IDLE_TARGET_MB, notes: 'the bot as npm start runs it (dist/main.js), restarted on its database' },
-      { name: `RSS peak under pull load, ${kind}`, value: peak, unit: 'MB', notes: `${PULLS} × !pull 10 with images, 4 at a time, ${(PULLS / seconds).toFixed(1)}/s` },
+      {
+        name: `RSS at idle, catalog of 10,000 loaded, ${kind}`,
+        value: idle,
+        unit: 'MB',
+        target: `< ${IDLE_TARGET_MB}`,
+        pass: idle < IDLE_TARGET_MB,
+        notes: 'the bot as npm start runs it (dist/main.js), restarted on its database',
+      },
+      {
+        name: `RSS peak under pull load, ${kind}`,
+        value: peak,
+        unit: 'MB',
+        notes: `${PULLS} × !pull 10 with images, 4 at a time, ${(PULLS / seconds).toFixed(1)}/s`,
+      },
       { name: `RSS 5 s after pull load, ${kind}`, value: after, unit: 'MB', notes: 'includes the playground keeping up to 64 MB of sent images to serve' },
     ];
   } finally {
@@ -81,6 +96,9 @@ export const suite: BenchSuite = async () => {
 };
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  for (const r of await suite()) console.log(`${r.name.padEnd(48)} ${Number.isFinite(r.value) ? r.value.toFixed(1) : 'n/a'} ${r.unit} ${r.target ? `(target ${r.target}: ${r.pass ? 'met' : 'NOT met'})` : ''} ${r.notes ?? ''}`);
+  for (const r of await suite())
+    console.log(
+      `${r.name.padEnd(48)} ${Number.isFinite(r.value) ? r.value.toFixed(1) : 'n/a'} ${r.unit} ${r.target ? `(target ${r.target}: ${r.pass ? 'met' : 'NOT met'})` : ''} ${r.notes ?? ''}`,
+    );
   process.exit(0);
 }

@@ -36,7 +36,9 @@ async function runIsolated(name: string): Promise<BenchRow[]> {
   const out = path.join(dir, 'rows.json');
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
-      const p = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', name, '--out', out], { stdio: ['ignore', 'inherit', 'inherit'] });
+      const p = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', name, '--out', out], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
       p.once('error', reject);
       p.once('exit', resolve);
     });
@@ -50,7 +52,9 @@ async function runIsolated(name: string): Promise<BenchRow[]> {
 async function main(): Promise<void> {
   const childName = flag('child');
   if (childName) return child(childName, flag('out')!);
-  const only = flag('only')?.split(',').map((s) => s.trim());
+  const only = flag('only')
+    ?.split(',')
+    .map((s) => s.trim());
   const jsonPath = flag('json') ?? path.join(here, 'results', 'latest.json');
   const files = (await readdir(here)).filter((f) => f.endsWith('.ts') && !['run.ts', 'types.ts'].includes(f) && !f.startsWith('_')).sort();
   const results: Array<BenchRow & { suite: string }> = [];
@@ -74,7 +78,9 @@ async function main(): Promise<void> {
   const lines = [
     `| suite | measure | value | target | met |`,
     `|---|---|---|---|---|`,
-    ...results.map((r) => `| ${r.suite} | ${r.name} | ${fmt(r.value)} ${r.unit} | ${r.target ?? ''} | ${r.pass === undefined ? '' : r.pass ? 'yes' : '**no**'} |`),
+    ...results.map(
+      (r) => `| ${r.suite} | ${r.name} | ${fmt(r.value)} ${r.unit} | ${r.target ?? ''} | ${r.pass === undefined ? '' : r.pass ? 'yes' : '**no**'} |`,
+    ),
   ];
   console.log(`Machine: ${machine}\n`);
   console.log(lines.join('\n'));

@@ -14,10 +14,11 @@
  * live on there. (Not emptied first: a bot already running from dist/ may
  * still load its PNG worker from it.)
  */
-import { build } from 'esbuild';
+
 import { cpSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const src = path.join(root, 'src');

@@ -11,11 +11,11 @@
 import 'dotenv/config';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { AniListClient, ANILIST_DEFAULT_URL } from '../src/core/anilist/client.js';
-import { openDb } from '../src/core/db/index.js';
-import { migrate } from '../src/core/db/migrate.js';
+import { ANILIST_DEFAULT_URL, AniListClient } from '../src/core/anilist/client.js';
 import { catalogSize, ensureTheDealer } from '../src/core/catalog/repo.js';
 import { syncCatalog, syncState } from '../src/core/catalog/sync.js';
+import { openDb } from '../src/core/db/index.js';
+import { migrate } from '../src/core/db/migrate.js';
 import { CATALOG_SIZE } from '../src/core/power.js';
 
 function fail(message: string): never {

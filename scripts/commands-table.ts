@@ -2,8 +2,9 @@
  * Prints the command reference (markdown) from the live registry, so the
  * README's table can't drift from the code: `npx tsx scripts/commands-table.ts`.
  */
-import { loadCogs } from '../src/commands/loader.js';
+
 import { usageLine } from '../src/commands/dispatcher.js';
+import { loadCogs } from '../src/commands/loader.js';
 import { silentLogger } from '../src/log.js';
 
 const { cogs } = await loadCogs(silentLogger);
@@ -12,7 +13,9 @@ for (const cog of cogs) {
   for (const c of cog.commands) {
     if (c.hidden) continue;
     const usage = usageLine(c, '!').replace(/\|/g, '\\|');
-    lines.push(`| ${cog.name} | \`${usage}\`${c.ownerOnly ? ' 🔒' : ''} | ${(c.aliases ?? []).map((a) => `\`${a}\``).join(' ')} | ${c.description.replace(/\|/g, '\\|')} |`);
+    lines.push(
+      `| ${cog.name} | \`${usage}\`${c.ownerOnly ? ' 🔒' : ''} | ${(c.aliases ?? []).map((a) => `\`${a}\``).join(' ')} | ${c.description.replace(/\|/g, '\\|')} |`,
+    );
   }
 }
 console.log(lines.join('\n'));

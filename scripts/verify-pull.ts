@@ -25,7 +25,7 @@
  *     --counter <first counter> [--count 10] [--chance 0.5] [--ssr 176754,129842] [--sr 207]
  *   npx tsx scripts/verify-pull.ts --pull <id>     (reads it from DATABASE_URL, or the local PGlite data folder)
  */
-import { rollOnBanner, seedHash, streamSeed, type RateUp, type Roll } from '../src/core/gacha/roll.js';
+import { type RateUp, type Roll, rollOnBanner, seedHash, streamSeed } from '../src/core/gacha/roll.js';
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -49,11 +49,16 @@ async function fromDatabase(pullId: number): Promise<void> {
   try {
     const v = await verifyPull(db, pullId, new Date());
     if (v.status === 'pending') {
-      console.log(`Pull #${pullId} is on banner "${v.banner.name}", still running: its secret is revealed at ${v.banner.endsAt.toISOString()}. Published hash: ${v.banner.seedHash}`);
+      console.log(
+        `Pull #${pullId} is on banner "${v.banner.name}", still running: its secret is revealed at ${v.banner.endsAt.toISOString()}. Published hash: ${v.banner.seedHash}`,
+      );
       return;
     }
     console.log(`Pull #${pullId} by ${v.pull.playerId}: ${v.status.toUpperCase()}`);
-    if (v.banner) console.log(`  banner #${v.banner.id} "${v.banner.name}", secret ${v.banner.seedSecret}, hash ${v.hashOk ? 'OK' : 'WRONG'}, counters from ${v.pull.counterStart}`);
+    if (v.banner)
+      console.log(
+        `  banner #${v.banner.id} "${v.banner.name}", secret ${v.banner.seedSecret}, hash ${v.hashOk ? 'OK' : 'WRONG'}, counters from ${v.pull.counterStart}`,
+      );
     else console.log(`  off-banner, replayed from recorded seed ${v.pull.seed}`);
     v.recomputed.forEach((r, i) => console.log(`  ${v.rollsOk[i] ? 'ok ' : 'BAD'} ${i + 1}. ${show(r)} → character ${v.pull.rolls[i]?.characterId}`));
     process.exitCode = v.status === 'match' ? 0 : 1;

@@ -1,23 +1,23 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config } from './config.js';
-import { createLogger, type Logger } from './log.js';
-import { AdjustableClock, type Clock } from './core/clock.js';
-import { openDb, type Db } from './core/db/index.js';
-import { migrate } from './core/db/migrate.js';
-import { Rng } from './core/rng.js';
-import { CommandRegistry } from './commands/registry.js';
 import { Dispatcher } from './commands/dispatcher.js';
 import { loadCogs } from './commands/loader.js';
+import { CommandRegistry } from './commands/registry.js';
 import type { Reply } from './commands/reply.js';
 import type { Cog, Services } from './commands/types.js';
+import type { Config } from './config.js';
+import { bootCatalog } from './core/catalog/boot.js';
+import { AdjustableClock, type Clock } from './core/clock.js';
+import { type Db, openDb } from './core/db/index.js';
+import { migrate } from './core/db/migrate.js';
+import { BootError } from './core/errors.js';
+import { guildPrefixes } from './core/guilds.js';
+import { configureArtCache } from './core/images/index.js';
+import { Rng } from './core/rng.js';
+import { listUnits } from './core/units.js';
+import { createLogger, type Logger } from './log.js';
 import { createHttpApp, type HealthReport } from './platform/http.js';
 import { PlaygroundTransport } from './platform/playground/transport.js';
-import { listUnits } from './core/units.js';
-import { bootCatalog } from './core/catalog/boot.js';
-import { BootError } from './core/errors.js';
-import { configureArtCache } from './core/images/index.js';
-import { guildPrefixes } from './core/guilds.js';
 
 export interface AppOptions {
   config: Config;
@@ -66,7 +66,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const startedAt = Date.now();
   let state: HealthReport['status'] = 'starting';
 
-  const db = opts.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, statementTimeoutMs: config.databaseStatementTimeoutMs }));
+  const db =
+    opts.db ??
+    (await openDb({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolSize: config.databasePoolSize,
+      statementTimeoutMs: config.databaseStatementTimeoutMs,
+    }));
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, `applied ${applied.length} migration(s)`);
   configureArtCache({ dataDir: config.dataDir, fetchTimeoutMs: config.artFetchTimeoutMs });
@@ -146,7 +153,17 @@ export async function createApp(opts: AppOptions): Promise<App> {
           transport: playground,
           clock: clock instanceof AdjustableClock ? clock : new AdjustableClock(),
           db,
-          playerUnits: async (playerId) => (await listUnits(db, playerId)).map((u) => ({ id: u.id, characterId: u.characterId, name: u.name, rarity: u.rarity, dupe: u.dupeLevel, bond: u.bondLevel, locked: u.locked, power: u.power })),
+          playerUnits: async (playerId) =>
+            (await listUnits(db, playerId)).map((u) => ({
+              id: u.id,
+              characterId: u.characterId,
+              name: u.name,
+              rarity: u.rarity,
+              dupe: u.dupeLevel,
+              bond: u.bondLevel,
+              locked: u.locked,
+              power: u.power,
+            })),
         }
       : undefined,
   });

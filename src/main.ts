@@ -1,9 +1,9 @@
 import 'dotenv/config';
+import { type App, createApp } from './app.js';
 import { loadConfigOrExit } from './config.js';
-import { createLogger } from './log.js';
 import { MigrationError } from './core/db/migrate.js';
 import { BootError } from './core/errors.js';
-import { createApp, type App } from './app.js';
+import { createLogger } from './log.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();

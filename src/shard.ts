@@ -2,8 +2,8 @@ import 'dotenv/config';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ShardingManager, type Shard } from 'discord.js';
-import { loadConfigOrExit, type Config } from './config.js';
+import { type Shard, ShardingManager } from 'discord.js';
+import { type Config, loadConfigOrExit } from './config.js';
 import { createLogger } from './log.js';
 
 /**
@@ -97,7 +97,9 @@ async function main(): Promise<void> {
       health: `http://${config.host}:${config.port + 1 + id}/health`,
     }));
     const ok = shards.length > 0 && [...states.values()].every((s) => s.ready || now - s.since <= graceMs);
-    res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : 'degraded', totalShards: manager.totalShards, shards }));
+    res
+      .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ status: ok ? 'ok' : 'degraded', totalShards: manager.totalShards, shards }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

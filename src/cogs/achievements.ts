@@ -1,10 +1,10 @@
 import { arg } from '../commands/args.js';
 import { rewardText } from '../commands/format.js';
 import { Colors, type Reply, type View } from '../commands/reply.js';
-import { defineCog, defineCommand, type CommandContext, type Services } from '../commands/types.js';
-import { ACHIEVEMENTS, checkAchievements, playerAchievements, type AchievementDef, type EarnedAchievement } from '../core/achievements.js';
-import { requirePlayer } from '../core/players.js';
+import { type CommandContext, defineCog, defineCommand, type Services } from '../commands/types.js';
 import type { Config } from '../config.js';
+import { ACHIEVEMENTS, type AchievementDef, checkAchievements, type EarnedAchievement, playerAchievements } from '../core/achievements.js';
+import { requirePlayer } from '../core/players.js';
 
 const PER_PAGE = 10;
 const BADGES_PER_ROW = 8;
@@ -41,7 +41,12 @@ function pageReply(cfg: Config, name: string, list: EarnedAchievement[], page: n
   if (page === 0) {
     const rows: string[] = [];
     for (let i = 0; i < list.length; i += BADGES_PER_ROW) {
-      rows.push(list.slice(i, i + BADGES_PER_ROW).map((x) => (x.earnedAt ? x.def.emoji : '🔒')).join(' '));
+      rows.push(
+        list
+          .slice(i, i + BADGES_PER_ROW)
+          .map((x) => (x.earnedAt ? x.def.emoji : '🔒'))
+          .join(' '),
+      );
     }
     description = `**${earned} / ${list.length}** earned\n\n${rows.join('\n')}\n\nPress **Next** for names, conditions and rewards.`;
   } else {

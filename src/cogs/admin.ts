@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { arg } from '../commands/args.js';
-import { UserError, errorId } from '../commands/errors.js';
+import { errorId, UserError } from '../commands/errors.js';
 import { gems, n, plural } from '../commands/format.js';
 import { Colors, type EmbedField, type Reply } from '../commands/reply.js';
-import { defineCog, defineCommand, type CommandContext } from '../commands/types.js';
+import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
 import { AniListClient } from '../core/anilist/client.js';
 import { acquireJobLease, listAdminActions, recordAdminAction, releaseJobLease, renewJobLease } from '../core/audit.js';
 import { addSkillToCharacter, characterById, overrideCharacter } from '../core/catalog/repo.js';
-import { syncCatalog, type SyncProgress } from '../core/catalog/sync.js';
+import { type SyncProgress, syncCatalog } from '../core/catalog/sync.js';
 import { formatDuration } from '../core/clock.js';
 import { payMany } from '../core/economy.js';
 import { allPlayerIds } from '../core/players.js';
@@ -55,7 +55,12 @@ async function runSyncInBackground(ctx: CommandContext, limit: number, holder: s
         if (p.page >= p.pages || (quarter <= lastQuarter && Date.now() - lastAnnounce < SYNC_PROGRESS_EVERY_MS)) return;
         lastAnnounce = Date.now();
         lastQuarter = quarter;
-        void announceSafe(ctx, info(`📥 Catalog sync: page ${n(p.page)}/${n(p.pages)}, ${n(p.saved)} characters saved (${p.rate.toFixed(1)}/s, about ${formatDuration(p.etaSeconds * 1000)} left).`));
+        void announceSafe(
+          ctx,
+          info(
+            `📥 Catalog sync: page ${n(p.page)}/${n(p.pages)}, ${n(p.saved)} characters saved (${p.rate.toFixed(1)}/s, about ${formatDuration(p.etaSeconds * 1000)} left).`,
+          ),
+        );
       },
     });
     await recordAdminAction(db, ctx.author.id, 'catalog_sync_done', { limit, saved: result.saved, pages: result.pages, status: result.status }, clock.now());
@@ -85,7 +90,7 @@ async function runSyncInBackground(ctx: CommandContext, limit: number, holder: s
 
 export default defineCog({
   name: 'admin',
-  description: "Owner tools: the catalog, gems for everyone, the audit log.",
+  description: 'Owner tools: the catalog, gems for everyone, the audit log.',
   commands: [
     defineCommand({
       name: 'add_skill',
@@ -99,17 +104,19 @@ export default defineCog({
         if (!before) throw new UserError(`There is no character with id ${characterId} in the catalog.`);
         const c = await addSkillToCharacter(ctx.services.db, characterId, def.name);
         if (!c) throw new UserError(`There is no character with id ${characterId} in the catalog.`);
-        await recordAdminAction(ctx.services.db, ctx.author.id, 'add_skill', { characterId, skill: def.name, powerBefore: before.basePower, powerAfter: c.basePower }, ctx.services.clock.now());
-        const already = before.skills.some((s) => s.toLowerCase() === def.name.toLowerCase());
-        return ok(
-          `✨ ${c.name} (${c.id})`,
-          already ? `${c.name} already had **${def.name}**.` : `Added **${def.name}**.`,
-          [
-            { name: 'Skills', value: c.skills.join(', ') || '—', inline: false },
-            { name: 'Base power', value: before.basePower === c.basePower ? n(c.basePower) : `${n(before.basePower)} → ${n(c.basePower)}`, inline: true },
-            { name: 'Squash resistance', value: String(c.squashResistance), inline: true },
-          ],
+        await recordAdminAction(
+          ctx.services.db,
+          ctx.author.id,
+          'add_skill',
+          { characterId, skill: def.name, powerBefore: before.basePower, powerAfter: c.basePower },
+          ctx.services.clock.now(),
         );
+        const already = before.skills.some((s) => s.toLowerCase() === def.name.toLowerCase());
+        return ok(`✨ ${c.name} (${c.id})`, already ? `${c.name} already had **${def.name}**.` : `Added **${def.name}**.`, [
+          { name: 'Skills', value: c.skills.join(', ') || '—', inline: false },
+          { name: 'Base power', value: before.basePower === c.basePower ? n(c.basePower) : `${n(before.basePower)} → ${n(c.basePower)}`, inline: true },
+          { name: 'Squash resistance', value: String(c.squashResistance), inline: true },
+        ]);
       },
     }),
     defineCommand({
@@ -127,8 +134,17 @@ export default defineCog({
         if (!before) throw new UserError(`There is no character with id ${characterId} in the catalog.`);
         const c = await overrideCharacter(ctx.services.db, characterId, rarity, power);
         if (!c) throw new UserError(`There is no character with id ${characterId} in the catalog.`);
-        await recordAdminAction(ctx.services.db, ctx.author.id, 'override_unit', { characterId, rarity, power, before: { rarity: before.rarity, power: before.basePower } }, ctx.services.clock.now());
-        return ok(`🛠️ ${c.name} (${c.id}) overridden`, `${before.rarity} ${n(before.basePower)} → **${c.rarity} ${n(c.basePower)}**. Catalog syncs will keep this.`);
+        await recordAdminAction(
+          ctx.services.db,
+          ctx.author.id,
+          'override_unit',
+          { characterId, rarity, power, before: { rarity: before.rarity, power: before.basePower } },
+          ctx.services.clock.now(),
+        );
+        return ok(
+          `🛠️ ${c.name} (${c.id}) overridden`,
+          `${before.rarity} ${n(before.basePower)} → **${c.rarity} ${n(c.basePower)}**. Catalog syncs will keep this.`,
+        );
       },
     }),
     defineCommand({
@@ -157,11 +173,21 @@ export default defineCog({
               const now = ctx.services.clock.now();
               const reached = await db.transaction(async (tx) => {
                 const ids = await allPlayerIds(tx);
-                const paid = await payMany(tx, ids.map((playerId) => ({ playerId, gems: amount })), 'apologems', reason ? reason.slice(0, 200) : null);
+                const paid = await payMany(
+                  tx,
+                  ids.map((playerId) => ({ playerId, gems: amount })),
+                  'apologems',
+                  reason ? reason.slice(0, 200) : null,
+                );
                 await recordAdminAction(tx, ctx.author.id, 'apologems', { gems: amount, reason: reason || null, players: paid, total: paid * amount }, now);
                 return paid;
               });
-              return [ok('🎁 Apologems sent', `${plural(reached, 'player')} got ${gems(cfg, amount)} each — ${gems(cfg, reached * amount)} in all.${reason ? `\nReason: ${reason}` : ''}`)];
+              return [
+                ok(
+                  '🎁 Apologems sent',
+                  `${plural(reached, 'player')} got ${gems(cfg, amount)} each — ${gems(cfg, reached * amount)} in all.${reason ? `\nReason: ${reason}` : ''}`,
+                ),
+              ];
             },
           },
         };
@@ -186,7 +212,9 @@ export default defineCog({
           throw err;
         }
         void runSyncInBackground(ctx, limit, holder);
-        return info(`📥 Catalog sync started: the top ${n(limit)} characters from AniList (${plural(Math.ceil(limit / 50), 'page')}). Progress will be posted here.`);
+        return info(
+          `📥 Catalog sync started: the top ${n(limit)} characters from AniList (${plural(Math.ceil(limit / 50), 'page')}). Progress will be posted here.`,
+        );
       },
     }),
     defineCommand({

@@ -1,19 +1,10 @@
-import { arg, truncate, type ArgSpec } from '../commands/args.js';
-import { ArgumentError } from '../commands/errors.js';
+import { type ArgSpec, arg, truncate } from '../commands/args.js';
 import { battleEmbed, battleImage, type Shown } from '../commands/battle-view.js';
+import { ArgumentError } from '../commands/errors.js';
 import { n } from '../commands/format.js';
 import type { Reply } from '../commands/reply.js';
-import { defineCog, defineCommand, type CommandContext } from '../commands/types.js';
-import {
-  DIFFICULTIES,
-  isDifficulty,
-  prepareNpcBattle,
-  preparePvpBattle,
-  replayBattle,
-  saveBattle,
-  type Difficulty,
-  type Fight,
-} from '../core/battle/index.js';
+import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
+import { DIFFICULTIES, type Difficulty, type Fight, isDifficulty, prepareNpcBattle, preparePvpBattle, replayBattle, saveBattle } from '../core/battle/index.js';
 import { UserError } from '../core/errors.js';
 
 type Opponent = { kind: 'member'; id: string } | { kind: 'npc'; difficulty: Difficulty };
@@ -79,7 +70,8 @@ export default defineCog({
           return fightReply(ctx, fight);
         }
         const member = await ctx.resolveMember(opponent.id);
-        if (member?.bot) throw new UserError(`${member.displayName} is a bot and has no team to fight. Battle a player, or an NPC team with \`${ctx.prefix}battle hard\`.`);
+        if (member?.bot)
+          throw new UserError(`${member.displayName} is a bot and has no team to fight. Battle a player, or an NPC team with \`${ctx.prefix}battle hard\`.`);
         const fight = await preparePvpBattle(db, {
           player,
           opponent: { id: opponent.id, name: member?.displayName },
@@ -92,7 +84,8 @@ export default defineCog({
     defineCommand({
       name: 'replay',
       description: 'Re-runs a recorded battle from its seed and teams and checks it comes out the same.',
-      details: 'Every battle is stored with its random seed and both teams as they fought (powers and skills at the time), so a replay gives the same outcome, totals and final powers.',
+      details:
+        'Every battle is stored with its random seed and both teams as they fought (powers and skills at the time), so a replay gives the same outcome, totals and final powers.',
       args: { id: arg.int('battle id', { min: 1, max: Number.MAX_SAFE_INTEGER }) },
       async run(ctx, { id }) {
         const replay = await replayBattle(ctx.services.db, id);

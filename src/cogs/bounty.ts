@@ -1,33 +1,33 @@
-import { totalPower } from '../core/teams.js';
 import { arg } from '../commands/args.js';
+import { battleEmbed, battleImage, type Shown } from '../commands/battle-view.js';
 import { coins, gems, n, rarityEmoji } from '../commands/format.js';
 import { Colors, type EmbedField, type Reply, type View } from '../commands/reply.js';
-import { defineCog, defineCommand, type Command, type CommandContext } from '../commands/types.js';
-import { formatDuration } from '../core/clock.js';
+import { type Command, type CommandContext, defineCog, defineCommand } from '../commands/types.js';
+import type { Config } from '../config.js';
+import { snapshotOfUnits } from '../core/battle/snapshot.js';
 import {
+  type BountySlot,
+  type BountyTier,
   bountyEnemies,
   bountyKeys,
   checkCanHunt,
   currentBoard,
   giveGifts,
+  type HuntResult,
   huntBounty,
   MAX_KEYS,
   parseGifts,
+  type SlotStatus,
   slotStatuses,
   TIER_DEFS,
-  type BountySlot,
-  type BountyTier,
-  type HuntResult,
-  type SlotStatus,
 } from '../core/bounty/index.js';
+import { formatDuration } from '../core/clock.js';
 import { UserError } from '../core/errors.js';
 import { renderBountyBoard } from '../core/images/index.js';
-import { snapshotOfUnits } from '../core/battle/snapshot.js';
-import { battleEmbed, battleImage, type Shown } from '../commands/battle-view.js';
-import { ITEMS, itemQuantities, type ItemId } from '../core/items.js';
+import { ITEMS, type ItemId, itemQuantities } from '../core/items.js';
 import { bondXpToNext, MAX_BOND_LEVEL } from '../core/progression.js';
 import { ROYALTY_REWARD_MULTIPLIER } from '../core/skills/registry.js';
-import type { Config } from '../config.js';
+import { totalPower } from '../core/teams.js';
 
 const VIEW_TIMEOUT_MS = 120_000;
 const STATUS_MARK: Record<SlotStatus, string> = { AVAILABLE: '🟢 available', COMPLETED: '✅ completed', FAILED: '❌ failed' };
@@ -144,7 +144,13 @@ function enemyReply(ctx: CommandContext, st: HuntState, slot: BountySlot, view: 
 async function resultReply(ctx: CommandContext, r: HuntResult): Promise<Reply> {
   const cfg = ctx.services.config;
   const won = r.status === 'COMPLETED';
-  const extra = [won ? '✅ **Bounty completed!**' : r.battle.outcome === 'DRAW' ? '❌ A draw counts as a failed bounty.' : '❌ **The bounty got away** — the slot is marked failed.'];
+  const extra = [
+    won
+      ? '✅ **Bounty completed!**'
+      : r.battle.outcome === 'DRAW'
+        ? '❌ A draw counts as a failed bounty.'
+        : '❌ **The bounty got away** — the slot is marked failed.',
+  ];
   if (r.reward) {
     const parts = [`1 ${r.reward.item.emoji} ${r.reward.item.name}`];
     if (r.reward.gems) parts.push(gems(cfg, r.reward.gems));
@@ -249,7 +255,8 @@ async function gift(ctx: CommandContext, tokens: string[]): Promise<Reply> {
 const huntCommand: Command = defineCommand({
   name: 'hunt',
   description: 'Pick a bounty from the board and fight it with your battle team (1 key).',
-  details: 'Pick a slot, look at the enemy, press FIGHT. A win marks the slot completed and pays its reward; a loss or a draw marks it failed. One attempt per slot on each board.',
+  details:
+    'Pick a slot, look at the enemy, press FIGHT. A win marks the slot completed and pays its reward; a loss or a draw marks it failed. One attempt per slot on each board.',
   args: {},
   run: (ctx) => hunt(ctx),
 });

@@ -12,13 +12,20 @@ export default defineCog({
     defineCommand({
       name: 'buy',
       description: `Buys pulls with UnbelievaBoat credits: ${n(UB_CREDITS_PER_PULL)} credits from your bank per pull, ${n(UB_GEMS_PER_PULL)} gems each, up to ${UB_MAX_PULLS_PER_DAY} a day.`,
-      details: 'Works in a server channel. The credits come from your UnbelievaBoat bank; the gems land in your wallet at once — then `pull` as usual. The daily allowance resets at 00:00 UTC.',
+      details:
+        'Works in a server channel. The credits come from your UnbelievaBoat bank; the gems land in your wallet at once — then `pull` as usual. The daily allowance resets at 00:00 UTC.',
       guildOnly: true,
       args: { pulls: arg.int('pulls', { min: 1, max: UB_MAX_PULLS_PER_DAY }) },
       async run(ctx, { pulls }) {
         const cfg = ctx.services.config;
         const r = await buyPulls(
-          { db: ctx.services.db, log: ctx.services.log, now: ctx.services.clock.now(), client: UnbelievaBoatClient.fromConfig(cfg.unbelievaboat), economyGuildId: cfg.unbelievaboat.guildId },
+          {
+            db: ctx.services.db,
+            log: ctx.services.log,
+            now: ctx.services.clock.now(),
+            client: UnbelievaBoatClient.fromConfig(cfg.unbelievaboat),
+            economyGuildId: cfg.unbelievaboat.guildId,
+          },
           { playerId: ctx.author.id, guildId: ctx.guildId, pulls },
         );
         return {

@@ -3,7 +3,7 @@ import { gems, n, when } from '../commands/format.js';
 import { Colors } from '../commands/reply.js';
 import { defineCog, defineCommand } from '../commands/types.js';
 import { formatDuration, nextUtcMidnight } from '../core/clock.js';
-import { CHECKIN_GEMS, checkIn, claimAllTasks, claimTask, taskHint, todaysTasks, type TaskState } from '../core/daily.js';
+import { CHECKIN_GEMS, checkIn, claimAllTasks, claimTask, type TaskState, taskHint, todaysTasks } from '../core/daily.js';
 import { TASK_KEYS } from '../core/tasks.js';
 
 const STATE_LABEL: Record<TaskState, string> = {
@@ -53,7 +53,8 @@ export default defineCog({
     defineCommand({
       name: 'tasks',
       description: "Today's tasks: win battles of each kind, then claim the gems.",
-      details: 'A task completes with a **win** of that kind today: `pvp` (`!battle @member`) or an NPC battle of that difficulty (`!battle easy` … `!battle hell`). Claim with `!claim <task>` or `!claimall`. Everything resets at 00:00 UTC.',
+      details:
+        'A task completes with a **win** of that kind today: `pvp` (`!battle @member`) or an NPC battle of that difficulty (`!battle easy` … `!battle hell`). Claim with `!claim <task>` or `!claimall`. Everything resets at 00:00 UTC.',
       args: {},
       async run(ctx) {
         const now = ctx.services.clock.now();
@@ -70,7 +71,10 @@ export default defineCog({
                 {
                   name: 'Claim',
                   value: claimable.length
-                    ? `${gems(cfg, claimable.reduce((s, t) => s + t.reward, 0))} waiting — \`${ctx.prefix}claimall\` or \`${ctx.prefix}claim <task>\`.`
+                    ? `${gems(
+                        cfg,
+                        claimable.reduce((s, t) => s + t.reward, 0),
+                      )} waiting — \`${ctx.prefix}claimall\` or \`${ctx.prefix}claim <task>\`.`
                     : 'Nothing to claim right now — win a battle first.',
                 },
               ],
@@ -104,7 +108,12 @@ export default defineCog({
         const cfg = ctx.services.config;
         if (r.claimed.length === 0) {
           return {
-            embeds: [{ description: `Nothing to claim yet — complete a task first, e.g. ${taskHint('normal', ctx.prefix)}. See \`${ctx.prefix}tasks\`.`, color: Colors.warning }],
+            embeds: [
+              {
+                description: `Nothing to claim yet — complete a task first, e.g. ${taskHint('normal', ctx.prefix)}. See \`${ctx.prefix}tasks\`.`,
+                color: Colors.warning,
+              },
+            ],
           };
         }
         return {

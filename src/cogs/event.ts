@@ -3,10 +3,9 @@ import { gems, n, plural, rankMark } from '../commands/format.js';
 import { Colors } from '../commands/reply.js';
 import { defineCog, defineCommand } from '../commands/types.js';
 import { recordAdminAction } from '../core/audit.js';
-import { casinoFight, casinoStanding, endEvent, eventBoard, EVENT_NAME, SCORE_TO_GEMS } from '../core/casino.js';
+import { casinoFight, casinoStanding, EVENT_NAME, endEvent, eventBoard, SCORE_TO_GEMS } from '../core/casino.js';
 import { formatDuration } from '../core/clock.js';
 import { TICKETS_PER_DAY, ticketsLeft, ticketsResetAt } from '../core/raid/tickets.js';
-
 
 export default defineCog({
   name: 'event',
@@ -30,7 +29,11 @@ export default defineCog({
                 `A giant slime has swallowed the casino's jackpot. Hit it with your battle team: \`${ctx.prefix}fight\` spends 1 ticket and scores the total power of your team.\n` +
                 `When the event ends, **rank 1 wins The Dealer** (an event-only SSR unit) and everyone else gets ${Math.round(SCORE_TO_GEMS * 100)}% of their score as gems.`,
               fields: [
-                { name: 'Your tickets', value: `${left}/${TICKETS_PER_DAY.casino} ${cfg.emoji.ticket} (back in ${formatDuration(ticketsResetAt(now).getTime() - now.getTime())})`, inline: true },
+                {
+                  name: 'Your tickets',
+                  value: `${left}/${TICKETS_PER_DAY.casino} ${cfg.emoji.ticket} (back in ${formatDuration(ticketsResetAt(now).getTime() - now.getTime())})`,
+                  inline: true,
+                },
                 { name: 'Your score', value: `${n(s.score)} (${plural(s.fights, 'fight')})`, inline: true },
                 { name: 'Your rank', value: s.rank ? `#${s.rank} of ${n(s.players)}` : 'unranked', inline: true },
               ],
@@ -91,7 +94,13 @@ export default defineCog({
         const cfg = ctx.services.config;
         const r = await endEvent(ctx.services.db, ctx.author.id, now);
         if (!r) throw new UserError('No event is running — it may have just been ended.');
-        await recordAdminAction(ctx.services.db, ctx.author.id, 'end_event', { roundId: r.roundId, winner: r.winner?.playerId ?? null, paid: r.paid.length, totalGems: r.totalGems }, now);
+        await recordAdminAction(
+          ctx.services.db,
+          ctx.author.id,
+          'end_event',
+          { roundId: r.roundId, winner: r.winner?.playerId ?? null, paid: r.paid.length, totalGems: r.totalGems },
+          now,
+        );
         const w = r.winner;
         const winnerLine = !w
           ? 'Nobody scored, so there is no winner.'

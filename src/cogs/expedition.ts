@@ -1,10 +1,10 @@
-import { totalPower } from '../core/teams.js';
 import { arg } from '../commands/args.js';
 import { bar, gems, n, plural, rarityEmoji } from '../commands/format.js';
 import { Colors, type Reply } from '../commands/reply.js';
-import { defineCog, defineCommand, type CommandContext } from '../commands/types.js';
+import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
 import { formatDuration } from '../core/clock.js';
-import { claimExpedition, expeditionStatus, MIN_EXPEDITION_SECONDS, startExpedition, type ExpeditionYield } from '../core/expedition.js';
+import { claimExpedition, type ExpeditionYield, expeditionStatus, MIN_EXPEDITION_SECONDS, startExpedition } from '../core/expedition.js';
+import { totalPower } from '../core/teams.js';
 import type { Unit } from '../core/units.js';
 
 function multiplierText(y: ExpeditionYield): string {
@@ -67,10 +67,7 @@ async function status(ctx: CommandContext): Promise<Reply> {
 async function claim(ctx: CommandContext): Promise<Reply> {
   const c = await claimExpedition(ctx.services.db, ctx.author.id, ctx.services.clock.now(), ctx.prefix);
   const cfg = ctx.services.config;
-  const levelLine =
-    c.levelsGained > 0
-      ? `🎉 Team level **${c.levelBefore} → ${c.level}** (+${plural(c.levelsGained, 'level')})`
-      : `Team level **${c.level}**`;
+  const levelLine = c.levelsGained > 0 ? `🎉 Team level **${c.levelBefore} → ${c.level}** (+${plural(c.levelsGained, 'level')})` : `Team level **${c.level}**`;
   return {
     embeds: [
       {

@@ -1,47 +1,47 @@
 import { randomUUID } from 'node:crypto';
 import { arg } from '../commands/args.js';
 import { coins, gems, n, plural, rarityEmoji, when } from '../commands/format.js';
-import { Colors, type Embed, type Reply, type View } from '../commands/reply.js';
-import { defineCog, defineCommand, type CommandContext, type Services } from '../commands/types.js';
 import { tryRender, withImage } from '../commands/images.js';
+import { Colors, type Embed, type Reply, type View } from '../commands/reply.js';
+import { type CommandContext, defineCog, defineCommand, type Services } from '../commands/types.js';
+import { characterById } from '../core/catalog/index.js';
 import { UserError } from '../core/errors.js';
-import { requirePlayer } from '../core/players.js';
-import { renderBanner, renderCard, renderTenPull, type CardInfo } from '../core/images/index.js';
 import {
   activeBanner,
   BANNER_USAGE,
+  type Banner,
   claimStarter,
   closeExpiredBanners,
   giveCharacter,
   giveGems,
   lastEndedBanner,
+  PULL_COST,
+  type PulledCard,
+  type PullResult,
   parseBannerSpec,
   pull,
-  PULL_COST,
-  setBanner,
   SPARK_COST,
+  setBanner,
   sparkRefusal,
   sparkStatus,
   spendSpark,
   verifyPull,
-  type Banner,
-  type PulledCard,
-  type PullResult,
 } from '../core/gacha/index.js';
-import { characterById } from '../core/catalog/index.js';
+import { type CardInfo, renderBanner, renderCard, renderTenPull } from '../core/images/index.js';
+import { requirePlayer } from '../core/players.js';
 
 /** Renders an image; a failed render is logged and the reply goes out as text (the pull itself is already saved). */
 function cardInfo(c: PulledCard): CardInfo {
   return { characterId: c.characterId, name: c.name, rarity: c.rarity, power: c.power, dupeLevel: c.dupeLevel, imageUrl: c.imageUrl };
 }
 
-function outcomeText(s: Services, c: PulledCard): string {
+function outcomeText(_s: Services, c: PulledCard): string {
   if (c.outcome === 'new') return `✨ NEW → #${c.unitId}`;
   if (c.outcome === 'dupe') return `dupe → (+${c.dupeLevel}) on #${c.unitId}`;
   return '♻️ at dupe 10 → auto-scrapped';
 }
 
-function pullFooter(s: Services, r: PullResult): string {
+function pullFooter(_s: Services, r: PullResult): string {
   const parts = [`Pull #${r.pullId}`];
   if (r.cost > 0) parts.push(`spent ${n(r.cost)} gems, ${n(r.gems)} left`);
   if (r.banner) parts.push(`${r.banner.name}: ${n(r.banner.sparkPoints)} spark points`);
@@ -113,9 +113,19 @@ async function bannerReply(ctx: CommandContext, b: Banner, title: string, extra:
       ...extra,
     ].join('\n'),
     fields: [
-      { name: 'Rate-up characters', value: cards.map((c) => `${rarityEmoji(cfg, c.rarity)} **${c.name}** (${c.rarity}, id ${c.characterId})`).join('\n') || 'none' },
-      { name: 'Your spark points', value: `${n(status?.banner.id === b.id ? status.available : 0)} / ${SPARK_COST} — \`!spark\` at ${SPARK_COST} for a rate-up SSR of your choice`, inline: false },
-      { name: 'Fairness', value: `Seed SHA-256: \`${b.seedHash}\`\nThe seed is revealed when the banner ends; then \`!verify <pull id>\` recomputes any pull.` },
+      {
+        name: 'Rate-up characters',
+        value: cards.map((c) => `${rarityEmoji(cfg, c.rarity)} **${c.name}** (${c.rarity}, id ${c.characterId})`).join('\n') || 'none',
+      },
+      {
+        name: 'Your spark points',
+        value: `${n(status?.banner.id === b.id ? status.available : 0)} / ${SPARK_COST} — \`!spark\` at ${SPARK_COST} for a rate-up SSR of your choice`,
+        inline: false,
+      },
+      {
+        name: 'Fairness',
+        value: `Seed SHA-256: \`${b.seedHash}\`\nThe seed is revealed when the banner ends; then \`!verify <pull id>\` recomputes any pull.`,
+      },
     ],
     color: Colors.SSR,
   };
@@ -150,10 +160,21 @@ function sparkView(ctx: CommandContext, bannerName: string, choices: Array<{ id:
   const components: Reply['components'] =
     choices.length === 1
       ? [[{ type: 'button', customId: `spark:one:${choices[0]!.id}`, label: `Spark ${choices[0]!.name}`, style: 'success', emoji: '🎯' }]]
-      : [[{ type: 'select', customId: 'spark:pick', placeholder: 'Pick the rate-up SSR to spark', options: choices.slice(0, 25).map((c) => ({ label: c.name.slice(0, 100), value: String(c.id), description: `id ${c.id}` })) }]];
+      : [
+          [
+            {
+              type: 'select',
+              customId: 'spark:pick',
+              placeholder: 'Pick the rate-up SSR to spark',
+              options: choices.slice(0, 25).map((c) => ({ label: c.name.slice(0, 100), value: String(c.id), description: `id ${c.id}` })),
+            },
+          ],
+        ];
   return {
     reply: {
-      embeds: [{ title: '🎯 Spark', description: `Spend ${SPARK_COST} spark points on **${bannerName}** for a rate-up SSR of your choice.`, color: Colors.SSR }],
+      embeds: [
+        { title: '🎯 Spark', description: `Spend ${SPARK_COST} spark points on **${bannerName}** for a rate-up SSR of your choice.`, color: Colors.SSR },
+      ],
       components,
       view,
     },
@@ -168,7 +189,8 @@ export default defineCog({
       name: 'pull',
       aliases: ['summon'],
       description: `Pull 1 character for ${n(PULL_COST)} gems, or 10 for ${n(PULL_COST * 10)}.`,
-      details: 'Rates: SSR 2%, SR 11%, R 87%. A character you own raises its dupe by 1 (up to 10); a copy at dupe 10 is auto-scrapped for gems and coins. Pulls on a banner give spark points and can be verified after it ends.',
+      details:
+        'Rates: SSR 2%, SR 11%, R 87%. A character you own raises its dupe by 1 (up to 10); a copy at dupe 10 is auto-scrapped for gems and coins. Pulls on a banner give spark points and can be verified after it ends.',
       args: { count: arg.choice('count', ['1', '10'] as const).default('1') },
       async run(ctx, { count }) {
         const s = ctx.services;
@@ -200,7 +222,10 @@ export default defineCog({
         if (b) return bannerReply(ctx, b, '🌠 Current banner');
         const last = await lastEndedBanner(s.db, now);
         const lines = ['No banner is running — pulls use the standard rates (SSR 2%, SR 11%, R 87%).'];
-        if (last) lines.push(`The last banner, **${last.name}** (#${last.id}), has ended. Its seed: \`${last.seedSecret}\` (SHA-256 \`${last.seedHash}\`) — \`${ctx.prefix}verify <pull id>\` checks any pull made on it.`);
+        if (last)
+          lines.push(
+            `The last banner, **${last.name}** (#${last.id}), has ended. Its seed: \`${last.seedSecret}\` (SHA-256 \`${last.seedHash}\`) — \`${ctx.prefix}verify <pull id>\` checks any pull made on it.`,
+          );
         return { embeds: [{ title: '🌠 Banner', description: lines.join('\n'), color: Colors.info }] };
       },
     }),
@@ -251,8 +276,13 @@ export default defineCog({
                 `SHA-256 of the seed ${v.hashOk ? 'matches' : '**does not match**'} the published \`${v.banner.seedHash}\`.`,
                 `Streams: HMAC-SHA256(seed, "${p.playerId}:<counter>"), counters ${p.counterStart}–${p.counterStart! + p.rolls.length - 1} (see scripts/verify-pull.ts).`,
               ]
-            : [`Off-banner ${p.kind === 'starter' ? 'starter pack' : 'pull'}: replayed from its recorded seed ${p.seed}. (The bot chose this seed, so this is a replay, not a proof; banner pulls are provable.)`];
-        if (v.catalogMoved.length) how.push(`Note: the catalog changed since — rank ${v.catalogMoved.map((m) => m.rank).join(', ')} now hold other characters (the pull got what was there then).`);
+            : [
+                `Off-banner ${p.kind === 'starter' ? 'starter pack' : 'pull'}: replayed from its recorded seed ${p.seed}. (The bot chose this seed, so this is a replay, not a proof; banner pulls are provable.)`,
+              ];
+        if (v.catalogMoved.length)
+          how.push(
+            `Note: the catalog changed since — rank ${v.catalogMoved.map((m) => m.rank).join(', ')} now hold other characters (the pull got what was there then).`,
+          );
         return {
           embeds: [
             {
@@ -299,7 +329,14 @@ export default defineCog({
           return { embeds: [{ description: `🎁 Gave ${gems(s.config, value)} to ${who} (now ${gems(s.config, r.gems)}).`, color: Colors.success }] };
         }
         const r = await giveCharacter(s.db, ctx.author.id, member, value, now);
-        return { embeds: [{ description: `🎁 Gave **${r.name}** to ${who}: ${r.created ? `new unit #${r.unitId}` : `dupe (+${r.dupeLevel}) on #${r.unitId}`}.`, color: Colors.success }] };
+        return {
+          embeds: [
+            {
+              description: `🎁 Gave **${r.name}** to ${who}: ${r.created ? `new unit #${r.unitId}` : `dupe (+${r.dupeLevel}) on #${r.unitId}`}.`,
+              color: Colors.success,
+            },
+          ],
+        };
       },
     }),
   ],

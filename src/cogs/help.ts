@@ -2,7 +2,7 @@ import { arg } from '../commands/args.js';
 import { usageLine, withPrefix } from '../commands/dispatcher.js';
 import { UserError } from '../commands/errors.js';
 import { Colors, type Reply } from '../commands/reply.js';
-import { defineCog, defineCommand, type CommandContext } from '../commands/types.js';
+import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
 
 function helpForCommand(ctx: CommandContext, name: string): Reply {
   const registry = ctx.registry;

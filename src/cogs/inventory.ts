@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { arg } from '../commands/args.js';
 import { coins, gems, n, plural, rankMark, rarityEmoji, when } from '../commands/format.js';
+import { tryRender, withImage } from '../commands/images.js';
 import { paginated } from '../commands/paginate.js';
 import { Colors, type Embed, type View } from '../commands/reply.js';
-import { defineCog, defineCommand, type CommandContext } from '../commands/types.js';
-import { requirePlayer, richestPlayers } from '../core/players.js';
-import { bondXpToNext, MAX_BOND_LEVEL, teamXpToNext } from '../core/progression.js';
+import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
+import { profileCounts, RECYCLE_HOURS, recycleBin, restoreUnit, scrapAll, scrappableCount, setLocked, useSsrToken } from '../core/collection.js';
 import { ledgerPage } from '../core/economy.js';
 import { UserError } from '../core/errors.js';
-import { ITEMS, itemQuantities } from '../core/items.js';
-import { getUnit, listUnits, type Unit } from '../core/units.js';
-import { describeSkill } from '../core/skills/registry.js';
-import { renderCard } from '../core/images/index.js';
-import { profileCounts, recycleBin, restoreUnit, scrapAll, scrappableCount, setLocked, useSsrToken, RECYCLE_HOURS } from '../core/collection.js';
 import { SCRAP_VALUE } from '../core/gacha/roll.js';
-import { tryRender, withImage } from '../commands/images.js';
+import { renderCard } from '../core/images/index.js';
+import { ITEMS, itemQuantities } from '../core/items.js';
+import { requirePlayer, richestPlayers } from '../core/players.js';
+import { bondXpToNext, MAX_BOND_LEVEL, teamXpToNext } from '../core/progression.js';
+import { describeSkill } from '../core/skills/registry.js';
+import { getUnit, listUnits, type Unit } from '../core/units.js';
 
 const PER_PAGE = 10;
 
@@ -28,7 +28,15 @@ async function inventoryReply(ctx: CommandContext, start: number) {
   const p = await requirePlayer(db, ctx.author.id);
   const first = await listUnits(db, ctx.author.id);
   if (first.length === 0) {
-    return { embeds: [{ title: `${ctx.author.username}'s units`, description: `No units yet — \`${ctx.prefix}starter\` gives you 10 for free, then \`${ctx.prefix}pull\`.`, color: Colors.info }] };
+    return {
+      embeds: [
+        {
+          title: `${ctx.author.username}'s units`,
+          description: `No units yet — \`${ctx.prefix}starter\` gives you 10 for free, then \`${ctx.prefix}pull\`.`,
+          color: Colors.info,
+        },
+      ],
+    };
   }
   const pages = Math.ceil(first.length / PER_PAGE);
   return paginated({
@@ -68,7 +76,15 @@ function unitEmbed(ctx: CommandContext, u: Unit, ownerName: string): Embed {
       { name: 'Bond', value: bond, inline: true },
       { name: 'Lock', value: u.locked ? '🔒 locked' : '🔓 unlocked', inline: true },
       { name: 'Character id', value: String(u.characterId), inline: true },
-      { name: 'Skills', value: u.skills.length ? u.skills.map((x) => `**${x}** — ${describeSkill(x) ?? ''}`).join('\n').slice(0, 1024) : 'None' },
+      {
+        name: 'Skills',
+        value: u.skills.length
+          ? u.skills
+              .map((x) => `**${x}** — ${describeSkill(x) ?? ''}`)
+              .join('\n')
+              .slice(0, 1024)
+          : 'None',
+      },
     ],
     color: Colors[u.rarity],
   };
@@ -151,7 +167,8 @@ export default defineCog({
         let firstPage = await ledgerPage(db, ctx.author.id, page);
         // Past the last page the window count is empty too: ask page 1 for the total.
         if (firstPage.total === 0 && page > 1) firstPage = { entries: [], total: (await ledgerPage(db, ctx.author.id, 1)).total };
-        if (firstPage.total === 0) return { embeds: [{ title: `${ctx.author.username}'s history`, description: 'No gem or coin changes yet.', color: Colors.info }] };
+        if (firstPage.total === 0)
+          return { embeds: [{ title: `${ctx.author.username}'s history`, description: 'No gem or coin changes yet.', color: Colors.info }] };
         const pages = Math.ceil(firstPage.total / PER_PAGE);
         if (page > pages) throw new UserError(`There ${pages === 1 ? 'is 1 page' : `are ${pages} pages`} of history.`);
         return paginated({
@@ -186,7 +203,7 @@ export default defineCog({
       async run(ctx, { id }) {
         const u = id <= 9_007_199_254_740_991 ? await getUnit(ctx.services.db, id) : null;
         if (!u) throw new UserError(`There is no unit #${id}. Your ids are in \`${ctx.prefix}inventory\`.`);
-        const owner = u.playerId === ctx.author.id ? ctx.author.username : ((await requirePlayer(ctx.services.db, u.playerId)).username || u.playerId);
+        const owner = u.playerId === ctx.author.id ? ctx.author.username : (await requirePlayer(ctx.services.db, u.playerId)).username || u.playerId;
         const embed = unitEmbed(ctx, u, owner);
         const png = await tryRender(ctx.services, 'unit card', () =>
           renderCard({ characterId: u.characterId, name: u.name, rarity: u.rarity, power: u.power, dupeLevel: u.dupeLevel, imageUrl: u.imageUrl }),
@@ -200,7 +217,11 @@ export default defineCog({
       args: { id: arg.unitId() },
       async run(ctx, { id }) {
         const r = await setLocked(ctx.services.db, ctx.author.id, id, true);
-        return { embeds: [{ description: r.changed ? `🔒 #${id} ${r.name} is locked — mass scraps skip it.` : `#${id} ${r.name} was already locked.`, color: Colors.success }] };
+        return {
+          embeds: [
+            { description: r.changed ? `🔒 #${id} ${r.name} is locked — mass scraps skip it.` : `#${id} ${r.name} was already locked.`, color: Colors.success },
+          ],
+        };
       },
     }),
     defineCommand({
@@ -239,13 +260,15 @@ export default defineCog({
       async run(ctx) {
         const s = ctx.services;
         const c = await scrappableCount(s.db, ctx.author.id, 'SR');
-        if (c.scrappable === 0) throw new UserError(`No SR unit to scrap${c.kept ? ` (${plural(c.kept, 'SR unit')} kept: locked or in a team or preset)` : ''}.`);
+        if (c.scrappable === 0)
+          throw new UserError(`No SR unit to scrap${c.kept ? ` (${plural(c.kept, 'SR unit')} kept: locked or in a team or preset)` : ''}.`);
         const nonce = randomUUID();
         const view: View = {
           ownerId: ctx.author.id,
           timeoutMs: 30_000,
           async handle(use) {
-            if (use.customId === 'scrap:cancel') return { done: true, update: { embeds: [{ description: 'Cancelled — nothing was scrapped.', color: Colors.info }] } };
+            if (use.customId === 'scrap:cancel')
+              return { done: true, update: { embeds: [{ description: 'Cancelled — nothing was scrapped.', color: Colors.info }] } };
             if (use.customId !== 'scrap:confirm') return {};
             const r = await scrapAll(s.db, ctx.author.id, 'SR', s.clock.now(), `scrap_sr:${nonce}`);
             return {
@@ -290,8 +313,20 @@ export default defineCog({
         const now = s.clock.now();
         if (id === undefined) {
           const bin = await recycleBin(s.db, ctx.author.id, now);
-          const lines = bin.map((e) => `\`#${e.unitId}\` ${rarityEmoji(cfg, e.rarity)} **${e.name}**${e.dupeLevel ? ` (+${e.dupeLevel})` : ''} · ${gems(cfg, e.gemsPaid)} + ${coins(cfg, e.coinsPaid)} · until ${when(e.expiresAt)}`);
-          return { embeds: [{ title: '♻️ Recycle bin', description: lines.join('\n') || `Empty. Scrapped units wait here ${RECYCLE_HOURS} h.`, color: Colors.info, footer: `${ctx.prefix}restore <id> brings one back` }] };
+          const lines = bin.map(
+            (e) =>
+              `\`#${e.unitId}\` ${rarityEmoji(cfg, e.rarity)} **${e.name}**${e.dupeLevel ? ` (+${e.dupeLevel})` : ''} · ${gems(cfg, e.gemsPaid)} + ${coins(cfg, e.coinsPaid)} · until ${when(e.expiresAt)}`,
+          );
+          return {
+            embeds: [
+              {
+                title: '♻️ Recycle bin',
+                description: lines.join('\n') || `Empty. Scrapped units wait here ${RECYCLE_HOURS} h.`,
+                color: Colors.info,
+                footer: `${ctx.prefix}restore <id> brings one back`,
+              },
+            ],
+          };
         }
         const r = await restoreUnit(s.db, ctx.author.id, id, now);
         return { embeds: [{ description: `↩️ #${id} ${r.name} is back, for ${gems(cfg, r.gems)} + ${coins(cfg, r.coins)}.`, color: Colors.success }] };
@@ -306,8 +341,12 @@ export default defineCog({
         const s = ctx.services;
         const p = await requirePlayer(s.db, ctx.author.id);
         const q = await itemQuantities(s.db, ctx.author.id);
-        const lines = Object.values(ITEMS).map((i) => `${i.emoji} **${i.name}** × ${n(q[i.id])}${i.bondXp ? ` — ${n(i.bondXp)} bond XP` : ' — +1 dupe on an SSR (`!use_token <id>`)'}`);
-        return { embeds: [{ title: `${ctx.author.username}'s bag`, description: [`${coins(s.config, p.coins)}`, '', ...lines].join('\n'), color: Colors.info }] };
+        const lines = Object.values(ITEMS).map(
+          (i) => `${i.emoji} **${i.name}** × ${n(q[i.id])}${i.bondXp ? ` — ${n(i.bondXp)} bond XP` : ' — +1 dupe on an SSR (`!use_token <id>`)'}`,
+        );
+        return {
+          embeds: [{ title: `${ctx.author.username}'s bag`, description: [`${coins(s.config, p.coins)}`, '', ...lines].join('\n'), color: Colors.info }],
+        };
       },
     }),
     defineCommand({
@@ -317,7 +356,9 @@ export default defineCog({
       args: { id: arg.unitId() },
       async run(ctx, { id }) {
         const r = await useSsrToken(ctx.services.db, ctx.author.id, id);
-        return { embeds: [{ description: `🎫 #${id} ${r.name} is now at dupe +${r.dupeLevel}. ${plural(r.tokensLeft, 'SSR Token')} left.`, color: Colors.success }] };
+        return {
+          embeds: [{ description: `🎫 #${id} ${r.name} is now at dupe +${r.dupeLevel}. ${plural(r.tokensLeft, 'SSR Token')} left.`, color: Colors.success }],
+        };
       },
     }),
   ],

@@ -1,31 +1,31 @@
 import { arg, parsers } from '../commands/args.js';
+import { battleImage } from '../commands/battle-view.js';
 import { UserError } from '../commands/errors.js';
 import { n, plural, rankMark, rewardText } from '../commands/format.js';
 import { Colors, type Embed, type Reply } from '../commands/reply.js';
-import { defineCog, defineCommand, type CommandContext, type Services } from '../commands/types.js';
+import { type CommandContext, defineCog, defineCommand, type Services } from '../commands/types.js';
 import type { Config } from '../config.js';
-import { every } from '../core/jobs.js';
 import { recordAdminAction } from '../core/audit.js';
 import { formatDuration } from '../core/clock.js';
 import { renderRaidBar } from '../core/images/index.js';
-import { battleImage } from '../commands/battle-view.js';
+import { every } from '../core/jobs.js';
 import { describeMechanics, phaseThresholds, RAID_BOSSES, type RaidBoss } from '../core/raid/bosses.js';
 import {
   activeRaid,
   attackRaid,
+  type BoardEntry,
   currentPhase,
   damageBoard,
-  latestRaid,
-  noRaidMessage,
-  raidRewards,
-  settleExpiredRaid,
   expiredRaidGuilds,
-  startRaid,
-  stopRaid,
-  type BoardEntry,
   type FinishResult,
   type HitResult,
+  latestRaid,
+  noRaidMessage,
   type Raid,
+  raidRewards,
+  settleExpiredRaid,
+  startRaid,
+  stopRaid,
 } from '../core/raid/raids.js';
 import { TICKETS_PER_DAY, ticketsLeft } from '../core/raid/tickets.js';
 import { formatLogLines } from '../core/skills/log.js';
@@ -69,7 +69,11 @@ function roleMarks(roles: readonly string[]): string {
 function finishReply(cfg: Config, f: FinishResult): Reply {
   const boss = f.raid.boss;
   const title =
-    f.reason === 'defeated' ? `🏆 ${boss.name} has fallen!` : f.reason === 'timeout' ? `⌛ Time is up — ${boss.name} got away` : `🛑 The raid on ${boss.name} was stopped`;
+    f.reason === 'defeated'
+      ? `🏆 ${boss.name} has fallen!`
+      : f.reason === 'timeout'
+        ? `⌛ Time is up — ${boss.name} got away`
+        : `🛑 The raid on ${boss.name} was stopped`;
   const lines = f.lines.slice(0, 15).map((l, i) => `${rankMark(i)} ${l.username} — ${n(l.damage)} dmg → ${rewardText(cfg, l)} ${roleMarks(l.roles)}`.trim());
   if (f.lines.length > 15) lines.push(`… and ${plural(f.lines.length - 15, 'more participant')}`);
   const who = (id: string | null) => (id ? (f.lines.find((l) => l.playerId === id)?.username ?? id) : '—');
@@ -181,7 +185,13 @@ async function attackReply(ctx: CommandContext, hit: HitResult): Promise<Reply> 
   if (hit.suppressed.length) lines.push(`🔇 Silenced: ${hit.suppressed.map((s) => `${s.skill} (${s.unitName})`).join(', ')}`);
   const log = formatLogLines(hit.battle, 'attacker', 6);
   if (log.length) lines.push(log.join('\n'));
-  const png = await battleImage({ attackerName: ctx.author.username, defenderName: boss.name, attacker: hit.team, defender: hit.phase.defenders, result: hit.battle });
+  const png = await battleImage({
+    attackerName: ctx.author.username,
+    defenderName: boss.name,
+    attacker: hit.team,
+    defender: hit.phase.defenders,
+    result: hit.battle,
+  });
   return {
     embeds: [
       {
@@ -200,7 +210,13 @@ async function attackReply(ctx: CommandContext, hit: HitResult): Promise<Reply> 
 }
 
 async function attack(ctx: CommandContext, guildId: string): Promise<Reply[]> {
-  const res = await attackRaid(ctx.services.db, { guildId, playerId: ctx.author.id, rng: ctx.services.rng(), now: ctx.services.clock.now(), prefix: ctx.prefix });
+  const res = await attackRaid(ctx.services.db, {
+    guildId,
+    playerId: ctx.author.id,
+    rng: ctx.services.rng(),
+    now: ctx.services.clock.now(),
+    prefix: ctx.prefix,
+  });
   if (res.kind === 'expired') {
     if (res.finish) await safeAnnounce(ctx, res.raid.channelId, finishReply(ctx.services.config, res.finish));
     throw new UserError(`Time ran out on **${res.raid.boss.name}** before your attack — the raid is over and no ticket was used.`);
@@ -271,7 +287,13 @@ async function start(ctx: CommandContext, guildId: string, rest: string[]): Prom
   const hours = rest[1] === undefined ? undefined : parsers.int(1, 168)(rest[1], 'hours');
   const now = ctx.services.clock.now();
   const raid = await startRaid(ctx.services.db, { guildId, channelId: ctx.channelId, bossWord: rest[0]!, hours, startedBy: ctx.author.id, now });
-  await recordAdminAction(ctx.services.db, ctx.author.id, 'raid_start', { guildId, channelId: ctx.channelId, raidId: raid.id, boss: raid.boss.key, hours: hours ?? raid.boss.durationHours }, now);
+  await recordAdminAction(
+    ctx.services.db,
+    ctx.author.id,
+    'raid_start',
+    { guildId, channelId: ctx.channelId, raidId: raid.id, boss: raid.boss.key, hours: hours ?? raid.boss.durationHours },
+    now,
+  );
   const phase = currentPhase(raid);
   return [
     {
@@ -282,7 +304,11 @@ async function start(ctx: CommandContext, guildId: string, rest: string[]): Prom
           fields: [
             { name: 'HP', value: n(raid.maxHp), inline: true },
             { name: 'Ends in', value: formatDuration(raid.endsAt.getTime() - now.getTime()), inline: true },
-            { name: 'Reward pool', value: rewardText(ctx.services.config, { gems: raid.boss.rewards.gemsPool, items: raid.boss.rewards.itemsPool }), inline: false },
+            {
+              name: 'Reward pool',
+              value: rewardText(ctx.services.config, { gems: raid.boss.rewards.gemsPool, items: raid.boss.rewards.itemsPool }),
+              inline: false,
+            },
             {
               name: 'Bonuses',
               value: `MVP: ${rewardText(ctx.services.config, raid.boss.rewards.mvp)} · Last hit: ${rewardText(ctx.services.config, raid.boss.rewards.lastHit)}`,
@@ -314,7 +340,9 @@ export async function sweepExpiredRaids(services: Services): Promise<number> {
     const f = await settleExpiredRaid(services.db, guildId, now);
     if (!f) continue;
     ended++;
-    await services.announce(f.raid.channelId, finishReply(services.config, f)).catch((err: unknown) => services.log.warn({ err }, 'raid end announcement failed'));
+    await services
+      .announce(f.raid.channelId, finishReply(services.config, f))
+      .catch((err: unknown) => services.log.warn({ err }, 'raid end announcement failed'));
   }
   return ended;
 }
@@ -328,11 +356,7 @@ export default defineCog({
   setup(services: Services) {
     // A raid ends when its time runs out (SPEC §13) even if nobody types `!raid` again:
     // settle it and announce it. finishRaid is idempotent, so every process may sweep.
-    const sweep = every(
-      EXPIRY_SWEEP_MS,
-      () => sweepExpiredRaids(services),
-      { name: 'raid expiry sweep', log: services.log },
-    );
+    const sweep = every(EXPIRY_SWEEP_MS, () => sweepExpiredRaids(services), { name: 'raid expiry sweep', log: services.log });
     services.hooks.shutdown.push(() => sweep.stop());
   },
   commands: [
@@ -347,14 +371,18 @@ export default defineCog({
       async run(ctx, { action, rest }) {
         const guildId = ctx.guildId!;
         if (OWNER_ACTIONS.has(action) && !ctx.isOwner) throw new UserError(`\`${ctx.prefix}raid ${action}\` is for the bot's owners only.`);
-        if (action !== 'start' && rest.length > 0) throw new UserError(`\`${ctx.prefix}raid ${action}\` takes no more options (got \`${rest[0]!.slice(0, 30)}\`).`);
+        if (action !== 'start' && rest.length > 0)
+          throw new UserError(`\`${ctx.prefix}raid ${action}\` takes no more options (got \`${rest[0]!.slice(0, 30)}\`).`);
         const ended = await settle(ctx, guildId);
         switch (action) {
           case 'status':
             return statusReply(ctx, guildId, ended);
           case 'attack':
           case 'a':
-            if (ended) throw new UserError(`Time ran out on **${ended.raid.boss.name}** — the raid is over and no ticket was used. The results are posted in <#${ended.raid.channelId}>.`);
+            if (ended)
+              throw new UserError(
+                `Time ran out on **${ended.raid.boss.name}** — the raid is over and no ticket was used. The results are posted in <#${ended.raid.channelId}>.`,
+              );
             return attack(ctx, guildId);
           case 'lb':
             return [await leaderboard(ctx, guildId)];

@@ -1,19 +1,19 @@
-import { truncate, type ArgSpec } from '../commands/args.js';
-import { ArgumentError } from '../commands/errors.js';
+import { type ArgSpec, truncate } from '../commands/args.js';
 import { battleEmbed, battleImage } from '../commands/battle-view.js';
+import { ArgumentError } from '../commands/errors.js';
 import { n, rewardText } from '../commands/format.js';
 import { Colors, type Reply } from '../commands/reply.js';
-import { defineCog, defineCommand, type CommandContext } from '../commands/types.js';
+import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
 import {
-  REPEAT_REWARDS_PER_DAY,
+  findStage,
   isOpen,
   nextStage,
   playStage,
+  REPEAT_REWARDS_PER_DAY,
   recommendedPower,
+  type StageResult,
   storyChapters,
   storyProgress,
-  findStage,
-  type StageResult,
 } from '../core/story/story.js';
 
 /** `1-3` → {chapter 1, stage 3}. */
@@ -67,7 +67,10 @@ async function stageReply(ctx: CommandContext, r: StageResult): Promise<Reply> {
   const s = r.stage;
   const extra: string[] = [`*${s.lines.join(' ')}*`];
   if (r.stars > 0) extra.push(`Stars: **${stars(r.stars)}** (best ${stars(r.bestStars)})`);
-  else extra.push(`Not cleared. Recommended power: ${n(recommendedPower(s))}. Raise dupes, bonds and team level, or rethink your team (\`${ctx.prefix}teambuilder\`).`);
+  else
+    extra.push(
+      `Not cleared. Recommended power: ${n(recommendedPower(s))}. Raise dupes, bonds and team level, or rethink your team (\`${ctx.prefix}teambuilder\`).`,
+    );
   if (r.firstClear && r.paid) extra.push(`🎉 First clear! You earned ${rewardText(ctx.services.config, r.paid)}.`);
   else if (r.paid) extra.push(`🔁 Repeat clear: ${rewardText(ctx.services.config, r.paid)} (${r.repeatsToday}/${REPEAT_REWARDS_PER_DAY} today).`);
   else if (r.stars > 0) extra.push(`Repeat rewards are used up for today (${REPEAT_REWARDS_PER_DAY}/${REPEAT_REWARDS_PER_DAY}); stars still count.`);

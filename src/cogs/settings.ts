@@ -1,7 +1,7 @@
 import { arg } from '../commands/args.js';
 import { UserError } from '../commands/errors.js';
 import { Colors, type Reply } from '../commands/reply.js';
-import { defineCog, defineCommand, type CommandContext } from '../commands/types.js';
+import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
 import { guildPrefixes, validatePrefix } from '../core/guilds.js';
 
 function prefixInfo(ctx: CommandContext): Reply {

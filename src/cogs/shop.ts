@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { coins, gems, n, rarityEmoji, when } from '../commands/format.js';
 import { Colors, type Reply, type View } from '../commands/reply.js';
-import { defineCog, defineCommand, type CommandContext } from '../commands/types.js';
+import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
 import { nextUtcMidnight } from '../core/clock.js';
 import { UserError } from '../core/errors.js';
 import { itemQuantities } from '../core/items.js';
@@ -11,10 +11,10 @@ import {
   buySsrToken,
   DISCOUNT_TEAM_LEVEL,
   RATE_UP_MARKUP,
-  shopRotation,
-  SSR_TOKEN_PRICE_COINS,
-  TEAM_DISCOUNT,
   type ShopRotation,
+  SSR_TOKEN_PRICE_COINS,
+  shopRotation,
+  TEAM_DISCOUNT,
 } from '../core/shop.js';
 
 function shopEmbed(ctx: CommandContext, r: ShopRotation, wallet: number): Reply {
@@ -22,12 +22,19 @@ function shopEmbed(ctx: CommandContext, r: ShopRotation, wallet: number): Reply 
   const lines = r.offers.map((o, i) => {
     const c = o.character;
     const own = o.owned === null ? 'new' : o.owned >= 10 ? 'owned at dupe 10 — sold out for you' : `owned (+${o.owned}) → +1 dupe`;
-    return `**${i + 1}.** ${rarityEmoji(cfg, c.rarity)} **${c.name}** · ${c.rarity} · ${n(c.basePower)} base${o.rateUp ? ' · 🎯 rate-up ×' + RATE_UP_MARKUP : ''} — ${gems(cfg, o.price)} (${own})`;
+    return `**${i + 1}.** ${rarityEmoji(cfg, c.rarity)} **${c.name}** · ${c.rarity} · ${n(c.basePower)} base${o.rateUp ? ` · 🎯 rate-up ×${RATE_UP_MARKUP}` : ''} — ${gems(cfg, o.price)} (${own})`;
   });
   const notes = [`Same for everyone today; a new rotation ${when(nextUtcMidnight(ctx.services.clock.now()))}.`, `You have ${gems(cfg, wallet)}.`];
   if (r.discounted) notes.push(`Team level ${r.teamLevel} ≥ ${DISCOUNT_TEAM_LEVEL}: ${TEAM_DISCOUNT * 100}% off everything.`);
   return {
-    embeds: [{ title: `🛒 Shop — ${r.day}`, description: [...lines, '', ...notes].join('\n'), color: Colors.info, footer: 'Pick a character below to buy it (a new unit, or +1 dupe).' }],
+    embeds: [
+      {
+        title: `🛒 Shop — ${r.day}`,
+        description: [...lines, '', ...notes].join('\n'),
+        color: Colors.info,
+        footer: 'Pick a character below to buy it (a new unit, or +1 dupe).',
+      },
+    ],
   };
 }
 
@@ -105,7 +112,12 @@ export default defineCog({
           async handle(use) {
             if (use.customId !== 'itemshop:token') return {};
             const r = await buySsrToken(s.db, ctx.author.id, s.clock.now(), `token:${nonce}`);
-            return { done: true, followUps: [{ embeds: [{ description: `🎫 Bought an SSR Token. You have ${n(r.tokens)}; ${coins(s.config, r.coins)} left.`, color: Colors.success }] }] };
+            return {
+              done: true,
+              followUps: [
+                { embeds: [{ description: `🎫 Bought an SSR Token. You have ${n(r.tokens)}; ${coins(s.config, r.coins)} left.`, color: Colors.success }] },
+              ],
+            };
           },
         };
         return {
@@ -117,7 +129,9 @@ export default defineCog({
               footer: `Or buy directly with ${ctx.prefix}buy_token`,
             },
           ],
-          components: [[{ type: 'button', customId: 'itemshop:token', label: `Buy SSR Token (${n(SSR_TOKEN_PRICE_COINS)} coins)`, style: 'primary', emoji: '🎫' }]],
+          components: [
+            [{ type: 'button', customId: 'itemshop:token', label: `Buy SSR Token (${n(SSR_TOKEN_PRICE_COINS)} coins)`, style: 'primary', emoji: '🎫' }],
+          ],
           view,
         };
       },

@@ -2,14 +2,14 @@ import { arg, parsers } from '../commands/args.js';
 import { n, plural, rarityEmoji } from '../commands/format.js';
 import { paginated } from '../commands/paginate.js';
 import { Colors, type Component, type Embed, type Reply, type SelectOption, type View } from '../commands/reply.js';
-import { defineCog, defineCommand, type CommandContext } from '../commands/types.js';
+import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
 import type { Config } from '../config.js';
 import { UserError } from '../core/errors.js';
 import { renderTeam, type TeamSlot } from '../core/images/index.js';
-import type { Rarity } from '../core/power.js';
-import { deletePreset, listPresets, loadPreset, savePreset, type Preset } from '../core/presets.js';
 import { requirePlayer } from '../core/players.js';
-import { TEAM_SIZE, setTeam, teamIds, teamUnits, totalPower, type TeamKind } from '../core/teams.js';
+import type { Rarity } from '../core/power.js';
+import { deletePreset, listPresets, loadPreset, type Preset, savePreset } from '../core/presets.js';
+import { setTeam, TEAM_SIZE, type TeamKind, teamIds, teamUnits, totalPower } from '../core/teams.js';
 import { getUnitsByIds, listUnits, type Unit } from '../core/units.js';
 
 const VIEW_TIMEOUT_MS = 5 * 60_000;
@@ -156,7 +156,9 @@ function builderReply(ctx: CommandContext, all: Unit[], state: BuilderState): Re
   const embed: Embed = {
     title: '🛠️ Team builder',
     description: [
-      picked.length ? `**Picked (${picked.length}/${TEAM_SIZE})**\n${teamList(cfg, picked)}\n\n**Total power:** ${n(totalPower(picked))} ⚡` : `**Picked (0/${TEAM_SIZE})** — choose units from the menu below.`,
+      picked.length
+        ? `**Picked (${picked.length}/${TEAM_SIZE})**\n${teamList(cfg, picked)}\n\n**Total power:** ${n(totalPower(picked))} ⚡`
+        : `**Picked (0/${TEAM_SIZE})** — choose units from the menu below.`,
       state.status,
     ]
       .filter(Boolean)
@@ -184,7 +186,11 @@ function builderReply(ctx: CommandContext, all: Unit[], state: BuilderState): Re
       {
         type: 'select',
         customId: 'tb:pick',
-        placeholder: full ? `Team is full (${TEAM_SIZE}/${TEAM_SIZE}) — remove one first` : pageUnits.length ? `Add units (page ${state.page + 1}/${pages})` : 'No units to add with this filter',
+        placeholder: full
+          ? `Team is full (${TEAM_SIZE}/${TEAM_SIZE}) — remove one first`
+          : pageUnits.length
+            ? `Add units (page ${state.page + 1}/${pages})`
+            : 'No units to add with this filter',
         options: full || pageUnits.length === 0 ? NO_OPTION : pageUnits.map((u) => optionOf(cfg, u)),
         minValues: 1,
         maxValues: full || pageUnits.length === 0 ? 1 : Math.min(TEAM_SIZE - picked.length, pageUnits.length),
@@ -255,7 +261,9 @@ function builderReply(ctx: CommandContext, all: Unit[], state: BuilderState): Re
           const ids = next.picked.filter((id) => owned.has(id));
           if (kind === 'battle' && ids.length === 0) throw new UserError('Pick at least one unit for a battle team.');
           await setTeam(db, ctx.author.id, kind, ids);
-          next.status = ids.length ? `✅ ${teamWord(kind)[0]!.toUpperCase()}${teamWord(kind).slice(1)} set to ${ids.map((id) => `#${id}`).join(' ')}.` : '✅ Expedition team cleared.';
+          next.status = ids.length
+            ? `✅ ${teamWord(kind)[0]!.toUpperCase()}${teamWord(kind).slice(1)} set to ${ids.map((id) => `#${id}`).join(' ')}.`
+            : '✅ Expedition team cleared.';
           break;
         }
         default:
@@ -283,7 +291,8 @@ export default defineCog({
       name: 'set_team_battle',
       aliases: ['stb', 'sbt', 'st'],
       description: 'Sets your battle team: 1–5 of your unit ids, in slot order.',
-      details: 'Example: `!stb 12 7 31`. Each id must be one of your units (see `!inventory`) and can fill one slot. Your battle team fights in `!battle`, raids, bounties and events.',
+      details:
+        'Example: `!stb 12 7 31`. Each id must be one of your units (see `!inventory`) and can fill one slot. Your battle team fights in `!battle`, raids, bounties and events.',
       args: { ids: arg.list('id', parsers.unitId, { min: 1, max: TEAM_SIZE }) },
       async run(ctx, { ids }) {
         return setTeamReply(ctx, 'battle', ids);
@@ -311,7 +320,8 @@ export default defineCog({
     defineCommand({
       name: 'save_team',
       description: 'Saves your current battle team as a preset.',
-      details: 'Names are up to 15 characters and not case-sensitive; saving under an existing name replaces that preset. Units in a preset are never scrapped.',
+      details:
+        'Names are up to 15 characters and not case-sensitive; saving under an existing name replaces that preset. Units in a preset are never scrapped.',
       args: { name: nameArg() },
       async run(ctx, { name }) {
         const saved = await savePreset(ctx.services.db, ctx.author.id, name, ctx.services.clock.now());
@@ -370,7 +380,9 @@ export default defineCog({
       async run(ctx) {
         const presets = await listPresets(ctx.services.db, ctx.author.id);
         if (presets.length === 0) {
-          return { embeds: [{ description: `You have no presets yet. Set a battle team, then save it with \`${ctx.prefix}save_team <name>\`.`, color: Colors.info }] };
+          return {
+            embeds: [{ description: `You have no presets yet. Set a battle team, then save it with \`${ctx.prefix}save_team <name>\`.`, color: Colors.info }],
+          };
         }
         return paginated({
           ownerId: ctx.author.id,

@@ -3,9 +3,9 @@ import { n, rarityEmoji } from '../commands/format.js';
 import { paginated } from '../commands/paginate.js';
 import { Colors, type Reply } from '../commands/reply.js';
 import { defineCog, defineCommand, type Services } from '../commands/types.js';
+import { type AniListCharacter, AniListClient } from '../core/anilist/index.js';
+import { type Character, charactersWithSkill, countCharactersWithSkill, searchCharactersByName } from '../core/catalog/index.js';
 import { UserError } from '../core/errors.js';
-import { AniListClient, type AniListCharacter } from '../core/anilist/index.js';
-import { charactersWithSkill, countCharactersWithSkill, searchCharactersByName, type Character } from '../core/catalog/index.js';
 import { findSkill, SKILLS, type SkillDef } from '../core/skills/registry.js';
 
 const APPLIES: Record<SkillDef['appliesIn'], string> = {
@@ -19,7 +19,13 @@ const anilistClients = new WeakMap<Services, AniListClient>();
 function anilistFor(s: Services): AniListClient {
   let c = anilistClients.get(s);
   if (!c) {
-    c = new AniListClient({ url: s.config.anilistUrl, requestsPerMinute: s.config.anilistRequestsPerMinute, timeoutMs: 4000, maxRetries: 0, maxRateLimitWaits: 0 });
+    c = new AniListClient({
+      url: s.config.anilistUrl,
+      requestsPerMinute: s.config.anilistRequestsPerMinute,
+      timeoutMs: 4000,
+      maxRetries: 0,
+      maxRateLimitWaits: 0,
+    });
     anilistClients.set(s, c);
   }
   return c;
@@ -120,7 +126,14 @@ export default defineCog({
         const lines = list.map((c) => `${rarityEmoji(ctx.services.config, c.rarity)} **${c.name}** — id ${c.id}${c.rank > 0 ? `, rank #${n(c.rank)}` : ''}`);
         const more = total > list.length ? `\n…and ${n(total - list.length)} more.` : '';
         return {
-          embeds: [{ title: `Who has ${def.name}?`, description: (lines.join('\n') || 'Nobody in the catalog has it yet.') + more, footer: `${n(total)} in all`, color: Colors.SR }],
+          embeds: [
+            {
+              title: `Who has ${def.name}?`,
+              description: (lines.join('\n') || 'Nobody in the catalog has it yet.') + more,
+              footer: `${n(total)} in all`,
+              color: Colors.SR,
+            },
+          ],
         };
       },
     }),

@@ -19,7 +19,10 @@ export interface ArgSpec<T> {
 
 type Parser<T> = (token: string, label: string) => T;
 
-function spec<T>(label: string, parseOne: Parser<T>): ArgSpec<T> & {
+function spec<T>(
+  label: string,
+  parseOne: Parser<T>,
+): ArgSpec<T> & {
   optional(): ArgSpec<T | undefined>;
   default(v: T): ArgSpec<T>;
 } {
@@ -56,7 +59,8 @@ function parseInteger(token: string, label: string, min: number, max: number): n
   if (!INTEGER.test(cleaned)) throw new ArgumentError(`\`${label}\` must be a whole number (got \`${truncate(token)}\`).`);
   const schema = z.number().int().min(min).max(max);
   const r = schema.safeParse(Number(cleaned));
-  if (!r.success) throw new ArgumentError(`\`${label}\` must be from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')} (got \`${truncate(token)}\`).`);
+  if (!r.success)
+    throw new ArgumentError(`\`${label}\` must be from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')} (got \`${truncate(token)}\`).`);
   return r.data;
 }
 
@@ -70,8 +74,7 @@ export function truncate(s: string, n = 40): string {
 
 export const arg = {
   /** A whole number in [min, max]. Accepts "1,000" and "#12" (inventory ids); rejects 1e9, 1.5, abc. */
-  int: (label: string, opts: { min: number; max: number }) =>
-    spec(label, (t, l) => parseInteger(t, l, opts.min, opts.max)),
+  int: (label: string, opts: { min: number; max: number }) => spec(label, (t, l) => parseInteger(t, l, opts.min, opts.max)),
 
   /** An inventory unit id as players type it: `12` or `#12`. */
   unitId: (label = 'id') => spec(label, (t, l) => parseInteger(t, l, 1, Number.MAX_SAFE_INTEGER)),
@@ -137,7 +140,10 @@ export const arg = {
 
 export const parsers = {
   unitId: ((t: string, l: string) => parseInteger(t, l, 1, Number.MAX_SAFE_INTEGER)) as Parser<number>,
-  int: (min: number, max: number): Parser<number> => (t, l) => parseInteger(t, l, min, max),
+  int:
+    (min: number, max: number): Parser<number> =>
+    (t, l) =>
+      parseInteger(t, l, min, max),
 };
 
 export type ArgsShape = Record<string, ArgSpec<unknown>>;

@@ -3,13 +3,14 @@
  * bounty, raid): the embed with both sides, totals and skill highlights, and
  * the battle image.
  */
+
+import type { SnapshotUnit } from '../core/battle/snapshot.js';
+import { type CardInfo, renderBattle } from '../core/images/index.js';
+import type { BattleResult, BattleUnit, Side } from '../core/skills/engine.js';
+import { formatLogLines } from '../core/skills/log.js';
+import { ROYALTY_REWARD_MULTIPLIER } from '../core/skills/registry.js';
 import { n } from './format.js';
 import { Colors, type Embed, type EmbedField } from './reply.js';
-import type { SnapshotUnit } from '../core/battle/snapshot.js';
-import { renderBattle, type CardInfo } from '../core/images/index.js';
-import { formatLogLines } from '../core/skills/log.js';
-import type { BattleResult, BattleUnit, Side } from '../core/skills/engine.js';
-import { ROYALTY_REWARD_MULTIPLIER } from '../core/skills/registry.js';
 
 /** A unit as a card: a player's unit, a snapshot, or an NPC (dupe 0, drawn portrait unless it has art). */
 export function cardOf(u: BattleUnit & { dupeLevel?: number }): CardInfo {
@@ -99,4 +100,3 @@ export function battleEmbed(b: Shown, extra: string[], footer: string, opts: { r
     color: b.result.outcome === 'WIN' ? Colors.success : b.result.outcome === 'LOSS' ? Colors.error : Colors.warning,
   };
 }
-

@@ -1,8 +1,8 @@
-import type { Logger } from '../log.js';
 import { ensurePlayer } from '../core/players.js';
+import type { Logger } from '../log.js';
 import { parseArgs, tokenize, truncate, usageOf } from './args.js';
-import { ArgumentError, UserError, errorId } from './errors.js';
-import { CommandRegistry } from './registry.js';
+import { ArgumentError, errorId, UserError } from './errors.js';
+import type { CommandRegistry } from './registry.js';
 import type { ComponentUse, Reply, View, ViewResult } from './reply.js';
 import { Colors } from './reply.js';
 import type { Author, Command, CommandContext, MemberInfo, Services } from './types.js';
@@ -114,7 +114,8 @@ export class Dispatcher {
     const stripped = this.stripPrefix(msg);
     if (!stripped) return [];
     if (!this.accepting) return [warn('The bot is restarting — try again in a moment.')];
-    if (msg.content.length > MAX_MESSAGE_LENGTH) return [warn(`That message is too long for a command (${msg.content.length} characters; the limit is ${MAX_MESSAGE_LENGTH}).`)];
+    if (msg.content.length > MAX_MESSAGE_LENGTH)
+      return [warn(`That message is too long for a command (${msg.content.length} characters; the limit is ${MAX_MESSAGE_LENGTH}).`)];
 
     const tokens = tokenize(stripped.body);
     const name = tokens.shift();

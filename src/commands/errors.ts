@@ -1,1 +1,1 @@
-export { UserError, ArgumentError, errorId } from '../core/errors.js';
+export { ArgumentError, errorId, UserError } from '../core/errors.js';

@@ -20,4 +20,3 @@ export function withImage(reply: Reply, embed: Embed, name: string, png: Buffer 
   const a: Attachment = { name, data: png, contentType: 'image/png' };
   return { ...reply, attachments: [...(reply.attachments ?? []), a] };
 }
-

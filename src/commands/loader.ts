@@ -16,9 +16,7 @@ function isCog(x: unknown): x is Cog {
  * fails to load is reported by file name and the others still load.
  */
 export async function loadCogs(log: Logger, dir = COGS_DIR): Promise<{ cogs: Cog[]; failed: string[] }> {
-  const files = (await readdir(dir))
-    .filter((f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith('.d.ts') && !f.includes('.test.'))
-    .sort();
+  const files = (await readdir(dir)).filter((f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith('.d.ts') && !f.includes('.test.')).sort();
   const cogs: Cog[] = [];
   const failed: string[] = [];
   for (const file of files) {

@@ -18,7 +18,9 @@ export function paginated(opts: {
   const count = Math.max(1, opts.pageCount);
   const build = async (page: number): Promise<Reply> => {
     const base = await opts.render(page);
-    const embeds = base.embeds?.map((e, i) => (i === base.embeds!.length - 1 ? { ...e, footer: [e.footer, `Page ${page + 1} of ${count}`].filter(Boolean).join(' · ') } : e));
+    const embeds = base.embeds?.map((e, i) =>
+      i === base.embeds!.length - 1 ? { ...e, footer: [e.footer, `Page ${page + 1} of ${count}`].filter(Boolean).join(' · ') } : e,
+    );
     if (count <= 1) return { ...base, embeds };
     const view: View = {
       ownerId: opts.ownerId,

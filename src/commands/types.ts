@@ -1,11 +1,11 @@
-import type { Db } from '../core/db/index.js';
-import type { Clock } from '../core/clock.js';
 import type { Config } from '../config.js';
-import type { Logger } from '../log.js';
+import type { Clock } from '../core/clock.js';
+import type { Db } from '../core/db/index.js';
 import type { Rng } from '../core/rng.js';
+import type { Logger } from '../log.js';
 import type { ArgsShape, InferArgs } from './args.js';
-import type { Reply } from './reply.js';
 import type { CommandRegistry } from './registry.js';
+import type { Reply } from './reply.js';
 
 /** What every command can use; passed in, never imported as a global. */
 export interface Services {

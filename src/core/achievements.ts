@@ -51,7 +51,16 @@ export interface AchievementDef {
   emoji: string;
 }
 
-const a = (id: string, name: string, description: string, stat: AchievementStat, threshold: number, gems: number, coins: number, emoji: string): AchievementDef => ({
+const a = (
+  id: string,
+  name: string,
+  description: string,
+  stat: AchievementStat,
+  threshold: number,
+  gems: number,
+  coins: number,
+  emoji: string,
+): AchievementDef => ({
   id,
   name,
   description,
@@ -219,7 +228,9 @@ export interface EarnedAchievement {
 
 /** Every achievement with when the player earned it (null = locked). */
 export async function playerAchievements(db: Queryable, playerId: string): Promise<EarnedAchievement[]> {
-  const r = await db.query<{ achievement_id: string; earned_at: Date }>('SELECT achievement_id, earned_at FROM player_achievements WHERE player_id = $1', [playerId]);
+  const r = await db.query<{ achievement_id: string; earned_at: Date }>('SELECT achievement_id, earned_at FROM player_achievements WHERE player_id = $1', [
+    playerId,
+  ]);
   const at = new Map(r.rows.map((x) => [x.achievement_id, new Date(x.earned_at)]));
   return ACHIEVEMENTS.map((def) => ({ def, earnedAt: at.get(def.id) ?? null }));
 }

@@ -13,11 +13,11 @@
  * the player is shown.
  */
 import type { Logger } from '../log.js';
+import { formatDuration, nextUtcMidnight, utcDay } from './clock.js';
 import type { Db, Queryable } from './db/index.js';
 import { changeBalance } from './economy.js';
-import { UserError, errorId } from './errors.js';
-import { formatDuration, nextUtcMidnight, utcDay } from './clock.js';
-import { UnbelievaBoatError, type UnbelievaBoatClient } from './unbelievaboat.js';
+import { errorId, UserError } from './errors.js';
+import { type UnbelievaBoatClient, UnbelievaBoatError } from './unbelievaboat.js';
 
 export const UB_CREDITS_PER_PULL = 100_000_000;
 export const UB_GEMS_PER_PULL = 1_000;
@@ -83,7 +83,11 @@ export async function buyPulls(deps: BuyDeps, input: { playerId: string; guildId
 
   const release = async (reason: string): Promise<void> => {
     await db.query('UPDATE ub_daily SET reserved = reserved - $3 WHERE player_id = $1 AND day = $2::date AND reserved >= $3', [playerId, day, pulls]);
-    await db.query("UPDATE ub_purchases SET status = 'failed', error = $2, settled_at = $3 WHERE id = $1 AND status = 'pending'", [purchaseId, reason.slice(0, 500), now]);
+    await db.query("UPDATE ub_purchases SET status = 'failed', error = $2, settled_at = $3 WHERE id = $1 AND status = 'pending'", [
+      purchaseId,
+      reason.slice(0, 500),
+      now,
+    ]);
   };
 
   // 2. Take the credits.
@@ -92,7 +96,9 @@ export async function buyPulls(deps: BuyDeps, input: { playerId: string; guildId
     const balance = await client.getBalance(guildId, playerId);
     if (balance.bank < credits) {
       await release('insufficient funds');
-      throw new UserError(`You need ${n(credits)} credits in your UnbelievaBoat bank for ${pulls === 1 ? '1 pull' : `${pulls} pulls`}; you have ${n(balance.bank)}. Nothing was charged.`);
+      throw new UserError(
+        `You need ${n(credits)} credits in your UnbelievaBoat bank for ${pulls === 1 ? '1 pull' : `${pulls} pulls`}; you have ${n(balance.bank)}. Nothing was charged.`,
+      );
     }
     const after = await client.changeBank(guildId, playerId, -credits).catch((e: unknown) => {
       // A 2xx answer means the charge went through even if its body can't be read: grant the gems.
@@ -109,8 +115,13 @@ export async function buyPulls(deps: BuyDeps, input: { playerId: string; guildId
         await client.changeBank(guildId, playerId, credits);
       } catch (e) {
         const id = errorId();
-        log.error({ err: e, errorId: id, userId: playerId, guildId, credits, purchaseId, refund: { body: { bank: credits } } }, 'could not give back UnbelievaBoat credits after an overdraft: refund needed');
-        throw new UserError(`Your UnbelievaBoat bank went below zero and giving the credits back failed. An admin can fix it — give them the error id \`${id}\`.`);
+        log.error(
+          { err: e, errorId: id, userId: playerId, guildId, credits, purchaseId, refund: { body: { bank: credits } } },
+          'could not give back UnbelievaBoat credits after an overdraft: refund needed',
+        );
+        throw new UserError(
+          `Your UnbelievaBoat bank went below zero and giving the credits back failed. An admin can fix it — give them the error id \`${id}\`.`,
+        );
       }
       throw new UserError(`Your UnbelievaBoat bank no longer holds ${n(credits)} credits. Nothing was charged.`);
     }
@@ -137,16 +148,39 @@ export async function buyPulls(deps: BuyDeps, input: { playerId: string; guildId
       const settled = await tx.query("UPDATE ub_purchases SET status = 'granted', settled_at = $2 WHERE id = $1 AND status = 'pending'", [purchaseId, now]);
       if (settled.rowCount !== 1) throw new Error(`purchase ${purchaseId} was not pending`);
       const bought = moved.rows[0].bought;
-      return { purchaseId, pulls, credits, gems, gemsBalance: bal.gems, boughtToday: bought, leftToday: UB_MAX_PULLS_PER_DAY - bought - (await reservedNow(tx, playerId, day)), bankAfter };
+      return {
+        purchaseId,
+        pulls,
+        credits,
+        gems,
+        gemsBalance: bal.gems,
+        boughtToday: bought,
+        leftToday: UB_MAX_PULLS_PER_DAY - bought - (await reservedNow(tx, playerId, day)),
+        bankAfter,
+      };
     });
   } catch (err) {
     const id = errorId();
     log.error(
-      { err, errorId: id, userId: playerId, guildId, credits, pulls, gems, purchaseId, refund: { method: 'PATCH', path: `/guilds/${guildId}/users/${playerId}`, body: { bank: credits } } },
+      {
+        err,
+        errorId: id,
+        userId: playerId,
+        guildId,
+        credits,
+        pulls,
+        gems,
+        purchaseId,
+        refund: { method: 'PATCH', path: `/guilds/${guildId}/users/${playerId}`, body: { bank: credits } },
+      },
       'UnbelievaBoat credits were taken but granting gems failed: refund needed',
     );
     await db
-      .query("UPDATE ub_purchases SET status = 'grant_failed', error = $2, settled_at = $3 WHERE id = $1", [purchaseId, `error id ${id}: ${String(err).slice(0, 400)}`, now])
+      .query("UPDATE ub_purchases SET status = 'grant_failed', error = $2, settled_at = $3 WHERE id = $1", [
+        purchaseId,
+        `error id ${id}: ${String(err).slice(0, 400)}`,
+        now,
+      ])
       .catch((e: unknown) => log.error({ err: e, errorId: id, purchaseId }, 'could not mark the purchase grant_failed'));
     throw new UserError(
       `Your ${n(credits)} UnbelievaBoat credits were taken, but adding the gems failed on our side. An admin can refund you — give them the error id \`${id}\`.`,
@@ -154,11 +188,19 @@ export async function buyPulls(deps: BuyDeps, input: { playerId: string; guildId
   }
 }
 
-function ubFailureMessage(err: UnbelievaBoatError, timeoutMs: number, log: Logger, ctx: { playerId: string; guildId: string; credits: number; purchaseId: number }): string {
+function ubFailureMessage(
+  err: UnbelievaBoatError,
+  timeoutMs: number,
+  log: Logger,
+  ctx: { playerId: string; guildId: string; credits: number; purchaseId: number },
+): string {
   if (err.kind === 'unauthorized') return `UnbelievaBoat refused this bot's token (HTTP ${err.status ?? 401}) — tell an admin. Nothing was charged.`;
   // Any other failure may have happened after UnbelievaBoat took the credits: keep what an admin needs to check.
   const id = errorId();
-  log.warn({ err, errorId: id, userId: ctx.playerId, guildId: ctx.guildId, credits: ctx.credits, purchaseId: ctx.purchaseId }, `UnbelievaBoat request failed (${err.kind})`);
+  log.warn(
+    { err, errorId: id, userId: ctx.playerId, guildId: ctx.guildId, credits: ctx.credits, purchaseId: ctx.purchaseId },
+    `UnbelievaBoat request failed (${err.kind})`,
+  );
   const what =
     err.kind === 'timeout'
       ? `UnbelievaBoat didn't answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : formatDuration(timeoutMs)}`

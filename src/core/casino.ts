@@ -6,14 +6,15 @@
  * paid once even when the command is sent twice at once. The next `!fight`
  * opens a new round, so scores start again from zero.
  */
-import type { Db, Queryable } from './db/index.js';
-import { payMany } from './economy.js';
-import { UserError } from './errors.js';
+
 import { ensureTheDealer } from './catalog/repo.js';
 import { THE_DEALER_ID } from './catalog/types.js';
 import { formatDuration } from './clock.js';
-import { requireBattleTeam, totalPower } from './teams.js';
+import type { Db, Queryable } from './db/index.js';
+import { payMany } from './economy.js';
+import { UserError } from './errors.js';
 import { spendTicket, TICKETS_PER_DAY, ticketsResetAt } from './raid/tickets.js';
+import { requireBattleTeam, totalPower } from './teams.js';
 
 export const EVENT_NAME = 'Jackpot Slime';
 /** Everyone but rank 1 gets this share of their score as gems. */
@@ -130,10 +131,7 @@ export interface EndEventResult {
  */
 export async function endEvent(db: Db, endedBy: string, now: Date): Promise<EndEventResult | null> {
   return db.transaction(async (tx) => {
-    const closed = await tx.query<{ id: number }>(
-      'UPDATE event_rounds SET ended_at = $1, ended_by = $2 WHERE ended_at IS NULL RETURNING id',
-      [now, endedBy],
-    );
+    const closed = await tx.query<{ id: number }>('UPDATE event_rounds SET ended_at = $1, ended_by = $2 WHERE ended_at IS NULL RETURNING id', [now, endedBy]);
     const roundId = closed.rows[0]?.id;
     if (roundId === undefined) return null;
     const r = await tx.query<{ player_id: string; username: string; score: number; fights: number }>(
@@ -163,7 +161,12 @@ export async function endEvent(db: Db, endedBy: string, now: Date): Promise<EndE
       await tx.query('UPDATE event_rounds SET winner_id = $2 WHERE id = $1', [roundId, first.playerId]);
     }
     const paid = rest.map((e) => ({ ...e, gems: Math.floor(e.score * SCORE_TO_GEMS) }));
-    await payMany(tx, paid.map((p) => ({ playerId: p.playerId, gems: p.gems })), 'event_reward', `event:${roundId}`);
+    await payMany(
+      tx,
+      paid.map((p) => ({ playerId: p.playerId, gems: p.gems })),
+      'event_reward',
+      `event:${roundId}`,
+    );
     return { roundId: Number(roundId), winner, paid, totalGems: paid.reduce((s, p) => s + p.gems, 0) };
   });
 }

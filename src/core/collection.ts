@@ -12,13 +12,13 @@
 import type { Db, Queryable } from './db/index.js';
 import { balanceChangeCtes, changeBalance } from './economy.js';
 import { UserError } from './errors.js';
+import { MAX_DUPE, SCRAP_VALUE } from './gacha/roll.js';
 import { changeItems } from './items.js';
+import { lockPlayer } from './players.js';
 import type { Rarity } from './power.js';
 import { MAX_BOND_LEVEL } from './progression.js';
 import { UNIT_IN_USE_SQL } from './teams.js';
 import { getUnit, type Unit } from './units.js';
-import { lockPlayer } from './players.js';
-import { MAX_DUPE, SCRAP_VALUE } from './gacha/roll.js';
 
 export const RECYCLE_HOURS = 24;
 
@@ -127,7 +127,17 @@ export interface BinEntry {
 
 /** The player's recycle bin, newest first (only entries still restorable). */
 export async function recycleBin(db: Queryable, playerId: string, now: Date, limit = 25): Promise<BinEntry[]> {
-  const r = await db.query<{ unit_id: number; character_id: number; name: string; rarity: Rarity; dupe_level: number; bond_level: number; gems_paid: number; coins_paid: number; scrapped_at: Date }>(
+  const r = await db.query<{
+    unit_id: number;
+    character_id: number;
+    name: string;
+    rarity: Rarity;
+    dupe_level: number;
+    bond_level: number;
+    gems_paid: number;
+    coins_paid: number;
+    scrapped_at: Date;
+  }>(
     `SELECT b.unit_id, b.character_id, c.name, c.rarity, b.dupe_level, b.bond_level, b.gems_paid, b.coins_paid, b.scrapped_at
        FROM recycle_bin b JOIN characters c ON c.id = b.character_id
       WHERE b.player_id = $1 AND b.scrapped_at > $2::timestamptz - interval '${RECYCLE_HOURS} hours'
@@ -155,7 +165,17 @@ export async function recycleBin(db: Queryable, playerId: string, now: Date, lim
 export async function restoreUnit(db: Db, playerId: string, unitId: number, now: Date): Promise<{ name: string; gems: number; coins: number }> {
   return db.transaction(async (tx) => {
     await lockPlayer(tx, playerId);
-    const r = await tx.query<{ unit_id: number; character_id: number; dupe_level: number; bond_level: number; bond_xp: number; obtained_at: Date; gems_paid: number; coins_paid: number; name: string }>(
+    const r = await tx.query<{
+      unit_id: number;
+      character_id: number;
+      dupe_level: number;
+      bond_level: number;
+      bond_xp: number;
+      obtained_at: Date;
+      gems_paid: number;
+      coins_paid: number;
+      name: string;
+    }>(
       `WITH b AS (
          DELETE FROM recycle_bin WHERE unit_id = $1 AND player_id = $2 AND scrapped_at > $3::timestamptz - interval '${RECYCLE_HOURS} hours'
          RETURNING *

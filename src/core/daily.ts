@@ -2,8 +2,9 @@
  * Daily check-in and daily tasks (SPEC §9). Days are UTC days of the game
  * clock; everything resets at 00:00 UTC because rows are keyed by that day.
  */
-import type { Db, Queryable } from './db/index.js';
+
 import { nextUtcMidnight, utcDay } from './clock.js';
+import type { Db, Queryable } from './db/index.js';
 import { changeBalance } from './economy.js';
 import { UserError } from './errors.js';
 import { DAILY_TASKS, TASK_KEYS, type TaskKey } from './tasks.js';
@@ -91,7 +92,11 @@ export async function claimTask(db: Db, playerId: string, task: TaskKey, now: Da
 }
 
 /** Claims every completed, unclaimed task of today in one transaction. */
-export async function claimAllTasks(db: Db, playerId: string, now: Date): Promise<{ claimed: Array<{ task: TaskKey; reward: number }>; total: number; balance: number | null }> {
+export async function claimAllTasks(
+  db: Db,
+  playerId: string,
+  now: Date,
+): Promise<{ claimed: Array<{ task: TaskKey; reward: number }>; total: number; balance: number | null }> {
   const day = utcDay(now);
   return db.transaction(async (tx) => {
     const r = await tx.query<{ task: TaskKey }>(

@@ -67,14 +67,22 @@ export async function changeBalance(db: Queryable, playerId: string, delta: Delt
  * updates a row once however many source rows match, so a repeated id would
  * otherwise pay only one of its lines.
  */
-export async function payMany(db: Queryable, payments: Array<{ playerId: string; gems?: number; coins?: number }>, reason: string, ref?: string | null): Promise<number> {
+export async function payMany(
+  db: Queryable,
+  payments: Array<{ playerId: string; gems?: number; coins?: number }>,
+  reason: string,
+  ref?: string | null,
+): Promise<number> {
   const byId = new Map<string, { id: string; gems: number; coins: number }>();
   for (const p of payments) {
     const d = checkDelta(p);
     if (d.gems < 0 || d.coins < 0) throw new RangeError('payMany only credits');
     const cur = byId.get(p.playerId);
-    if (cur) checkDelta({ gems: (cur.gems += d.gems), coins: (cur.coins += d.coins) });
-    else byId.set(p.playerId, { id: p.playerId, ...d });
+    if (cur) {
+      cur.gems += d.gems;
+      cur.coins += d.coins;
+      checkDelta(cur);
+    } else byId.set(p.playerId, { id: p.playerId, ...d });
   }
   const rows = [...byId.values()].filter((p) => p.gems !== 0 || p.coins !== 0);
   if (rows.length === 0) return 0;
@@ -122,14 +130,31 @@ export interface LedgerEntry {
 }
 
 export async function ledgerPage(db: Queryable, playerId: string, page: number, perPage = 10): Promise<{ entries: LedgerEntry[]; total: number }> {
-  const r = await db.query<{ id: number; currency: 'gems' | 'coins'; delta: number; balance_after: number; reason: string; ref: string | null; created_at: Date; total: number }>(
+  const r = await db.query<{
+    id: number;
+    currency: 'gems' | 'coins';
+    delta: number;
+    balance_after: number;
+    reason: string;
+    ref: string | null;
+    created_at: Date;
+    total: number;
+  }>(
     `SELECT id, currency, delta, balance_after, reason, ref, created_at, count(*) OVER ()::int AS total
        FROM ledger WHERE player_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3`,
     [playerId, perPage, (page - 1) * perPage],
   );
   return {
     total: r.rows[0]?.total ?? 0,
-    entries: r.rows.map((x) => ({ id: x.id, currency: x.currency, delta: x.delta, balanceAfter: x.balance_after, reason: x.reason, ref: x.ref, createdAt: x.created_at })),
+    entries: r.rows.map((x) => ({
+      id: x.id,
+      currency: x.currency,
+      delta: x.delta,
+      balanceAfter: x.balance_after,
+      reason: x.reason,
+      ref: x.ref,
+      createdAt: x.created_at,
+    })),
   };
 }
 
@@ -155,15 +180,7 @@ export async function ledgerSums(db: Queryable, playerId: string): Promise<Balan
  * the caller checks it. `alsoSet` adds assignments to the same UPDATE (a
  * statement may update a players row only once, so counters ride along).
  */
-export function balanceChangeCtes(c: {
-  name: string;
-  playerId: string;
-  gems: string;
-  coins: string;
-  reason: string;
-  ref: string;
-  alsoSet?: string;
-}): string {
+export function balanceChangeCtes(c: { name: string; playerId: string; gems: string; coins: string; reason: string; ref: string; alsoSet?: string }): string {
   const g = `(${c.gems})::bigint`;
   const k = `(${c.coins})::bigint`;
   return `${c.name} AS (

@@ -92,7 +92,8 @@ export async function startExpedition(db: Queryable, playerId: string, now: Date
      ON CONFLICT (player_id) DO NOTHING RETURNING started_at`,
     [playerId, now, units.map((u) => u.id)],
   );
-  if (!r.rows[0]) throw new UserError(`Your team is already on an expedition. Check it with \`${prefix}ex status\` or bring it home with \`${prefix}ex claim\`.`);
+  if (!r.rows[0])
+    throw new UserError(`Your team is already on an expedition. Check it with \`${prefix}ex status\` or bring it home with \`${prefix}ex claim\`.`);
   return { startedAt: new Date(r.rows[0].started_at), units };
 }
 
@@ -166,7 +167,9 @@ export async function claimExpedition(db: Db, playerId: string, now: Date, prefi
       const running = await runningExpedition(tx, playerId);
       if (!running) throw new UserError(`You have no expedition running. Start one with \`${prefix}ex start\`.`);
       const waitMs = running.startedAt.getTime() + MIN_EXPEDITION_SECONDS * 1000 - now.getTime();
-      throw new UserError(`Your team only just left — an expedition needs at least ${MIN_EXPEDITION_SECONDS} seconds. Try again in ${Math.max(1, Math.ceil(waitMs / 1000))} s.`);
+      throw new UserError(
+        `Your team only just left — an expedition needs at least ${MIN_EXPEDITION_SECONDS} seconds. Try again in ${Math.max(1, Math.ceil(waitMs / 1000))} s.`,
+      );
     }
     const startedAt = new Date(row.started_at);
     const elapsedMs = now.getTime() - startedAt.getTime();

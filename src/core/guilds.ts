@@ -18,7 +18,8 @@ export function validatePrefix(raw: string): string {
   if (/\s/.test(p)) throw new UserError('A prefix cannot contain spaces.');
   if (/[`\\]/.test(p)) throw new UserError('A prefix cannot contain backticks or backslashes (they break how commands are shown).');
   if (/^[<@#:]/.test(p)) throw new UserError('A prefix cannot start with `<`, `@`, `#` or `:` (those are mentions and emoji).');
-  if (/[\p{L}\p{N}]$/u.test(p) && p.length === 1) throw new UserError('A one-character prefix must be a symbol like `?`, `$` or `.` — a letter or digit would turn ordinary chat into commands.');
+  if (/[\p{L}\p{N}]$/u.test(p) && p.length === 1)
+    throw new UserError('A one-character prefix must be a symbol like `?`, `$` or `.` — a letter or digit would turn ordinary chat into commands.');
   return p;
 }
 

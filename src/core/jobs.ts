@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
-import type { Db, Queryable } from './db/index.js';
 import type { Logger } from '../log.js';
+import type { Db, Queryable } from './db/index.js';
 
 /**
  * Jobs that must happen once however many processes run the bot (shards,
@@ -83,11 +83,7 @@ export interface Repeating {
  * unref'd so they never keep the process alive; a tick is skipped while the
  * previous run is still going; errors are logged, never thrown.
  */
-export function every(
-  ms: number,
-  fn: () => Promise<unknown>,
-  opts: { name: string; log?: Logger; immediately?: boolean },
-): Repeating {
+export function every(ms: number, fn: () => Promise<unknown>, opts: { name: string; log?: Logger; immediately?: boolean }): Repeating {
   let running: Promise<void> | null = null;
   let stopped = false;
   const tick = () => {

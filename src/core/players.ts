@@ -74,10 +74,7 @@ export async function requirePlayer(db: Queryable, id: string): Promise<Player> 
 
 /** The richest players by gems (SPEC §4 `!ranks`). */
 export async function richestPlayers(db: Queryable, limit = 10): Promise<Array<{ id: string; username: string; gems: number }>> {
-  const r = await db.query<{ id: string; username: string; gems: number }>(
-    'SELECT id, username, gems FROM players ORDER BY gems DESC, id LIMIT $1',
-    [limit],
-  );
+  const r = await db.query<{ id: string; username: string; gems: number }>('SELECT id, username, gems FROM players ORDER BY gems DESC, id LIMIT $1', [limit]);
   return r.rows;
 }
 

@@ -5,8 +5,8 @@
  * unit scrapped meanwhile can't slip into a team or preset.
  */
 import type { Db, Queryable } from './db/index.js';
-import { lockPlayer } from './players.js';
 import { UserError } from './errors.js';
+import { lockPlayer } from './players.js';
 
 export const PRESET_NAME_MAX = 15;
 /** Keeps `!presets` readable and a player's presets bounded. */
@@ -23,8 +23,9 @@ export function normalizePresetName(raw: string): string {
   const name = raw.trim().replace(/\s+/g, ' ').toLowerCase();
   if (!name) throw new UserError('Give the preset a name, e.g. `!save_team main`.');
   // Names are shown inside `code` and must not ping anyone.
-  if (/[`<>@\u0000-\u001f\u007f]/.test(name)) throw new UserError('A preset name can\'t contain backticks, <, > or @.');
-  if ([...name].length > PRESET_NAME_MAX) throw new UserError(`A preset name can be at most ${PRESET_NAME_MAX} characters (\`${name.slice(0, 30)}\` has ${[...name].length}).`);
+  if (/[`<>@\u0000-\u001f\u007f]/.test(name)) throw new UserError("A preset name can't contain backticks, <, > or @.");
+  if ([...name].length > PRESET_NAME_MAX)
+    throw new UserError(`A preset name can be at most ${PRESET_NAME_MAX} characters (\`${name.slice(0, 30)}\` has ${[...name].length}).`);
   return name;
 }
 

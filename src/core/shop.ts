@@ -6,17 +6,18 @@
  * takes 25% off. The price is computed again at purchase time from the same
  * rules, so a menu left open across midnight can't buy yesterday's stock.
  */
-import type { Db, Queryable } from './db/index.js';
+
+import { type Character, charactersByRanks } from './catalog/index.js';
 import { utcDay } from './clock.js';
+import type { Db, Queryable } from './db/index.js';
 import { changeBalance } from './economy.js';
 import { UserError } from './errors.js';
-import { changeItems } from './items.js';
-import { RANK_BANDS, type Rarity } from './power.js';
-import { Rng } from './rng.js';
-import { charactersByRanks, type Character } from './catalog/index.js';
 import { activeBanner } from './gacha/banner.js';
 import { grantCharacter } from './gacha/pull.js';
+import { changeItems } from './items.js';
 import { lockPlayer } from './players.js';
+import { RANK_BANDS, type Rarity } from './power.js';
+import { Rng } from './rng.js';
 
 export const SHOP_PRICES: Readonly<Record<Rarity, number>> = { R: 1_000, SR: 20_000, SSR: 100_000 };
 export const SHOP_SLOTS: ReadonlyArray<readonly [Rarity, number]> = [
@@ -96,7 +97,13 @@ export async function shopRotation(db: Queryable, playerId: string, now: Date): 
  * new unit or +1 dupe; refused at dupe 10 with nothing paid). `onceKey` makes
  * a replayed menu press buy nothing.
  */
-export async function buyFromShop(db: Db, playerId: string, characterId: number, now: Date, onceKey?: string): Promise<{ name: string; price: number; unitId: number; dupeLevel: number; created: boolean; gems: number }> {
+export async function buyFromShop(
+  db: Db,
+  playerId: string,
+  characterId: number,
+  now: Date,
+  onceKey?: string,
+): Promise<{ name: string; price: number; unitId: number; dupeLevel: number; created: boolean; gems: number }> {
   const rotation = await shopRotation(db, playerId, now);
   const offer = rotation.offers.find((o) => o.character.id === characterId);
   if (!offer) throw new UserError("That character isn't in today's shop any more — the shop changes at 00:00 UTC. Run `!shop` again.");

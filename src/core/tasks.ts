@@ -1,5 +1,5 @@
-import type { Queryable } from './db/index.js';
 import { utcDay } from './clock.js';
+import type { Queryable } from './db/index.js';
 
 /** Daily task keys and rewards (SPEC §9). */
 export const DAILY_TASKS = {

@@ -1,6 +1,6 @@
 import type { Db, Queryable } from './db/index.js';
-import { lockPlayer } from './players.js';
 import { UserError } from './errors.js';
+import { lockPlayer } from './players.js';
 import { getUnitsByIds, type Unit } from './units.js';
 
 export type TeamKind = 'battle' | 'expedition';
@@ -27,7 +27,9 @@ export async function requireBattleTeam(db: Queryable, playerId: string, prefix 
   const units = await teamUnits(db, playerId, 'battle');
   if (units.length === 0) {
     throw new UserError(
-      whose ? `${whose} has no battle team yet.` : `You have no battle team yet. Pick up to 5 units with \`${prefix}stb <id> <id> …\` (see \`${prefix}inventory\` for ids).`,
+      whose
+        ? `${whose} has no battle team yet.`
+        : `You have no battle team yet. Pick up to 5 units with \`${prefix}stb <id> <id> …\` (see \`${prefix}inventory\` for ids).`,
     );
   }
   return units;
@@ -60,7 +62,9 @@ export async function setTeam(db: Db, playerId: string, kind: TeamKind, ids: num
   });
   const missing = r.rows[0]?.missing;
   if (missing?.length) {
-    throw new UserError(`${missing.length === 1 ? `Unit #${missing[0]} isn't` : `Units ${missing.map((m) => `#${m}`).join(', ')} aren't`} yours — check \`!inventory\` for your ids.`);
+    throw new UserError(
+      `${missing.length === 1 ? `Unit #${missing[0]} isn't` : `Units ${missing.map((m) => `#${m}`).join(', ')} aren't`} yours — check \`!inventory\` for your ids.`,
+    );
   }
 }
 

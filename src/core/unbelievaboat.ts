@@ -82,7 +82,8 @@ export class UnbelievaBoatClient {
       });
     } catch (err) {
       const name = err instanceof Error ? err.name : '';
-      if (name === 'TimeoutError' || name === 'AbortError') throw new UnbelievaBoatError('timeout', `${method} timed out after ${this.opts.timeoutMs} ms`, undefined, { cause: err });
+      if (name === 'TimeoutError' || name === 'AbortError')
+        throw new UnbelievaBoatError('timeout', `${method} timed out after ${this.opts.timeoutMs} ms`, undefined, { cause: err });
       throw new UnbelievaBoatError('network', `${method} failed: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
     }
     let text: string;
@@ -90,7 +91,9 @@ export class UnbelievaBoatClient {
       text = await res.text();
     } catch (err) {
       const name = err instanceof Error ? err.name : '';
-      throw new UnbelievaBoatError(name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network', `${method} body failed`, res.status, { cause: err });
+      throw new UnbelievaBoatError(name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network', `${method} body failed`, res.status, {
+        cause: err,
+      });
     }
     if (res.status === 401 || res.status === 403) throw new UnbelievaBoatError('unauthorized', `${method} answered HTTP ${res.status}`, res.status);
     if (!res.ok) throw new UnbelievaBoatError('http', `${method} answered HTTP ${res.status}: ${text.slice(0, 200)}`, res.status);

@@ -1,13 +1,13 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Logger } from '../log.js';
 import type { AdjustableClock } from '../core/clock.js';
 import type { Db } from '../core/db/index.js';
-import { getPlayer } from '../core/players.js';
 import { errorId } from '../core/errors.js';
+import { getPlayer } from '../core/players.js';
+import type { Logger } from '../log.js';
 import { PlaygroundInputError, type PlaygroundTransport } from './playground/transport.js';
 
 export interface HealthReport {
@@ -29,7 +29,12 @@ export interface HttpDeps {
   };
 }
 
-const id = z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}_.:-]+$/u, 'letters, digits, _ . : - only');
+const id = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\p{L}\p{N}_.:-]+$/u, 'letters, digits, _ . : - only');
 
 const messageBody = z.object({
   userId: id,
@@ -47,7 +52,13 @@ const interactionBody = z.object({
   values: z.array(z.string().max(100)).max(25).optional(),
 });
 
-const clockBody = z.object({ advanceSeconds: z.number().finite().min(0).max(10 * 365 * 86400) });
+const clockBody = z.object({
+  advanceSeconds: z
+    .number()
+    .finite()
+    .min(0)
+    .max(10 * 365 * 86400),
+});
 
 const PAGE_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'playground/page.html');
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
 import { startTestBot, type TestBot } from '../helpers/app.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -15,7 +15,15 @@ describe.skipIf(!haveChromium)('the playground page in headless Chromium', () =>
     bot = await startTestBot('pglite');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -26,7 +34,7 @@ describe.skipIf(!haveChromium)('the playground page in headless Chromium', () =>
 
   it('a person types !help and sees the command list; !gems shows a wallet embed', async () => {
     const page = await browser.newPage();
-    await page.goto(bot.baseUrl + '/');
+    await page.goto(`${bot.baseUrl}/`);
     await expect(page.title()).resolves.toBe('Stardust playground');
     await page.fill('#username', 'Browser');
     await page.fill('#userid', 'browser-user');
@@ -34,7 +42,7 @@ describe.skipIf(!haveChromium)('the playground page in headless Chromium', () =>
     await page.fill('#input', '!help');
     await page.press('#input', 'Enter');
     await page.waitForSelector('.embed .title:has-text("commands")', { timeout: 10_000 });
-    const helpText = await page.locator('.embed').last().innerText();
+    const helpText = await page.locator('.embed').last().textContent();
     expect(helpText).toContain('!help');
     expect(helpText).toContain('!gems');
 

@@ -109,7 +109,8 @@ export class FakeUnbelievaBoat {
     const bal = this.balances.get(key) ?? { cash: 0, bank: 0 };
     if (method === 'PATCH') {
       const b = (body ?? {}) as { bank?: unknown; cash?: unknown };
-      if ((b.bank !== undefined && typeof b.bank !== 'number') || (b.cash !== undefined && typeof b.cash !== 'number')) return this.json(res, 400, { message: 'bank and cash must be numbers' });
+      if ((b.bank !== undefined && typeof b.bank !== 'number') || (b.cash !== undefined && typeof b.cash !== 'number'))
+        return this.json(res, 400, { message: 'bank and cash must be numbers' });
       bal.bank += (b.bank as number | undefined) ?? 0;
       bal.cash += (b.cash as number | undefined) ?? 0;
       this.balances.set(key, bal);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll } from 'vitest';
-import { createApp, type App } from '../../src/app.js';
+import { type App, createApp } from '../../src/app.js';
+import type { Cog } from '../../src/commands/types.js';
 import { testConfig } from '../../src/config.js';
 import { AdjustableClock, type Clock } from '../../src/core/clock.js';
-import type { Cog } from '../../src/commands/types.js';
 import type { Db } from '../../src/core/db/index.js';
 import type { PlaygroundMessage } from '../../src/platform/playground/store.js';
-import { openTestDb, type Backend, type TestDb } from './db.js';
+import { type Backend, openTestDb, type TestDb } from './db.js';
 
 export interface TestBot {
   app: App;
@@ -135,9 +135,7 @@ export function textOf(replies: PlaygroundMessage[] | PlaygroundMessage): string
   const list = Array.isArray(replies) ? replies : [replies];
   return list
     .map((m) =>
-      [m.content, ...m.embeds.flatMap((e) => [e.title, e.description, ...e.fields.flatMap((f) => [f.name, f.value]), e.footer])]
-        .filter(Boolean)
-        .join('\n'),
+      [m.content, ...m.embeds.flatMap((e) => [e.title, e.description, ...e.fields.flatMap((f) => [f.name, f.value]), e.footer])].filter(Boolean).join('\n'),
     )
     .join('\n');
 }

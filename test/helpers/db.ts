@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import type { Db } from '../../src/core/db/index.js';
+import { migrate } from '../../src/core/db/migrate.js';
 import { PgliteDb } from '../../src/core/db/pglite.js';
 import { PostgresDb } from '../../src/core/db/postgres.js';
-import { migrate } from '../../src/core/db/migrate.js';
-import type { Db } from '../../src/core/db/index.js';
 
 export type Backend = 'pglite' | 'postgres';
 

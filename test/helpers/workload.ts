@@ -20,7 +20,12 @@ export interface BotClient {
 export function httpBot(baseUrl: string, opts: { timeoutMs?: number } = {}): BotClient {
   const timeout = opts.timeoutMs ?? 60_000;
   const post = async (path: string, body: unknown) => {
-    const res = await fetch(baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeout) });
+    const res = await fetch(baseUrl + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeout),
+    });
     return { status: res.status, json: await res.json() };
   };
   const get = async (path: string) => {
@@ -31,7 +36,13 @@ export function httpBot(baseUrl: string, opts: { timeoutMs?: number } = {}): Bot
     post,
     get,
     async say(userId, content, o = {}) {
-      const r = await post('/api/messages', { userId, username: o.username ?? userId, channelId: o.channelId ?? 'test', guildId: o.guildId === undefined ? 'guild-1' : o.guildId, content });
+      const r = await post('/api/messages', {
+        userId,
+        username: o.username ?? userId,
+        channelId: o.channelId ?? 'test',
+        guildId: o.guildId === undefined ? 'guild-1' : o.guildId,
+        content,
+      });
       if (r.status !== 200) throw new Error(`POST /api/messages ${r.status}: ${JSON.stringify(r.json)}`);
       return r.json.replies as PlaygroundMessage[];
     },
@@ -56,7 +67,8 @@ export function isWarning(m: PlaygroundMessage): boolean {
 }
 
 /** Things a reply text must never show a player: stacks, SQL, source paths, driver errors. */
-export const LEAK = /\n\s+at |node_modules|\.ts:\d+|\bSELECT\b|\bINSERT INTO\b|\bUPDATE \w+ SET\b|\bERROR:|ECONNREFUSED|ECONNRESET|terminating connection|duplicate key|violates|syntax error/;
+export const LEAK =
+  /\n\s+at |node_modules|\.ts:\d+|\bSELECT\b|\bINSERT INTO\b|\bUPDATE \w+ SET\b|\bERROR:|ECONNREFUSED|ECONNRESET|terminating connection|duplicate key|violates|syntax error/;
 
 /** Something a reply said was done, to check it survived (kill -9). */
 export type Acked =
@@ -133,7 +145,18 @@ export async function runWorkload(bot: BotClient, opts: WorkloadOptions): Promis
   const guildId = opts.guildId ?? 'guild-1';
   const ids = playerIds(opts.players, opts.idPrefix);
   const players = new Map<string, PlayerState>(ids.map((id) => [id, { id, units: [], fetchedAt: -1, presets: [] }]));
-  const report: WorkloadReport = { sent: 0, byCommand: {}, warnings: 0, apologies: [], httpErrors: [], leaks: [], acked: [], clockMoves: 0, pressesRefused: 0, ms: 0 };
+  const report: WorkloadReport = {
+    sent: 0,
+    byCommand: {},
+    warnings: 0,
+    apologies: [],
+    httpErrors: [],
+    leaks: [],
+    acked: [],
+    clockMoves: 0,
+    pressesRefused: 0,
+    ms: 0,
+  };
   const started = Date.now();
   let budget = opts.commands;
   let tick = 0;
@@ -190,7 +213,8 @@ export async function runWorkload(bot: BotClient, opts: WorkloadOptions): Promis
     }
   };
 
-  const withComponent = (replies: PlaygroundMessage[] | null, customId: string) => replies?.find((m) => m.components.some((c) => c.customId === customId && !c.disabled));
+  const withComponent = (replies: PlaygroundMessage[] | null, customId: string) =>
+    replies?.find((m) => m.components.some((c) => c.customId === customId && !c.disabled));
 
   /** Presses once, or twice at the same moment (the second must be dropped or refused). */
   const press = async (userId: string, m: PlaygroundMessage, customId: string, values?: string[]) => {
@@ -203,7 +227,14 @@ export async function runWorkload(bot: BotClient, opts: WorkloadOptions): Promis
     try {
       const r = await bot.get(`/api/players/${p.id}`);
       if (r.status === 200) {
-        p.units = (r.json.units as PlayerState['units']).map((u) => ({ id: Number(u.id), rarity: u.rarity, dupe: u.dupe, bond: u.bond, locked: u.locked, power: Number(u.power) }));
+        p.units = (r.json.units as PlayerState['units']).map((u) => ({
+          id: Number(u.id),
+          rarity: u.rarity,
+          dupe: u.dupe,
+          bond: u.bond,
+          locked: u.locked,
+          power: Number(u.power),
+        }));
         p.fetchedAt = tick;
       }
     } catch {
@@ -268,7 +299,12 @@ export async function runWorkload(bot: BotClient, opts: WorkloadOptions): Promis
       async (p) => {
         await refresh(p);
         // Mostly the strongest five (battles get won, tasks completed), sometimes a random mix.
-        const team = chance(0.6) ? [...p.units].sort((a, b) => b.power - a.power).slice(0, 5).map((u) => u.id) : someIds(p, 1, 5);
+        const team = chance(0.6)
+          ? [...p.units]
+              .sort((a, b) => b.power - a.power)
+              .slice(0, 5)
+              .map((u) => u.id)
+          : someIds(p, 1, 5);
         if (team.length) await say(p.id, `!stb ${team.join(' ')}`);
       },
     ],
@@ -354,11 +390,25 @@ export async function runWorkload(bot: BotClient, opts: WorkloadOptions): Promis
       2,
       // The same once-only command several times at the same moment (spam, double-clicks, two shards).
       async (p) => {
-        const cmd = pick(['!checkin', '!claimall', '!expedition claim', '!story 1-1', '!raid attack', '!fight', '!pull 10', '!scrap_r', `!claim ${pick(TASKS)}`]);
+        const cmd = pick([
+          '!checkin',
+          '!claimall',
+          '!expedition claim',
+          '!story 1-1',
+          '!raid attack',
+          '!fight',
+          '!pull 10',
+          '!scrap_r',
+          `!claim ${pick(TASKS)}`,
+        ]);
         await Promise.all(Array.from({ length: rng.int(3, 6) }, async () => ack(p, cmd, await say(p.id, cmd))));
       },
     ],
-    [3, async (p) => void (await say(p.id, pick(['!gems', '!inventory', '!profile', '!history', '!team', '!presets', '!tasks', '!achievements', '!banner', '!spark'])))],
+    [
+      3,
+      async (p) =>
+        void (await say(p.id, pick(['!gems', '!inventory', '!profile', '!history', '!team', '!presets', '!tasks', '!achievements', '!banner', '!spark']))),
+    ],
   ];
   const totalWeight = actions.reduce((s, a) => s + a[0], 0);
   const pickAction = () => {
@@ -456,14 +506,23 @@ export async function checkInvariants(db: Queryable): Promise<InvariantReport> {
       ),
     ),
   );
-  add('unit out of range (dupe 0–10, bond 1–50)', await rows(db, 'SELECT id, player_id, dupe_level, bond_level FROM units WHERE dupe_level NOT BETWEEN 0 AND 10 OR bond_level NOT BETWEEN 1 AND 50'));
-  add('two units of one character for one player', await rows(db, 'SELECT player_id, character_id, count(*)::int AS n FROM units GROUP BY 1, 2 HAVING count(*) > 1'));
+  add(
+    'unit out of range (dupe 0–10, bond 1–50)',
+    await rows(db, 'SELECT id, player_id, dupe_level, bond_level FROM units WHERE dupe_level NOT BETWEEN 0 AND 10 OR bond_level NOT BETWEEN 1 AND 50'),
+  );
+  add(
+    'two units of one character for one player',
+    await rows(db, 'SELECT player_id, character_id, count(*)::int AS n FROM units GROUP BY 1, 2 HAVING count(*) > 1'),
+  );
   add('negative item quantity', await rows(db, 'SELECT player_id, item_id, quantity FROM player_items WHERE quantity < 0'));
 
   add('starter pack more than once', await rows(db, `SELECT player_id, count(*)::int AS n FROM pulls WHERE kind = 'starter' GROUP BY 1 HAVING count(*) > 1`));
   add(
     'starter pulled without being marked claimed',
-    await rows(db, `SELECT p.id FROM players p WHERE p.starter_claimed_at IS NULL AND EXISTS (SELECT 1 FROM pulls x WHERE x.player_id = p.id AND x.kind = 'starter')`),
+    await rows(
+      db,
+      `SELECT p.id FROM players p WHERE p.starter_claimed_at IS NULL AND EXISTS (SELECT 1 FROM pulls x WHERE x.player_id = p.id AND x.kind = 'starter')`,
+    ),
   );
   add(
     'paid more than once',
@@ -522,7 +581,13 @@ export async function checkInvariants(db: Queryable): Promise<InvariantReport> {
   add('raid paid while still active', await rows(db, 'SELECT DISTINCT r.id FROM raids r JOIN raid_rewards w ON w.raid_id = r.id WHERE r.active'));
   add('raid with more than one last hit', await rows(db, 'SELECT raid_id, count(*)::int AS n FROM raid_attacks WHERE last_hit GROUP BY 1 HAVING count(*) > 1'));
   add('raid HP out of range', await rows(db, 'SELECT id, hp, max_hp FROM raids WHERE hp < 0 OR hp > max_hp'));
-  add('casino round paid while open', await rows(db, `SELECT DISTINCT l.ref FROM ledger l JOIN event_rounds e ON l.ref = 'event:' || e.id WHERE l.reason = 'event_reward' AND e.ended_at IS NULL`));
+  add(
+    'casino round paid while open',
+    await rows(
+      db,
+      `SELECT DISTINCT l.ref FROM ledger l JOIN event_rounds e ON l.ref = 'event:' || e.id WHERE l.reason = 'event_reward' AND e.ended_at IS NULL`,
+    ),
+  );
   add(
     'casino score not paid as it stood when the round closed',
     await rows(
@@ -586,7 +651,9 @@ export async function checkAcked(db: Queryable, acked: Acked[]): Promise<string[
   const pullIds = acked.filter((a): a is Extract<Acked, { kind: 'pull' }> => a.kind === 'pull');
   if (pullIds.length) {
     const have = new Set(
-      (await rows<{ id: number; player_id: string }>(db, 'SELECT id, player_id FROM pulls WHERE id = ANY($1::bigint[])', [pullIds.map((p) => p.pullId)])).map((r) => `${r.player_id}:${Number(r.id)}`),
+      (await rows<{ id: number; player_id: string }>(db, 'SELECT id, player_id FROM pulls WHERE id = ANY($1::bigint[])', [pullIds.map((p) => p.pullId)])).map(
+        (r) => `${r.player_id}:${Number(r.id)}`,
+      ),
     );
     for (const p of pullIds) if (!have.has(`${p.playerId}:${p.pullId}`)) missing.push(`pull #${p.pullId} of ${p.playerId}`);
   }
@@ -596,11 +663,15 @@ export async function checkAcked(db: Queryable, acked: Acked[]): Promise<string[
     return m;
   };
   for (const [playerId, n] of perPlayer('checkin')) {
-    const have = Number((await rows<{ n: number }>(db, `SELECT count(*)::int AS n FROM ledger WHERE player_id = $1 AND reason = 'checkin'`, [playerId]))[0]?.n ?? 0);
+    const have = Number(
+      (await rows<{ n: number }>(db, `SELECT count(*)::int AS n FROM ledger WHERE player_id = $1 AND reason = 'checkin'`, [playerId]))[0]?.n ?? 0,
+    );
     if (have < n) missing.push(`${n} check-ins of ${playerId} acknowledged, ${have} recorded`);
   }
   for (const [playerId, n] of perPlayer('give')) {
-    const have = Number((await rows<{ n: number }>(db, `SELECT count(*)::int AS n FROM ledger WHERE player_id = $1 AND reason = 'admin-give'`, [playerId]))[0]?.n ?? 0);
+    const have = Number(
+      (await rows<{ n: number }>(db, `SELECT count(*)::int AS n FROM ledger WHERE player_id = $1 AND reason = 'admin-give'`, [playerId]))[0]?.n ?? 0,
+    );
     if (have < n) missing.push(`${n} gifts of gems to ${playerId} acknowledged, ${have} recorded`);
   }
   for (const a of acked) {

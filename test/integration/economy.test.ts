@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, openTestDb, type TestDb } from '../helpers/db.js';
-import { changeBalance, ledgerSums, payMany } from '../../src/core/economy.js';
+import { changeBalance, ledgerSums } from '../../src/core/economy.js';
 import { ensurePlayer } from '../../src/core/players.js';
+import { backends, openTestDb, type TestDb } from '../helpers/db.js';
 
 describe.each(backends())('the ledger economy on %s', (backend) => {
   let t: TestDb;

@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ActionRowBuilder,
   ButtonBuilder,
@@ -9,26 +8,19 @@ import {
   EmbedBuilder,
   Events,
   GatewayIntentBits,
-  MessageFlags,
-  Routes,
   type Interaction,
   type Message,
+  MessageFlags,
+  Routes,
   type TextChannel,
 } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord, fakeClientOptions, guildIdForShard, shardForGuild } from '../fakes/discord/server.js';
 
 // 1x1 transparent PNG
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
-const INTENTS = [
-  GatewayIntentBits.Guilds,
-  GatewayIntentBits.GuildMessages,
-  GatewayIntentBits.MessageContent,
-  GatewayIntentBits.DirectMessages,
-];
+const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages];
 
 const BOT_ID = '1100000000000000001';
 const GUILD = '1200000000000000001';
@@ -153,17 +145,9 @@ describe('FakeDiscord + real discord.js Client', () => {
 
   it('records ephemeral replies (type 4, flag 64) and webhook follow-ups', async () => {
     const msg = fake.sendMessage({ channelId: CHANNEL, authorId: ALICE, content: '!pull' });
-    const reply = await fake.waitFor(
-      () => fake.sentMessages(CHANNEL).find((m) => m.data.message_reference?.message_id === msg.id),
-      3000,
-      'second reply',
-    );
+    const reply = await fake.waitFor(() => fake.sentMessages(CHANNEL).find((m) => m.data.message_reference?.message_id === msg.id), 3000, 'second reply');
     const id = fake.clickButton({ messageId: reply.data.id, customId: 'info', userId: ALICE });
-    const followUp = await fake.waitFor(
-      () => fake.sentMessages(CHANNEL).find((m) => m.interactionId === id && m.source === 'followup'),
-      3000,
-      'follow-up',
-    );
+    const followUp = await fake.waitFor(() => fake.sentMessages(CHANNEL).find((m) => m.interactionId === id && m.source === 'followup'), 3000, 'follow-up');
     const response = fake.interactionResponses.find((r) => r.interactionId === id);
     expect(response).toMatchObject({ type: 4, ephemeral: true });
     const original = fake.getMessage(response!.messageId!)!;
@@ -174,9 +158,7 @@ describe('FakeDiscord + real discord.js Client', () => {
   });
 
   it('slash command: deferReply + editReply with a file goes through the webhook multipart path', async () => {
-    await client.application!.commands.set([
-      { name: 'pull', description: 'Pull a card', options: [{ name: 'count', description: 'n', type: 4 }] },
-    ]);
+    await client.application!.commands.set([{ name: 'pull', description: 'Pull a card', options: [{ name: 'count', description: 'n', type: 4 }] }]);
     expect(fake.commands.map((c) => c.name)).toEqual(['pull']);
     const id = fake.invokeCommand({ name: 'pull', channelId: CHANNEL, userId: ALICE, options: { count: 10 } });
     const edit = await fake.waitFor(() => fake.edits.find((e) => e.interactionId === id), 3000, 'editReply');
@@ -204,9 +186,7 @@ describe('FakeDiscord + real discord.js Client', () => {
     expect(fake.stats.resumes).toBe(before.resumes + 1);
     expect(fake.stats.identifies).toBe(before.identifies);
     expect(fake.gatewayConnections.at(-1)?.path).toBe('/resume');
-    const buffered = fake.dispatches.find(
-      (d) => d.t === 'MESSAGE_CREATE' && (d.d as { content?: string }).content === 'while-you-were-away',
-    );
+    const buffered = fake.dispatches.find((d) => d.t === 'MESSAGE_CREATE' && (d.d as { content?: string }).content === 'while-you-were-away');
     expect(buffered?.delivered).toBe(false); // really replayed, not delivered live
 
     fake.sendMessage({ channelId: CHANNEL, authorId: ALICE, content: 'after-resume' });
@@ -291,9 +271,19 @@ describe('FakeDiscord sharding', () => {
 
     expect([...c0.guilds.cache.keys()]).toEqual([guildA]);
     expect([...c1.guilds.cache.keys()]).toEqual([guildB]);
-    expect(fake.identifyPayloads.map((p) => p.shard)).toEqual(expect.arrayContaining([[0, 2], [1, 2]]));
+    expect(fake.identifyPayloads.map((p) => p.shard)).toEqual(
+      expect.arrayContaining([
+        [0, 2],
+        [1, 2],
+      ]),
+    );
     const readyShards = fake.dispatches.filter((d) => d.t === 'READY').map((d) => (d.d as { shard?: number[] }).shard);
-    expect(readyShards).toEqual(expect.arrayContaining([[0, 2], [1, 2]]));
+    expect(readyShards).toEqual(
+      expect.arrayContaining([
+        [0, 2],
+        [1, 2],
+      ]),
+    );
 
     fake.sendMessage({ channelId: chanA, authorId: ALICE, content: 'in A' });
     fake.sendMessage({ channelId: chanB, authorId: ALICE, content: 'in B' });

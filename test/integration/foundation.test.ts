@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends } from '../helpers/db.js';
-import { startTestBot, textOf, type TestBot } from '../helpers/app.js';
-import { changeBalance } from '../../src/core/economy.js';
-import { defineCog, defineCommand } from '../../src/commands/types.js';
-import { arg } from '../../src/commands/args.js';
 import help from '../../src/cogs/help.js';
 import inventory from '../../src/cogs/inventory.js';
+import { arg } from '../../src/commands/args.js';
+import { defineCog, defineCommand } from '../../src/commands/types.js';
+import { changeBalance } from '../../src/core/economy.js';
+import { startTestBot, type TestBot, textOf } from '../helpers/app.js';
+import { backends } from '../helpers/db.js';
 
 /** A cog that fails half-way through a transaction, to prove nothing half-done stays. */
 const faulty = defineCog({
@@ -46,7 +46,13 @@ describe.each(backends())('foundation through the playground API on %s', (backen
     expect(replies).toHaveLength(1);
     const m = replies[0]!;
     expect(m).toMatchObject({ id: expect.any(String), content: expect.any(String), attachments: [], components: [] });
-    expect(m.embeds[0]).toMatchObject({ title: "alice's wallet", fields: [{ name: 'Gems', value: '0 💎' }, { name: 'Coins', value: '0 🪙' }] });
+    expect(m.embeds[0]).toMatchObject({
+      title: "alice's wallet",
+      fields: [
+        { name: 'Gems', value: '0 💎' },
+        { name: 'Coins', value: '0 🪙' },
+      ],
+    });
     expect(typeof m.embeds[0]!.color).toBe('number');
   });
 

@@ -4,10 +4,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDb, type TestDb } from '../helpers/db.js';
-import { startTestBot, textOf, type TestBot } from '../helpers/app.js';
-import { checkInvariants, describeReport, isApology, LEAK, runWorkload, type WorkloadReport } from '../helpers/workload.js';
 import { generateOfflineCatalog, upsertCharacters } from '../../src/core/catalog/index.js';
+import { startTestBot, type TestBot, textOf } from '../helpers/app.js';
+import { openTestDb, type TestDb } from '../helpers/db.js';
+import { checkInvariants, describeReport, isApology, LEAK, runWorkload, type WorkloadReport } from '../helpers/workload.js';
 
 /**
  * Faults under load (Postgres only; it restarts the server, so it runs alone
@@ -30,7 +30,9 @@ function pgCtl(action: 'start' | 'stop'): void {
   let cmd: string;
   if (custom) cmd = custom.replaceAll('{action}', action);
   else {
-    const version = readdirSync('/etc/postgresql').filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a))[0];
+    const version = readdirSync('/etc/postgresql')
+      .filter((d) => /^\d+$/.test(d))
+      .sort((a, b) => Number(b) - Number(a))[0];
     if (!version) throw new Error('no cluster under /etc/postgresql; set STARDUST_PG_CTL');
     cmd = `pg_ctlcluster --skip-systemctl-redirect ${action === 'stop' ? '-m fast ' : ''}${version} main ${action}`;
   }
@@ -163,10 +165,14 @@ describe.skipIf(!BASE)('faults on postgres', () => {
 
     // 2. Take the server away: /health turns degraded, commands get the apology (no stack, no SQL).
     pgCtl('stop');
-    const down = await waitFor('a degraded /health', async () => {
-      const h = await bot.get('/health');
-      return h.status === 503 ? h.json : undefined;
-    }, 20_000);
+    const down = await waitFor(
+      'a degraded /health',
+      async () => {
+        const h = await bot.get('/health');
+        return h.status === 503 ? h.json : undefined;
+      },
+      20_000,
+    );
     expect(down).toMatchObject({ status: 'degraded', database: 'down' });
     const during = await bot.say('50000002', '!pull');
     expect(during.length).toBeGreaterThan(0);
@@ -178,15 +184,23 @@ describe.skipIf(!BASE)('faults on postgres', () => {
 
     // 3. Bring it back: the bot serves again on its own.
     pgCtl('start');
-    const up = await waitFor('an ok /health', async () => {
-      const h = await bot.get('/health');
-      return h.status === 200 ? h.json : undefined;
-    }, 60_000);
+    const up = await waitFor(
+      'an ok /health',
+      async () => {
+        const h = await bot.get('/health');
+        return h.status === 200 ? h.json : undefined;
+      },
+      60_000,
+    );
     expect(up).toMatchObject({ status: 'ok', database: 'ok' });
-    const served = await waitFor('a served command', async () => {
-      const r = await bot.say('50000003', '!gems');
-      return r.some(isApology) ? undefined : r;
-    }, 30_000);
+    const served = await waitFor(
+      'a served command',
+      async () => {
+        const r = await bot.say('50000003', '!gems');
+        return r.some(isApology) ? undefined : r;
+      },
+      30_000,
+    );
     expect(textOf(served)).toMatch(/gems/i);
 
     // 4. A little more load after recovery, then stop and check everything.

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, openTestDb, type TestDb } from '../helpers/db.js';
-import { startTestBot, type TestBot } from '../helpers/app.js';
-import { checkInvariants, describeReport, runWorkload } from '../helpers/workload.js';
 import { generateOfflineCatalog, upsertCharacters } from '../../src/core/catalog/index.js';
+import { startTestBot, type TestBot } from '../helpers/app.js';
+import { backends, openTestDb, type TestDb } from '../helpers/db.js';
+import { checkInvariants, describeReport, runWorkload } from '../helpers/workload.js';
 
 /**
  * The long randomized workload: 10,000 commands from 100 players with 50 in
@@ -42,7 +42,18 @@ describe.each(backends())('long randomized workload on %s', (backend) => {
     expect(report.sent).toBe(size.commands);
     expect(inv.counts.starters).toBe(size.players);
     // Every kind of once-only reward was really exercised.
-    for (const k of ['checkins', 'taskClaims', 'achievements', 'storyClears', 'raidPayouts', 'casinoPayouts', 'expeditionClaims', 'scrapped', 'shopBuys', 'bountyAttempts'] as const) {
+    for (const k of [
+      'checkins',
+      'taskClaims',
+      'achievements',
+      'storyClears',
+      'raidPayouts',
+      'casinoPayouts',
+      'expeditionClaims',
+      'scrapped',
+      'shopBuys',
+      'bountyAttempts',
+    ] as const) {
       expect(inv.counts[k], k).toBeGreaterThan(0);
     }
   }, 1_200_000);

@@ -4,8 +4,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresDb } from '../../src/core/db/postgres.js';
-import { checkAcked, checkInvariants, describeReport, httpBot, isApology, playerIds, runWorkload, spawnBot, type ChildBot } from '../helpers/workload.js';
 import { textOf } from '../helpers/app.js';
+import { type ChildBot, checkAcked, checkInvariants, describeReport, httpBot, isApology, playerIds, runWorkload, spawnBot } from '../helpers/workload.js';
 
 /**
  * kill -9 in the middle of a concurrent workload: the real bot (src/main.ts)
@@ -89,7 +89,9 @@ describe.skipIf(!BASE)('kill -9 mid-workload', () => {
     // After the restart: the once-only things stay once (starter, check-in today, claims), even sent again at once.
     const again = httpBot(child.baseUrl, { timeoutMs: 30_000 });
     const ids = playerIds(30);
-    const replies = await Promise.all(ids.flatMap((id) => [again.say(id, '!starter'), again.say(id, '!starter'), again.say(id, '!checkin'), again.say(id, '!claimall')]));
+    const replies = await Promise.all(
+      ids.flatMap((id) => [again.say(id, '!starter'), again.say(id, '!starter'), again.say(id, '!checkin'), again.say(id, '!claimall')]),
+    );
     expect(replies.filter((r) => r.some(isApology)).map(textOf)).toEqual([]);
     const more = await runWorkload(again, { players: 30, commands: 600, concurrency: 20, seed: SEED + 1, ownerId: OWNER, clockEvery: 0 });
     console.log(`after the restart: ${describeReport(more)}`);

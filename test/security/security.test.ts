@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { testConfig } from '../../src/config.js';
 import { loadCogs } from '../../src/commands/loader.js';
-import { createLogger, silentLogger } from '../../src/log.js';
 import type { Cog } from '../../src/commands/types.js';
+import { testConfig } from '../../src/config.js';
+import { createLogger, silentLogger } from '../../src/log.js';
+import { startTestBot, type TestBot, textOf } from '../helpers/app.js';
 import { openTestDb, type TestDb } from '../helpers/db.js';
-import { startTestBot, textOf, type TestBot } from '../helpers/app.js';
 
 describe('owner-only commands', () => {
   let bot: TestBot;
@@ -42,7 +42,9 @@ describe('operator safety', () => {
     const port = await app.listen(0, '127.0.0.1');
     try {
       const base = `http://127.0.0.1:${port}`;
-      expect((await fetch(`${base}/api/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"advanceSeconds":1}' })).status).toBe(404);
+      expect((await fetch(`${base}/api/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"advanceSeconds":1}' })).status).toBe(
+        404,
+      );
       expect((await fetch(`${base}/api/players/x`)).status).toBe(404);
       expect((await fetch(`${base}/api/messages`, { method: 'POST' })).status).toBe(404);
       const root = await fetch(`${base}/`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { arg, parseArgs, parsers, tokenize, usageOf } from '../../src/commands/args.js';
-import { ArgumentError } from '../../src/core/errors.js';
 import { CommandRegistry, editDistance } from '../../src/commands/registry.js';
+import { ArgumentError } from '../../src/core/errors.js';
 
 describe('tokenize', () => {
   it('splits on whitespace and groups double-quoted words', () => {
@@ -69,7 +69,14 @@ describe('argument schemas', () => {
 describe('command registry', () => {
   const noop = async () => ({ content: '' });
   const reg = new CommandRegistry();
-  reg.add({ name: 'gacha', description: '', commands: [{ name: 'pull', aliases: ['summon'], description: '', args: {}, run: noop }, { name: 'starter', description: '', args: {}, run: noop }] });
+  reg.add({
+    name: 'gacha',
+    description: '',
+    commands: [
+      { name: 'pull', aliases: ['summon'], description: '', args: {}, run: noop },
+      { name: 'starter', description: '', args: {}, run: noop },
+    ],
+  });
 
   it('finds names and aliases case-insensitively', () => {
     expect(reg.get('PULL')?.name).toBe('pull');

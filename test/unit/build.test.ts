@@ -16,7 +16,11 @@ describe('scripts/build.mjs', () => {
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts.start).toContain('dist/main.js');
     expect(existsSync(path.join(dist, 'main.js'))).toBe(true);
-    const cogs = (dir: string, ext: RegExp) => readdirSync(dir).filter((f) => ext.test(f) && !f.endsWith('.d.ts')).map((f) => f.replace(ext, '')).sort();
+    const cogs = (dir: string, ext: RegExp) =>
+      readdirSync(dir)
+        .filter((f) => ext.test(f) && !f.endsWith('.d.ts'))
+        .map((f) => f.replace(ext, ''))
+        .sort();
     expect(cogs(path.join(dist, 'cogs'), /\.js$/)).toEqual(cogs(path.join(root, 'src/cogs'), /\.ts$/));
     for (const f of ['core/images/png-worker.mjs', 'core/images/png-bands.mjs', 'platform/playground/page.html']) {
       expect(readFileSync(path.join(dist, f), 'utf8')).toBe(readFileSync(path.join(root, 'src', f), 'utf8'));

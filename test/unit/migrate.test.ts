@@ -43,7 +43,9 @@ describe.each(backends())('migrations on %s', (backend) => {
     expect(err).toBeInstanceOf(MigrationError);
     expect((err as Error).message).toMatch(/902_bad\.sql/);
     expect((err as Error).message).toMatch(/no_such_table/);
-    const tables = (await t.db.query<{ n: string }>(`SELECT tablename AS n FROM pg_tables WHERE tablename IN ('fine_table', 'half_done')`)).rows.map((r) => r.n);
+    const tables = (await t.db.query<{ n: string }>(`SELECT tablename AS n FROM pg_tables WHERE tablename IN ('fine_table', 'half_done')`)).rows.map(
+      (r) => r.n,
+    );
     expect(tables).toEqual(['fine_table']);
   });
 });

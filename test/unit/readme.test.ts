@@ -11,7 +11,10 @@ describe('README', () => {
     expect(readme.indexOf('npm test')).toBeGreaterThan(first);
     const { cogs, failed } = await loadCogs(silentLogger);
     expect(failed).toEqual([]);
-    const missing = cogs.flatMap((c) => c.commands).filter((c) => !c.hidden && !readme.includes(`\`!${c.name}`)).map((c) => c.name);
+    const missing = cogs
+      .flatMap((c) => c.commands)
+      .filter((c) => !c.hidden && !readme.includes(`\`!${c.name}`))
+      .map((c) => c.name);
     expect(missing, 'regenerate the table with npx tsx scripts/commands-table.ts').toEqual([]);
   });
 });

@@ -210,12 +210,7 @@ export class AniListClient {
     }
   }
 
-  private async request<S extends z.ZodType>(
-    document: string,
-    variables: Record<string, unknown>,
-    schema: S,
-    call: CallOptions,
-  ): Promise<z.infer<S>> {
+  private async request<S extends z.ZodType>(document: string, variables: Record<string, unknown>, schema: S, call: CallOptions): Promise<z.infer<S>> {
     const timeoutMs = call.timeoutMs ?? this.timeoutMs;
     const maxRetries = call.maxRetries ?? this.maxRetries;
     const operation = /query (\w+)/.exec(document)?.[1] ?? 'query';

@@ -1,2 +1,2 @@
-export * from './client.js';
 export { RequestBudget, realSleep, type Sleep } from './budget.js';
+export * from './client.js';

@@ -11,12 +11,12 @@ import type { Db, Queryable } from '../db/index.js';
 import { UserError } from '../errors.js';
 import { requirePlayer } from '../players.js';
 import type { Rng } from '../rng.js';
-import { runBattle, type BattleResult, type Side } from '../skills/engine.js';
+import { type BattleResult, runBattle, type Side } from '../skills/engine.js';
 import { recordTaskWin, type TaskKey } from '../tasks.js';
 import { requireBattleTeam } from '../teams.js';
-import { npcTeam, type Difficulty } from './npc.js';
-import { getBattle, insertBattle, type BattleKind, type BattleRecord } from './record.js';
-import { snapshotOfUnits, type SnapshotUnit } from './snapshot.js';
+import { type Difficulty, npcTeam } from './npc.js';
+import { type BattleKind, type BattleRecord, getBattle, insertBattle } from './record.js';
+import { type SnapshotUnit, snapshotOfUnits } from './snapshot.js';
 
 /** A fought battle not yet saved. */
 export interface Fight {

@@ -4,8 +4,9 @@
  * DO NOTHING keyed by the hour, so however many processes race, one board
  * exists per hour and everyone reads that one.
  */
-import type { Queryable } from '../db/index.js';
+
 import { topOfHour } from '../clock.js';
+import type { Queryable } from '../db/index.js';
 import type { ItemId } from '../items.js';
 import { Rng } from '../rng.js';
 

@@ -6,7 +6,7 @@
  */
 import type { Db } from '../db/index.js';
 import { UserError } from '../errors.js';
-import { changeItems, itemByWord, ITEMS, itemQuantities, type ItemDef, type ItemId } from '../items.js';
+import { changeItems, ITEMS, type ItemDef, type ItemId, itemByWord, itemQuantities } from '../items.js';
 import { addBondXp, MAX_BOND_LEVEL } from '../progression.js';
 
 export const MAX_GIFT_AMOUNT = 1_000_000;
@@ -24,7 +24,8 @@ function parseWhole(token: string, what: string, min: number, max: number): numb
   const cleaned = token.replace(/[,_]/g, '').replace(/^#/, '');
   if (!/^\d{1,16}$/.test(cleaned)) throw new UserError(`The ${what} must be a whole number (got \`${token.slice(0, 30)}\`). ${USAGE}`);
   const v = Number(cleaned);
-  if (v < min || v > max) throw new UserError(`The ${what} must be from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')} (got \`${token.slice(0, 30)}\`).`);
+  if (v < min || v > max)
+    throw new UserError(`The ${what} must be from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')} (got \`${token.slice(0, 30)}\`).`);
   return v;
 }
 
@@ -104,7 +105,16 @@ export async function giveGifts(db: Db, playerId: string, orders: readonly GiftO
       const row = rows.get(o.unitId)!;
       let out = outcomes.get(o.unitId);
       if (!out) {
-        out = { unitId: o.unitId, name: row.name, levelBefore: row.bond_level, level: row.bond_level, xp: row.bond_xp, used: {}, kept: {}, skipped: row.bond_level >= MAX_BOND_LEVEL };
+        out = {
+          unitId: o.unitId,
+          name: row.name,
+          levelBefore: row.bond_level,
+          level: row.bond_level,
+          xp: row.bond_xp,
+          used: {},
+          kept: {},
+          skipped: row.bond_level >= MAX_BOND_LEVEL,
+        };
         outcomes.set(o.unitId, out);
       }
       let given = 0;

@@ -2,17 +2,18 @@
  * Hunting a bounty (SPEC §11): one key, one battle (§6) of the battle team
  * against five equal enemies, one attempt per slot per board.
  */
-import type { Db, Queryable } from '../db/index.js';
+
+import { snapshotOfUnits } from '../battle/snapshot.js';
 import { formatDuration, topOfHour } from '../clock.js';
+import type { Db, Queryable } from '../db/index.js';
 import { changeBalance } from '../economy.js';
 import { UserError } from '../errors.js';
 import { changeItems, ITEMS, type ItemDef } from '../items.js';
+import { type BattleResult, type BattleUnit, runBattle } from '../skills/engine.js';
 import { ROYALTY_REWARD_MULTIPLIER } from '../skills/registry.js';
-import { runBattle, type BattleResult, type BattleUnit } from '../skills/engine.js';
 import { requireBattleTeam } from '../teams.js';
-import { snapshotOfUnits } from '../battle/snapshot.js';
 import type { Unit } from '../units.js';
-import { currentBoard, ENEMIES_PER_BOUNTY, TIER_DEFS, type BountySlot, type BountyTier } from './board.js';
+import { type BountySlot, type BountyTier, currentBoard, ENEMIES_PER_BOUNTY, TIER_DEFS } from './board.js';
 import { bountyKeys, spendKey } from './keys.js';
 
 /** The five enemies of a slot: equal power, no skills. Negative ids never match a skill's partner. */

@@ -1,4 +1,4 @@
 export * from './board.js';
-export * from './keys.js';
-export * from './hunt.js';
 export * from './gift.js';
+export * from './hunt.js';
+export * from './keys.js';

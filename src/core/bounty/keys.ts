@@ -3,8 +3,9 @@
  * regeneration point, which is always a top of the hour. Spending a key while
  * at 3 restarts the timer at the current hour, so idling never banks a key.
  */
-import type { Queryable } from '../db/index.js';
+
 import { topOfHour } from '../clock.js';
+import type { Queryable } from '../db/index.js';
 
 export const MAX_KEYS = 3;
 const HOUR_MS = 3_600_000;
@@ -39,10 +40,7 @@ const GAINED = `GREATEST(0, floor(extract(epoch FROM ($2::timestamptz - regen_at
  */
 export async function spendKey(db: Queryable, playerId: string, now: Date): Promise<number | null> {
   const hour = topOfHour(now);
-  await db.query(
-    `INSERT INTO bounty_keys (player_id, keys, regen_at) VALUES ($1, $2, $3) ON CONFLICT (player_id) DO NOTHING`,
-    [playerId, MAX_KEYS, hour],
-  );
+  await db.query(`INSERT INTO bounty_keys (player_id, keys, regen_at) VALUES ($1, $2, $3) ON CONFLICT (player_id) DO NOTHING`, [playerId, MAX_KEYS, hour]);
   const r = await db.query<{ keys: number }>(
     `UPDATE bounty_keys
         SET keys = LEAST(${MAX_KEYS}, keys + ${GAINED}) - 1,

@@ -1,6 +1,6 @@
-import type { Db } from '../db/index.js';
 import type { Logger } from '../../log.js';
 import { AniListClient } from '../anilist/index.js';
+import type { Db } from '../db/index.js';
 import { ensureCatalog } from './offline.js';
 import { syncCatalog, syncState } from './sync.js';
 
@@ -40,7 +40,8 @@ export async function bootCatalog(db: Db, opts: CatalogBootOptions): Promise<() 
       const r = await syncCatalog(db, anilist, {
         signal: stop.signal,
         onProgress: (p) => {
-          if (p.page % 20 === 0 || p.page === p.pages) log.info(`catalog sync: page ${p.page}/${p.pages}, ${p.saved} characters, ~${Math.round(p.etaSeconds)} s left`);
+          if (p.page % 20 === 0 || p.page === p.pages)
+            log.info(`catalog sync: page ${p.page}/${p.pages}, ${p.saved} characters, ~${Math.round(p.etaSeconds)} s left`);
         },
       });
       log.info(`catalog sync ${r.status}: ${r.saved} characters`);

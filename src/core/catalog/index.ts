@@ -1,4 +1,4 @@
-export * from './types.js';
+export * from './offline.js';
 export * from './repo.js';
 export * from './sync.js';
-export * from './offline.js';
+export * from './types.js';

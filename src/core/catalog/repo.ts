@@ -10,11 +10,10 @@
  * - `event` rows (The Dealer) are never touched by an upsert.
  */
 import type { Db, Queryable } from '../db/index.js';
-import { basePower, RARITIES, rarityForRank, type Rarity } from '../power.js';
-import { ANCHOR_SQUASH_RESISTANCE, THE_DEALER_ID, type Character, type CharacterSeed, type CharacterSource } from './types.js';
+import { basePower, RARITIES, type Rarity, rarityForRank } from '../power.js';
+import { ANCHOR_SQUASH_RESISTANCE, type Character, type CharacterSeed, type CharacterSource, THE_DEALER_ID } from './types.js';
 
-export const CHARACTER_COLUMNS =
-  'id, name, image_url, favourites, rank, rarity, base_power, skills, squash_resistance, overridden, source';
+export const CHARACTER_COLUMNS = 'id, name, image_url, favourites, rank, rarity, base_power, skills, squash_resistance, overridden, source';
 
 interface CharacterRow {
   id: number;
@@ -58,10 +57,17 @@ export class CatalogInputError extends RangeError {
 
 function checkSeed(s: CharacterSeed): void {
   const ok =
-    Number.isInteger(s.id) && s.id > 0 && s.id <= INT32_MAX &&
-    Number.isInteger(s.rank) && s.rank >= 1 && s.rank <= INT32_MAX &&
-    Number.isInteger(s.favourites) && s.favourites >= 0 && s.favourites <= INT32_MAX &&
-    typeof s.name === 'string' && s.name.trim() !== '';
+    Number.isInteger(s.id) &&
+    s.id > 0 &&
+    s.id <= INT32_MAX &&
+    Number.isInteger(s.rank) &&
+    s.rank >= 1 &&
+    s.rank <= INT32_MAX &&
+    Number.isInteger(s.favourites) &&
+    s.favourites >= 0 &&
+    s.favourites <= INT32_MAX &&
+    typeof s.name === 'string' &&
+    s.name.trim() !== '';
   if (!ok) throw new CatalogInputError(`invalid character seed: ${JSON.stringify(s)}`);
 }
 
@@ -182,10 +188,7 @@ export async function characterByRank(db: Queryable, rank: number): Promise<Char
 export async function charactersByRanks(db: Queryable, ranks: readonly number[]): Promise<Map<number, Character>> {
   const out = new Map<number, Character>();
   if (ranks.length === 0) return out;
-  const r = await db.query<CharacterRow>(
-    `SELECT ${CHARACTER_COLUMNS} FROM characters WHERE rank = ANY($1::int[]) AND rank > 0`,
-    [[...new Set(ranks)]],
-  );
+  const r = await db.query<CharacterRow>(`SELECT ${CHARACTER_COLUMNS} FROM characters WHERE rank = ANY($1::int[]) AND rank > 0`, [[...new Set(ranks)]]);
   for (const row of r.rows) out.set(row.rank, toCharacter(row));
   return out;
 }
@@ -230,10 +233,10 @@ const HAS_SKILL = 'EXISTS (SELECT 1 FROM unnest(skills) AS s WHERE lower(s) = lo
 
 /** Catalog characters carrying `skill` (case-insensitive), pool first by rank (`!whohas`). */
 export async function charactersWithSkill(db: Queryable, skill: string, limit = 20): Promise<Character[]> {
-  const r = await db.query<CharacterRow>(
-    `SELECT ${CHARACTER_COLUMNS} FROM characters WHERE ${HAS_SKILL} ORDER BY rank = 0, rank, id LIMIT $2`,
-    [cleanText(skill), clampLimit(limit)],
-  );
+  const r = await db.query<CharacterRow>(`SELECT ${CHARACTER_COLUMNS} FROM characters WHERE ${HAS_SKILL} ORDER BY rank = 0, rank, id LIMIT $2`, [
+    cleanText(skill),
+    clampLimit(limit),
+  ]);
   return r.rows.map(toCharacter);
 }
 
@@ -261,12 +264,7 @@ export async function overrideCharacter(db: Queryable, id: number, rarity: Rarit
  * recomputes base power, unless the character is overridden. The caller
  * passes the registry's spelling of the name. Null if the character is unknown.
  */
-export async function addSkillToCharacter(
-  db: Db,
-  id: number,
-  skillName: string,
-  squashResistance?: number,
-): Promise<Character | null> {
+export async function addSkillToCharacter(db: Db, id: number, skillName: string, squashResistance?: number): Promise<Character | null> {
   const skill = cleanText(skillName).trim();
   if (skill === '') throw new CatalogInputError('skill name is empty');
   const resistance = squashResistance ?? (skill.toLowerCase() === 'anchor' ? ANCHOR_SQUASH_RESISTANCE : undefined);

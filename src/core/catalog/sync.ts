@@ -11,9 +11,10 @@
  * budget is unlimited), so with the rate limit lifted the sync is bound by
  * whichever of the two is slower.
  */
+
+import { ANILIST_PER_PAGE, type AniListCharacterPage, type AniListClient, AniListError } from '../anilist/client.js';
 import type { Db } from '../db/index.js';
 import { CATALOG_SIZE } from '../power.js';
-import { ANILIST_PER_PAGE, AniListError, type AniListCharacterPage, type AniListClient } from '../anilist/client.js';
 import { upsertCharacters } from './repo.js';
 import type { CharacterSeed } from './types.js';
 
@@ -90,9 +91,7 @@ export interface SyncState {
 
 /** The saved progress of the last sync, or null when none ran. */
 export async function syncState(db: Db): Promise<SyncState | null> {
-  const r = await db.query<ProgressRow>(
-    'SELECT target, per_page, pages, next_page, saved, completed_at FROM catalog_sync WHERE id = 1',
-  );
+  const r = await db.query<ProgressRow>('SELECT target, per_page, pages, next_page, saved, completed_at FROM catalog_sync WHERE id = 1');
   const row = r.rows[0];
   if (!row) return null;
   return {
@@ -179,10 +178,7 @@ async function runSync(
     try {
       await db.transaction(async (tx) => {
         await upsertCharacters(tx, seeds);
-        await tx.query('UPDATE catalog_sync SET next_page = $1, saved = saved + $2, updated_at = now() WHERE id = 1', [
-          nextPage,
-          seeds.length,
-        ]);
+        await tx.query('UPDATE catalog_sync SET next_page = $1, saved = saved + $2, updated_at = now() WHERE id = 1', [nextPage, seeds.length]);
       });
     } catch (err) {
       throw new CatalogSyncError(firstPage, err);
@@ -196,9 +192,7 @@ async function runSync(
     const paceEta = pagesSaved > 0 ? (pagesLeft * elapsed) / pagesSaved : 0;
     // A burst can run ahead of the budget; the pages beyond it wait for the window to slide.
     const budget = anilist.budget;
-    const budgetEta = budget.unlimited
-      ? 0
-      : (Math.max(0, pagesLeft - Math.max(0, budget.limit - budget.used)) * budget.windowMs) / budget.limit / 1000;
+    const budgetEta = budget.unlimited ? 0 : (Math.max(0, pagesLeft - Math.max(0, budget.limit - budget.used)) * budget.windowMs) / budget.limit / 1000;
     opts.onProgress?.({
       page: lastPage,
       pages,

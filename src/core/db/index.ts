@@ -1,4 +1,5 @@
 import type { Db } from './types.js';
+
 export type { Db, Queryable, QueryResult } from './types.js';
 export { PgError, pgErrorCode } from './types.js';
 

@@ -1,6 +1,6 @@
-import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { PGlite, type Transaction, types } from '@electric-sql/pglite';
 import type { Db, QueryResult } from './types.js';
 
 const parsers = {

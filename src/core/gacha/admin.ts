@@ -2,12 +2,13 @@
  * Owner commands of the gacha (SPEC §15): `!give gems` and `!give char`.
  * Each writes its admin_audit row in the same transaction as the change.
  */
-import type { Db } from '../db/index.js';
+
 import { recordAdminAction } from '../audit.js';
+import type { Db } from '../db/index.js';
 import { changeBalance } from '../economy.js';
 import { UserError } from '../errors.js';
-import { grantCharacter } from './pull.js';
 import { lockPlayer } from '../players.js';
+import { grantCharacter } from './pull.js';
 
 export async function giveGems(db: Db, actorId: string, playerId: string, amount: number, now: Date): Promise<{ gems: number }> {
   return db.transaction(async (tx) => {
@@ -17,7 +18,13 @@ export async function giveGems(db: Db, actorId: string, playerId: string, amount
   });
 }
 
-export async function giveCharacter(db: Db, actorId: string, playerId: string, characterId: number, now: Date): Promise<{ name: string; unitId: number; dupeLevel: number; created: boolean }> {
+export async function giveCharacter(
+  db: Db,
+  actorId: string,
+  playerId: string,
+  characterId: number,
+  now: Date,
+): Promise<{ name: string; unitId: number; dupeLevel: number; created: boolean }> {
   return db.transaction(async (tx) => {
     await lockPlayer(tx, playerId);
     const c = await tx.query<{ name: string }>('SELECT name FROM characters WHERE id = $1', [characterId]);

@@ -5,11 +5,11 @@
  * is revealed when it ends, so every pull on it can be checked (verify.ts).
  */
 import { randomBytes } from 'node:crypto';
+import { recordAdminAction } from '../audit.js';
 import type { Db, Queryable } from '../db/index.js';
 import { UserError } from '../errors.js';
-import { recordAdminAction } from '../audit.js';
 import { basePower, RARITIES, type Rarity } from '../power.js';
-import { normaliseChance, rateUpOf, seedHash, type RateUp } from './roll.js';
+import { normaliseChance, type RateUp, rateUpOf, seedHash } from './roll.js';
 
 export interface Banner {
   id: number;
@@ -231,10 +231,9 @@ export async function setBanner(db: Db, spec: BannerSpec, actorId: string, now: 
       );
     }
 
-    const old = await tx.query<BannerRow>(
-      `UPDATE banners SET active = FALSE, revealed_at = COALESCE(revealed_at, $1) WHERE active RETURNING ${COLUMNS}`,
-      [now],
-    );
+    const old = await tx.query<BannerRow>(`UPDATE banners SET active = FALSE, revealed_at = COALESCE(revealed_at, $1) WHERE active RETURNING ${COLUMNS}`, [
+      now,
+    ]);
     const secret = randomBytes(32).toString('hex');
     const endsAt = new Date(now.getTime() + spec.days * 86_400_000);
     const ins = await tx.query<BannerRow>(
@@ -243,7 +242,21 @@ export async function setBanner(db: Db, spec: BannerSpec, actorId: string, now: 
       [spec.name, ids, spec.rateUps.map((r) => r.rarity), spec.chance, now, endsAt, seedHash(secret), secret, actorId],
     );
     const banner = toBanner(ins.rows[0]!, now);
-    await recordAdminAction(tx, actorId, 'set_banner', { bannerId: banner.id, name: spec.name, days: spec.days, rateUps: spec.rateUps, chance: spec.chance, forced, replaced: old.rows[0] ? Number(old.rows[0].id) : null }, now);
+    await recordAdminAction(
+      tx,
+      actorId,
+      'set_banner',
+      {
+        bannerId: banner.id,
+        name: spec.name,
+        days: spec.days,
+        rateUps: spec.rateUps,
+        chance: spec.chance,
+        forced,
+        replaced: old.rows[0] ? Number(old.rows[0].id) : null,
+      },
+      now,
+    );
     return { banner, replaced: old.rows[0] ? toBanner(old.rows[0], now) : null, forced };
   });
 }

@@ -22,8 +22,8 @@ import type { Db, Queryable } from '../db/index.js';
 import { balanceChangeCtes, notEnoughCurrency } from '../economy.js';
 import { UserError } from '../errors.js';
 import { effectivePower, type Rarity } from '../power.js';
-import { Rng } from '../rng.js';
-import { MAX_DUPE, PULL_COST, rateUpOf, rollOffBanner, rollOnBanner, SCRAP_VALUE, type Roll } from './roll.js';
+import type { Rng } from '../rng.js';
+import { MAX_DUPE, PULL_COST, type Roll, rateUpOf, rollOffBanner, rollOnBanner, SCRAP_VALUE } from './roll.js';
 
 export type PullKind = 'single' | 'ten' | 'starter';
 
@@ -190,7 +190,12 @@ interface Recorded {
 }
 
 /** Step 2: units, auto-scrap, counters, audit row; then the cards in slot order. */
-async function applyRolls(tx: Queryable, playerId: string, rec: Recorded, now: Date): Promise<{ cards: PulledCard[]; autoScrap: PullResult['autoScrap']; gems: number; coins: number }> {
+async function applyRolls(
+  tx: Queryable,
+  playerId: string,
+  rec: Recorded,
+  now: Date,
+): Promise<{ cards: PulledCard[]; autoScrap: PullResult['autoScrap']; gems: number; coins: number }> {
   const r = await tx.query<UnitsRow>(UNITS_SQL, [
     playerId,
     rec.pullId,
@@ -278,12 +283,22 @@ export async function pull(db: Db, opts: PullOptions): Promise<PullResult> {
       const rateUp = rateUpOf(s.rate_up_ids ?? [], s.rate_up_rarities ?? [], s.rate_up_chance ?? 0.5);
       rolls = rollOnBanner(s.seed_secret!, playerId, counterStart, count, rateUp);
       banner = { id: Number(s.banner_id), name: s.banner_name!, sparkPoints: s.points - (s.spent ?? 0), counterStart };
-      const applied = await applyRolls(tx, playerId, { pullId, kind, rolls, bannerId: banner.id, counterStart, seed: null, rateUpChance: rateUp.chance, cost, countsAsPulls: count }, now);
+      const applied = await applyRolls(
+        tx,
+        playerId,
+        { pullId, kind, rolls, bannerId: banner.id, counterStart, seed: null, rateUpChance: rateUp.chance, cost, countsAsPulls: count },
+        now,
+      );
       return { pullId, kind, cost, banner, seed, ...applied };
     }
     seed = opts.rng.seed;
     rolls = rollOffBanner(seed, count);
-    const applied = await applyRolls(tx, playerId, { pullId, kind, rolls, bannerId: null, counterStart: null, seed, rateUpChance: null, cost, countsAsPulls: count }, now);
+    const applied = await applyRolls(
+      tx,
+      playerId,
+      { pullId, kind, rolls, bannerId: null, counterStart: null, seed, rateUpChance: null, cost, countsAsPulls: count },
+      now,
+    );
     return { pullId, kind, cost, banner, seed, ...applied };
   });
 }
@@ -306,7 +321,12 @@ export async function claimStarter(db: Db, playerId: string, now: Date, rng: Rng
     const pullId = Number(row.pull_id);
     const seed = rng.seed;
     const rolls = rollOffBanner(seed, STARTER_SIZE, { starter: true });
-    const applied = await applyRolls(tx, playerId, { pullId, kind: 'starter', rolls, bannerId: null, counterStart: null, seed, rateUpChance: null, cost: 0, countsAsPulls: 0 }, now);
+    const applied = await applyRolls(
+      tx,
+      playerId,
+      { pullId, kind: 'starter', rolls, bannerId: null, counterStart: null, seed, rateUpChance: null, cost: 0, countsAsPulls: 0 },
+      now,
+    );
     return { pullId, kind: 'starter', cost: 0, banner: null, seed, ...applied };
   });
 }
@@ -316,7 +336,12 @@ export async function claimStarter(db: Db, playerId: string, now: Date, rng: Rng
  * +1 dupe. Refused (UserError, nothing changed) at dupe 10. One statement;
  * callers inside a transaction take lockPlayer first.
  */
-export async function grantCharacter(db: Queryable, playerId: string, characterId: number, now: Date): Promise<{ unitId: number; dupeLevel: number; created: boolean }> {
+export async function grantCharacter(
+  db: Queryable,
+  playerId: string,
+  characterId: number,
+  now: Date,
+): Promise<{ unitId: number; dupeLevel: number; created: boolean }> {
   const r = await db.query<{ id: number; dupe_level: number; created: boolean }>(
     `INSERT INTO units AS u (player_id, character_id, obtained_at) VALUES ($1, $2, $3)
      ON CONFLICT (player_id, character_id) DO UPDATE SET dupe_level = u.dupe_level + 1 WHERE u.dupe_level < ${MAX_DUPE}

@@ -5,10 +5,10 @@
  */
 import type { Db, Queryable } from '../db/index.js';
 import { UserError } from '../errors.js';
+import { lockPlayer } from '../players.js';
 import type { Rarity } from '../power.js';
 import { activeBanner, type Banner } from './banner.js';
 import { grantCharacter } from './pull.js';
-import { lockPlayer } from '../players.js';
 import { SPARK_COST } from './roll.js';
 
 export interface SparkStatus {
@@ -23,7 +23,10 @@ export interface SparkStatus {
 export async function sparkStatus(db: Queryable, playerId: string, now: Date): Promise<SparkStatus | null> {
   const banner = await activeBanner(db, now);
   if (!banner) return null;
-  const r = await db.query<{ points: number; spent: number }>('SELECT points, spent FROM spark_points WHERE player_id = $1 AND banner_id = $2', [playerId, banner.id]);
+  const r = await db.query<{ points: number; spent: number }>('SELECT points, spent FROM spark_points WHERE player_id = $1 AND banner_id = $2', [
+    playerId,
+    banner.id,
+  ]);
   const points = r.rows[0]?.points ?? 0;
   const spent = r.rows[0]?.spent ?? 0;
   const ssrIds = banner.rateUpIds.filter((_, i) => banner.rateUpRarities[i] === 'SSR');
@@ -43,7 +46,8 @@ export async function sparkStatus(db: Queryable, playerId: string, now: Date): P
 export function sparkRefusal(s: SparkStatus | null): string | null {
   if (!s) return 'There is no banner running, so there is nothing to spark. Spark points come from pulls on a banner.';
   if (s.choices.length === 0) return `**${s.banner.name}** has no rate-up SSR to spark.`;
-  if (s.available < SPARK_COST) return `You have ${s.available.toLocaleString('en-US')} spark points on **${s.banner.name}**; a spark needs ${SPARK_COST}. Every pull on this banner gives 1.`;
+  if (s.available < SPARK_COST)
+    return `You have ${s.available.toLocaleString('en-US')} spark points on **${s.banner.name}**; a spark needs ${SPARK_COST}. Every pull on this banner gives 1.`;
   return null;
 }
 
@@ -53,7 +57,13 @@ export function sparkRefusal(s: SparkStatus | null): string | null {
  * points are taken by a conditional UPDATE so they are never spent twice.
  * `onceKey` makes a replayed menu press a no-op.
  */
-export async function spendSpark(db: Db, playerId: string, characterId: number, now: Date, onceKey?: string): Promise<{ name: string; unitId: number; dupeLevel: number; created: boolean; available: number }> {
+export async function spendSpark(
+  db: Db,
+  playerId: string,
+  characterId: number,
+  now: Date,
+  onceKey?: string,
+): Promise<{ name: string; unitId: number; dupeLevel: number; created: boolean; available: number }> {
   return db.transaction(async (tx) => {
     await lockPlayer(tx, playerId);
     if (onceKey) {

@@ -12,8 +12,8 @@
 import type { Queryable } from '../db/index.js';
 import { UserError } from '../errors.js';
 import type { Rarity } from '../power.js';
-import { bannerById, bannerRateUp, type Banner } from './banner.js';
-import { rollOffBanner, rollOnBanner, seedHash, type Roll } from './roll.js';
+import { type Banner, bannerById, bannerRateUp } from './banner.js';
+import { type Roll, rollOffBanner, rollOnBanner, seedHash } from './roll.js';
 
 export interface RecordedRoll {
   tier: Rarity;
@@ -34,10 +34,16 @@ export interface PullRecord {
 }
 
 export async function getPullRecord(db: Queryable, pullId: number): Promise<PullRecord | null> {
-  const r = await db.query<{ id: number; player_id: string; kind: PullRecord['kind']; banner_id: number | null; counter_start: number | null; seed: number | null; rolls: RecordedRoll[]; created_at: Date }>(
-    'SELECT id, player_id, kind, banner_id, counter_start, seed, rolls, created_at FROM pulls WHERE id = $1',
-    [pullId],
-  );
+  const r = await db.query<{
+    id: number;
+    player_id: string;
+    kind: PullRecord['kind'];
+    banner_id: number | null;
+    counter_start: number | null;
+    seed: number | null;
+    rolls: RecordedRoll[];
+    created_at: Date;
+  }>('SELECT id, player_id, kind, banner_id, counter_start, seed, rolls, created_at FROM pulls WHERE id = $1', [pullId]);
   const x = r.rows[0];
   if (!x) return null;
   return {

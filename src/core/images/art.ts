@@ -2,13 +2,13 @@
 // keep a bounded in-memory LRU and a disk cache, share concurrent downloads,
 // and never throw: any failure yields null and callers draw a portrait.
 import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadImage, type Canvas, type Image } from '@napi-rs/canvas';
-import { Lru } from './lru.js';
+import { type Canvas, type Image, loadImage } from '@napi-rs/canvas';
 import { newCanvas } from './gfx.js';
+import { Lru } from './lru.js';
 
 export type ArtImage = Image | Canvas;
 

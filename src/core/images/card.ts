@@ -1,24 +1,11 @@
 // The card: the one drawing every image reuses (single pull, 10-pull, team,
 // battle). All sizes are relative to a 200x300 design, scaled by width.
 import type { Canvas } from '@napi-rs/canvas';
+import type { ArtImage } from './art.js';
 import { font } from './fonts.js';
+import { type Ctx, drawBolt, drawCover, type FittedText, fitText, fmtInt, newCanvas, pill, RARITY, roundRectPath, seeded, starPath } from './gfx.js';
 import { Lru } from './lru.js';
 import { drawnPortrait } from './portrait.js';
-import type { ArtImage } from './art.js';
-import {
-  RARITY,
-  drawBolt,
-  drawCover,
-  fitText,
-  fmtInt,
-  newCanvas,
-  pill,
-  roundRectPath,
-  seeded,
-  starPath,
-  type Ctx,
-  type FittedText,
-} from './gfx.js';
 import type { CardInfo, CardRarity } from './types.js';
 
 export interface CardLayout {
@@ -265,9 +252,26 @@ export function drawCard(ctx: Ctx, x: number, y: number, w: number, h: number, c
   } else if (rarity === 'SSR' || rarity === 'UR') {
     // Holographic sheen: rainbow bands across the diagonal, screened on.
     const g = ctx.createLinearGradient(ix, iy + ih * 0.1, ix + iw, iy + ih * 0.9);
-    const bands = rarity === 'SSR'
-      ? ['rgba(255,94,126,0)', 'rgba(255,94,126,0.22)', 'rgba(255,241,118,0.22)', 'rgba(124,242,154,0.2)', 'rgba(91,211,255,0.22)', 'rgba(224,124,255,0.22)', 'rgba(224,124,255,0)']
-      : ['rgba(255,216,107,0)', 'rgba(255,216,107,0.28)', 'rgba(255,77,109,0.18)', 'rgba(255,246,200,0.28)', 'rgba(255,77,109,0.18)', 'rgba(255,216,107,0.25)', 'rgba(255,216,107,0)'];
+    const bands =
+      rarity === 'SSR'
+        ? [
+            'rgba(255,94,126,0)',
+            'rgba(255,94,126,0.22)',
+            'rgba(255,241,118,0.22)',
+            'rgba(124,242,154,0.2)',
+            'rgba(91,211,255,0.22)',
+            'rgba(224,124,255,0.22)',
+            'rgba(224,124,255,0)',
+          ]
+        : [
+            'rgba(255,216,107,0)',
+            'rgba(255,216,107,0.28)',
+            'rgba(255,77,109,0.18)',
+            'rgba(255,246,200,0.28)',
+            'rgba(255,77,109,0.18)',
+            'rgba(255,216,107,0.25)',
+            'rgba(255,216,107,0)',
+          ];
     bands.forEach((c, i) => g.addColorStop(i / (bands.length - 1), c));
     ctx.globalCompositeOperation = 'screen';
     ctx.fillStyle = g;

@@ -1,10 +1,11 @@
 // Font registration. We never rely on system fonts: every family used in a
 // drawing is registered here from npm packages under our own alias, so the
 // pixels are the same on any machine (golden tests depend on this).
-import { GlobalFonts } from '@napi-rs/canvas';
-import { createRequire } from 'node:module';
+
 import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { GlobalFonts } from '@napi-rs/canvas';
 
 /** Regular/bold sans (DejaVu Sans). */
 export const SANS = 'SDSans';

@@ -1,5 +1,5 @@
 // Shared drawing helpers: palette, shapes, text fitting, formatting.
-import { createCanvas, type Canvas, type Image, type SKRSContext2D } from '@napi-rs/canvas';
+import { type Canvas, createCanvas, type Image, type SKRSContext2D } from '@napi-rs/canvas';
 import { ensureFonts, font } from './fonts.js';
 import { Lru } from './lru.js';
 import type { CardRarity } from './types.js';
@@ -272,11 +272,11 @@ function fitTextUncached(text: string, maxWidth: number, maxSize: number, minSiz
   let hi = chars.length;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    const t = chars.slice(0, mid).join('').trimEnd() + '…';
+    const t = `${chars.slice(0, mid).join('').trimEnd()}…`;
     if (measureTextWidth(t, f) <= maxWidth) lo = mid;
     else hi = mid - 1;
   }
-  const t = chars.slice(0, lo).join('').trimEnd() + '…';
+  const t = `${chars.slice(0, lo).join('').trimEnd()}…`;
   return { text: t, size: minSize, width: measureTextWidth(t, f), font: f };
 }
 
@@ -292,7 +292,18 @@ export function shadowText(ctx: Ctx, text: string, x: number, y: number, color =
 }
 
 /** A pill-shaped label; returns its width. */
-export function pill(ctx: Ctx, text: string, x: number, y: number, h: number, bg: string | CanvasGradientLike, fg: string, f: string, padX = h * 0.45, align: 'left' | 'right' | 'center' = 'left'): number {
+export function pill(
+  ctx: Ctx,
+  text: string,
+  x: number,
+  y: number,
+  h: number,
+  bg: string | CanvasGradientLike,
+  fg: string,
+  f: string,
+  padX = h * 0.45,
+  align: 'left' | 'right' | 'center' = 'left',
+): number {
   ctx.save();
   ctx.font = f;
   const tw = ctx.measureText(text).width;
@@ -314,7 +325,9 @@ type CanvasGradientLike = ReturnType<Ctx['createLinearGradient']>;
 
 export function fmtInt(n: number): string {
   const v = Math.trunc(n);
-  const s = Math.abs(v).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const s = Math.abs(v)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return v < 0 ? `-${s}` : s;
 }
 

@@ -1,7 +1,7 @@
-export type { CardRarity, CardInfo, TeamSlot, BattleImageInput, BannerImageInput, BountyBoardInput, RaidBarInput, BountyTier } from './types.js';
-export { renderCard, renderTenPull, renderTeam, renderBattle, renderBanner, renderBountyBoard, renderRaidBar } from './render.js';
-export { drawnPortrait, renderPortraitPng, initialsOf } from './portrait.js';
-export { configureArtCache, loadArt, artStats, clearArtMemory } from './art.js';
-export { fitCardName, dupeDisplay, drawCard } from './card.js';
-export { measureTextWidth, fitText } from './gfx.js';
+export { artStats, clearArtMemory, configureArtCache, loadArt } from './art.js';
+export { drawCard, dupeDisplay, fitCardName } from './card.js';
 export { hasCjkFont } from './fonts.js';
+export { fitText, measureTextWidth } from './gfx.js';
+export { drawnPortrait, initialsOf, renderPortraitPng } from './portrait.js';
+export { renderBanner, renderBattle, renderBountyBoard, renderCard, renderRaidBar, renderTeam, renderTenPull } from './render.js';
+export type { BannerImageInput, BattleImageInput, BountyBoardInput, BountyTier, CardInfo, CardRarity, RaidBarInput, TeamSlot } from './types.js';

@@ -36,7 +36,7 @@ export function filterBand(px, w, y0, y1, opaque) {
   if (opaque && LITTLE_ENDIAN && px.byteOffset % 4 === 0) {
     // Whole pixels as 32-bit words; subtract the pixel above bytewise in one
     // go (SWAR: no borrow crosses a byte), then store R, G, B.
-    const words = new Uint32Array(px.buffer, px.byteOffset, (px.length >>> 2));
+    const words = new Uint32Array(px.buffer, px.byteOffset, px.length >>> 2);
     for (let y = y0; y < y1; y++) {
       let i = y * w;
       const end = i + w;
@@ -67,6 +67,7 @@ export function filterBand(px, w, y0, y1, opaque) {
     const s = y * rowIn;
     raw[o++] = y === 0 ? 0 : 2;
     for (let x = 0; x < rowIn; x += 4) {
+      // biome-ignore format: the JSDoc casts need their parentheses
       for (let k = 0; k < bpp; k++) raw[o++] = (/** @type {number} */ (px[s + x + k]) - (y === 0 ? 0 : /** @type {number} */ (px[s - rowIn + x + k]))) & 255;
     }
   }

@@ -9,7 +9,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Canvas } from '@napi-rs/canvas';
 import { releaseFrame } from './gfx.js';
-import { assemblePng, encodeBand, type EncodedBand } from './png-bands.mjs';
+import { assemblePng, type EncodedBand, encodeBand } from './png-bands.mjs';
 
 export { adler32, adler32Join } from './png-bands.mjs';
 
@@ -144,7 +144,12 @@ export async function encodeRgba(data: Uint8ClampedArray | Uint8Array, w: number
   }
   counts.inThread++;
   const px = new Uint8Array(data.buffer, data.byteOffset, data.byteLength); // filterBand reads unaligned pixels bytewise
-  return assemblePng(w, h, opaque, Array.from({ length: count }, (_, k) => encodeBand(px, w, rows[k]!, rows[k + 1]!, opaque, k === count - 1)));
+  return assemblePng(
+    w,
+    h,
+    opaque,
+    Array.from({ length: count }, (_, k) => encodeBand(px, w, rows[k]!, rows[k + 1]!, opaque, k === count - 1)),
+  );
 }
 
 /**

@@ -2,21 +2,24 @@
 // decoration seeded by the character id, so the same character always looks
 // the same and different characters look different.
 import type { Canvas } from '@napi-rs/canvas';
-import { Lru } from './lru.js';
 import { font } from './fonts.js';
-import { newCanvas, radialGlow, seeded, RARITY, type Ctx } from './gfx.js';
+import { type Ctx, newCanvas, RARITY, radialGlow, seeded } from './gfx.js';
+import { Lru } from './lru.js';
 import { encodeCanvas } from './png.js';
 import type { CardRarity } from './types.js';
 
 /** Up to two initials: first letters of the first and last words (code points). */
 export function initialsOf(name: string): string {
-  const words = name.trim().split(/[\s\-_.·・]+/u).filter((w) => w.length > 0);
+  const words = name
+    .trim()
+    .split(/[\s\-_.·・]+/u)
+    .filter((w) => w.length > 0);
   if (words.length === 0) return '?';
   const first = Array.from(words[0]!);
   // A single CJK word: its first two characters read better than one.
   if (words.length === 1) {
     const isCjk = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/u.test(first[0] ?? '');
-    return (isCjk ? first.slice(0, 2).join('') : first[0] ?? '?').toUpperCase();
+    return (isCjk ? first.slice(0, 2).join('') : (first[0] ?? '?')).toUpperCase();
   }
   const last = Array.from(words[words.length - 1]!);
   return ((first[0] ?? '') + (last[0] ?? '')).toUpperCase();
@@ -25,9 +28,9 @@ export function initialsOf(name: string): string {
 function shiftHue(hex: string, deg: number): string {
   // Rotate a hex colour's hue so two characters of one rarity differ slightly.
   const n = parseInt(hex.slice(1), 16);
-  let r = ((n >> 16) & 255) / 255;
-  let g = ((n >> 8) & 255) / 255;
-  let b = (n & 255) / 255;
+  const r = ((n >> 16) & 255) / 255;
+  const g = ((n >> 8) & 255) / 255;
+  const b = (n & 255) / 255;
   const max = Math.max(r, g, b);
   const min = Math.min(r, g, b);
   const l = (max + min) / 2;

@@ -1,14 +1,12 @@
 // The PNG renders of SPEC §18. Each loads its art in parallel (bounded by the
 // art timeout, falling back to drawn portraits), draws on one canvas and
 // encodes with the fast encoder in png.ts.
-import { loadArt, type ArtImage } from './art.js';
+import { type ArtImage, loadArt } from './art.js';
 import { drawCard, greyOut } from './card.js';
 import { font } from './fonts.js';
 import {
-  RARITY,
-  TEXT,
-  TEXT_DIM,
   background,
+  type Ctx,
   clamp,
   drawBolt,
   drawCover,
@@ -16,17 +14,19 @@ import {
   fitText,
   fmtDateUtc,
   fmtInt,
-  hashString,
   frameCanvas,
+  hashString,
   panel,
   pill,
+  RARITY,
   radialGlow,
   roundRectPath,
   shadowText,
-  type Ctx,
+  TEXT,
+  TEXT_DIM,
 } from './gfx.js';
-import { drawnPortrait } from './portrait.js';
 import { encodeCanvas } from './png.js';
+import { drawnPortrait } from './portrait.js';
 import type { BannerImageInput, BattleImageInput, BountyBoardInput, CardInfo, CardRarity, RaidBarInput, TeamSlot } from './types.js';
 
 function loadAll(cards: (CardInfo | null)[]): Promise<(ArtImage | null)[]> {
@@ -153,7 +153,16 @@ function emptySlot(ctx: Ctx, x: number, y: number, w: number, h: number, label: 
 // ---- team ---------------------------------------------------------------
 
 /** A skill chip centred at cx; text shrinks/ellipsizes to fit maxW. */
-function skillChip(ctx: Ctx, text: string, cx: number, y: number, maxW: number, h: number, tone = 'rgba(140,124,255,0.22)', edge = 'rgba(160,148,255,0.55)'): void {
+function skillChip(
+  ctx: Ctx,
+  text: string,
+  cx: number,
+  y: number,
+  maxW: number,
+  h: number,
+  tone = 'rgba(140,124,255,0.22)',
+  edge = 'rgba(160,148,255,0.55)',
+): void {
   const f = fitText(text, maxW - 20, 13, 10, { bold: true, cond: true });
   const w = Math.min(maxW, f.width + 20);
   ctx.save();
@@ -281,7 +290,17 @@ export async function renderBattle(b: BattleImageInput): Promise<Buffer> {
   const rowW = 5 * cw + 4 * gap;
   const x0 = (W - rowW) / 2;
 
-  const side = (name: string, cards: CardInfo[], finals: number[], total: number, artOffset: number, labelY: number, greyed: boolean, winner: boolean, color: string) => {
+  const side = (
+    name: string,
+    cards: CardInfo[],
+    finals: number[],
+    total: number,
+    artOffset: number,
+    labelY: number,
+    greyed: boolean,
+    winner: boolean,
+    color: string,
+  ) => {
     // Side label and total.
     ctx.save();
     roundRectPath(ctx, x0 - 2, labelY - 24, 8, 30, 4);
@@ -850,7 +869,18 @@ export async function renderRaidBar(r: RaidBarInput): Promise<Buffer> {
     const label = p === 0 ? `P1  > ${Math.round((thresholds[0] ?? 0) * 100)}%` : `P${p + 1}  ≤ ${Math.round(thresholds[p - 1]! * 100)}%`;
     const active = p === phaseIdx;
     const col = (PHASE_COLORS[Math.min(p, PHASE_COLORS.length - 1)] ?? PHASE_COLORS[0]!)[0];
-    px += pill(ctx, phases === 1 ? 'P1' : label, px, fy, 26, active ? `${col}` : 'rgba(255,255,255,0.07)', active ? '#0B0D14' : TEXT_DIM, font(12, { bold: true }), 12) + 8;
+    px +=
+      pill(
+        ctx,
+        phases === 1 ? 'P1' : label,
+        px,
+        fy,
+        26,
+        active ? `${col}` : 'rgba(255,255,255,0.07)',
+        active ? '#0B0D14' : TEXT_DIM,
+        font(12, { bold: true }),
+        12,
+      ) + 8;
   }
   ctx.save();
   ctx.font = font(14, { bold: true });

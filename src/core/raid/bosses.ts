@@ -90,9 +90,30 @@ function standardPhases(o: {
     unit(o.minion, o.minionPower),
   ];
   return [
-    { number: 1, name: o.names[0], atOrBelowPercent: 100, mechanics: { suppressOneSkill: false, damageTaken: 1, attackerVariance: null }, defenders: side(0), flavour: o.flavour[0] },
-    { number: 2, name: o.names[1], atOrBelowPercent: PHASE2_PERCENT, mechanics: { suppressOneSkill: true, damageTaken: 0.8, attackerVariance: null }, defenders: side(1), flavour: o.flavour[1] },
-    { number: 3, name: o.names[2], atOrBelowPercent: PHASE3_PERCENT, mechanics: { suppressOneSkill: false, damageTaken: 1, attackerVariance: [0.7, 1.3] }, defenders: side(2), flavour: o.flavour[2] },
+    {
+      number: 1,
+      name: o.names[0],
+      atOrBelowPercent: 100,
+      mechanics: { suppressOneSkill: false, damageTaken: 1, attackerVariance: null },
+      defenders: side(0),
+      flavour: o.flavour[0],
+    },
+    {
+      number: 2,
+      name: o.names[1],
+      atOrBelowPercent: PHASE2_PERCENT,
+      mechanics: { suppressOneSkill: true, damageTaken: 0.8, attackerVariance: null },
+      defenders: side(1),
+      flavour: o.flavour[1],
+    },
+    {
+      number: 3,
+      name: o.names[2],
+      atOrBelowPercent: PHASE3_PERCENT,
+      mechanics: { suppressOneSkill: false, damageTaken: 1, attackerVariance: [0.7, 1.3] },
+      defenders: side(2),
+      flavour: o.flavour[2],
+    },
   ];
 }
 
@@ -189,7 +210,15 @@ export const RAID_BOSSES: readonly RaidBoss[] = bosses;
 export function findBoss(word: string): RaidBoss | undefined {
   const w = word.trim().toLowerCase();
   if (!w) return undefined;
-  return bosses.find((b) => b.key === w) ?? bosses.find((b) => b.name.toLowerCase().split(/[\s,]+/).includes(w));
+  return (
+    bosses.find((b) => b.key === w) ??
+    bosses.find((b) =>
+      b.name
+        .toLowerCase()
+        .split(/[\s,]+/)
+        .includes(w),
+    )
+  );
 }
 
 export function requireBossByKey(key: string): RaidBoss {

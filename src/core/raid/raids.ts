@@ -14,20 +14,21 @@
  * `!raid stop`s race. Inside the transaction only the transaction handle is
  * used (never the pool), so a full pool can't deadlock a waiting attack.
  */
+
+import { snapshotOfUnits } from '../battle/snapshot.js';
+import { formatDuration } from '../clock.js';
 import type { Db, Queryable } from '../db/index.js';
 import { payMany } from '../economy.js';
 import { UserError } from '../errors.js';
 import type { ItemId } from '../items.js';
 import type { Rng } from '../rng.js';
-import { runBattle, type BattleResult, type BattleUnit } from '../skills/engine.js';
+import { type BattleResult, type BattleUnit, runBattle } from '../skills/engine.js';
 import { findSkill } from '../skills/registry.js';
 import { requireBattleTeam } from '../teams.js';
-import { snapshotOfUnits } from '../battle/snapshot.js';
 import type { Unit } from '../units.js';
-import { RAID_BOSSES, findBoss, phaseForHp, phaseInfo, phaseThresholds, requireBossByKey, type ItemBundle, type RaidBoss, type RaidPhase } from './bosses.js';
+import { findBoss, type ItemBundle, phaseForHp, phaseInfo, phaseThresholds, RAID_BOSSES, type RaidBoss, type RaidPhase, requireBossByKey } from './bosses.js';
 import { computeRaidRewards, type RaidEndReason, type RewardLine } from './rewards.js';
 import { spendTicket, TICKETS_PER_DAY, ticketsResetAt } from './tickets.js';
-import { formatDuration } from '../clock.js';
 
 export interface Raid {
   id: number;
@@ -161,10 +162,11 @@ export interface FinishResult {
  */
 export async function finishRaid(db: Db, raidId: number, reason: RaidEndReason, now: Date): Promise<FinishResult | null> {
   return db.transaction(async (tx) => {
-    const r = await tx.query<RaidRow>(
-      `UPDATE raids SET active = FALSE, ended_at = $2, end_reason = $3 WHERE id = $1 AND active RETURNING ${RAID_COLUMNS}`,
-      [raidId, now, reason],
-    );
+    const r = await tx.query<RaidRow>(`UPDATE raids SET active = FALSE, ended_at = $2, end_reason = $3 WHERE id = $1 AND active RETURNING ${RAID_COLUMNS}`, [
+      raidId,
+      now,
+      reason,
+    ]);
     const row = r.rows[0];
     if (!row) return null;
     const raid = toRaid(row);
@@ -183,8 +185,16 @@ export async function finishRaid(db: Db, raidId: number, reason: RaidEndReason, 
       const ids = lines.map((l) => l.playerId);
       // Lock the winners' rows in one order, so a concurrent payout to an overlapping set can't deadlock with this one.
       await tx.query('SELECT 1 FROM players WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [ids]);
-      await payMany(tx, lines.map((l) => ({ playerId: l.playerId, gems: l.gems })), 'raid_reward', `raid:${raid.id}`);
-      await grantItemsMany(tx, lines.flatMap((l) => (Object.entries(l.items) as [ItemId, number][]).map(([item, qty]) => ({ playerId: l.playerId, item, qty }))));
+      await payMany(
+        tx,
+        lines.map((l) => ({ playerId: l.playerId, gems: l.gems })),
+        'raid_reward',
+        `raid:${raid.id}`,
+      );
+      await grantItemsMany(
+        tx,
+        lines.flatMap((l) => (Object.entries(l.items) as [ItemId, number][]).map(([item, qty]) => ({ playerId: l.playerId, item, qty }))),
+      );
       await tx.query(
         `INSERT INTO raid_rewards (raid_id, player_id, damage, gems, items, roles)
          SELECT $1, v.player_id, v.damage, v.gems, v.items::jsonb, string_to_array(v.roles, ',')
@@ -302,10 +312,7 @@ export function noRaidMessage(prefix: string): string {
  * Throws a UserError (and changes nothing) when there is no raid, no team or
  * no ticket left.
  */
-export async function attackRaid(
-  db: Db,
-  input: { guildId: string; playerId: string; rng: Rng; now: Date; prefix?: string },
-): Promise<AttackResult> {
+export async function attackRaid(db: Db, input: { guildId: string; playerId: string; rng: Rng; now: Date; prefix?: string }): Promise<AttackResult> {
   const { guildId, playerId, rng, now } = input;
   const prefix = input.prefix ?? '!';
   return db.transaction(async (tx): Promise<AttackResult> => {
@@ -361,10 +368,16 @@ export async function attackRaid(
        ON CONFLICT (raid_id, player_id) DO UPDATE SET damage = d.damage + EXCLUDED.damage, attacks = d.attacks + 1, last_attack_at = EXCLUDED.last_attack_at`,
       [raid.id, playerId, applied, now],
     );
-    await tx.query(
-      'INSERT INTO raid_attacks (raid_id, player_id, phase, seed, total, damage, last_hit, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-      [raid.id, playerId, phase.number, seed, total, applied, lastHit, now],
-    );
+    await tx.query('INSERT INTO raid_attacks (raid_id, player_id, phase, seed, total, damage, last_hit, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+      raid.id,
+      playerId,
+      phase.number,
+      seed,
+      total,
+      applied,
+      lastHit,
+      now,
+    ]);
     const finish = lastHit ? await finishRaid(tx, raid.id, 'defeated', now) : null;
     const after: Raid = { ...raid, hp: hpAfter, phase: hit.phase_after, active: !lastHit, lastHitPlayerId: lastHit ? playerId : raid.lastHitPlayerId };
     return {

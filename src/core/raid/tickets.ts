@@ -1,5 +1,5 @@
-import type { Queryable } from '../db/index.js';
 import { nextUtcMidnight, utcDay } from '../clock.js';
+import type { Queryable } from '../db/index.js';
 
 /** Tickets that reset at 00:00 UTC by the game clock (raid and casino tickets: 3 a day). */
 export type TicketKind = 'raid' | 'casino';
@@ -23,7 +23,11 @@ export async function spendTicket(db: Queryable, playerId: string, kind: TicketK
 }
 
 export async function ticketsLeft(db: Queryable, playerId: string, kind: TicketKind, now: Date): Promise<number> {
-  const r = await db.query<{ used: number }>('SELECT used FROM daily_tickets WHERE player_id = $1 AND kind = $2 AND day = $3::date', [playerId, kind, utcDay(now)]);
+  const r = await db.query<{ used: number }>('SELECT used FROM daily_tickets WHERE player_id = $1 AND kind = $2 AND day = $3::date', [
+    playerId,
+    kind,
+    utcDay(now),
+  ]);
   return Math.max(0, TICKETS_PER_DAY[kind] - (r.rows[0]?.used ?? 0));
 }
 

@@ -35,7 +35,7 @@
  * BattleEngine with pooled, stateless skill objects; a battle allocates only its
  * log entries and its result, so a result never shares state with the next battle.
  */
-import { SLOTS_PER_BATTLE, skillKey, type BattleSkill, type EndDecision } from './implementations.js';
+import { type BattleSkill, type EndDecision, SLOTS_PER_BATTLE, skillKey } from './implementations.js';
 import type { LogEntry, LogKind } from './log.js';
 import { MAX_RETRIES, ROYALTY, SKILLS, SUPPRESSIBLE_MASK, skillIdOf } from './registry.js';
 
@@ -154,6 +154,7 @@ export class BattleContext {
     this.entries = [];
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: a skill of any value shape (the parameter is invariant)
   log(skill: BattleSkill<any>, kind: LogKind, value: number, targetSide: number, targetSlot: number, detail = ''): void {
     // One literal shape for every entry keeps them monomorphic and cheap.
     this.entries.push({
@@ -332,7 +333,10 @@ export class ReseedableRng implements RandomSource {
 
   nextUint32(): number {
     const st = this.state;
-    const a = st[0]!, b = st[1]!, c = st[2]!, d = st[3]!;
+    const a = st[0]!,
+      b = st[1]!,
+      c = st[2]!,
+      d = st[3]!;
     const t = (((a + b) | 0) + d) | 0;
     st[3] = d + 1;
     st[0] = b ^ (b >>> 9);
@@ -360,14 +364,25 @@ function splitmixOut(s: number): number {
  * one typed-array read instead of probing registry objects and skill objects
  * of a dozen classes.
  */
-const HAS_START = 1, HAS_MODIFIER = 2, HAS_POST = 4, HAS_END = 8, IN_BATTLE = 16, HAS_OBJECT = 32, IS_ROYALTY = 64;
+const HAS_START = 1,
+  HAS_MODIFIER = 2,
+  HAS_POST = 4,
+  HAS_END = 8,
+  IN_BATTLE = 16,
+  HAS_OBJECT = 32,
+  IS_ROYALTY = 64;
 const HOOKS = Int32Array.from(SKILLS, (d) => {
   let flags = (d.appliesIn === 'b' ? IN_BATTLE : 0) | (d === ROYALTY ? IS_ROYALTY : 0);
   const proto = d.impl?.prototype as BattleSkill | undefined;
   if (proto === undefined) return flags;
   flags |= HAS_OBJECT;
-  return flags | (proto.onBattleStart ? HAS_START : 0) | (proto.powerModifier ? HAS_MODIFIER : 0) |
-    (proto.onPostPowerCalculation ? HAS_POST : 0) | (proto.onBattleEnd ? HAS_END : 0);
+  return (
+    flags |
+    (proto.onBattleStart ? HAS_START : 0) |
+    (proto.powerModifier ? HAS_MODIFIER : 0) |
+    (proto.onPostPowerCalculation ? HAS_POST : 0) |
+    (proto.onBattleEnd ? HAS_END : 0)
+  );
 });
 
 const PRIORITY = Int32Array.from(SKILLS, (d) => d.priority ?? 0);
@@ -381,7 +396,7 @@ const KEY_SIDE = Int32Array.from({ length: KEYS }, (_, k) => (k % SLOTS_PER_BATT
 function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
 function checkVariance(range: readonly [number, number]): void {
@@ -402,6 +417,7 @@ function checkVariance(range: readonly [number, number]): void {
 export class BattleEngine {
   private readonly ctx = new BattleContext();
   /** Skill objects by key (skill, side, slot), made on first use and reused: they hold no battle state. */
+  // biome-ignore lint/suspicious/noExplicitAny: a skill of any value shape (the parameter is invariant)
   private readonly pool: (BattleSkill<any> | undefined)[] = new Array(SKILLS.length * SLOTS_PER_BATTLE).fill(undefined);
   /*
    * This battle's skill objects as keys into `pool` (see BattleSkill.key), so the
@@ -636,11 +652,7 @@ const sharedEngine = new BattleEngine();
  * Runs one battle. Synchronous and pure: same teams, options and seed give a
  * deep-equal result (log included); no I/O, no Math.random.
  */
-export function runBattle(
-  attacker: readonly BattleUnit[],
-  defender: readonly BattleUnit[],
-  options: BattleOptions,
-): BattleResult {
+export function runBattle(attacker: readonly BattleUnit[], defender: readonly BattleUnit[], options: BattleOptions): BattleResult {
   // A nested call (never expected) gets its own buffers instead of corrupting the shared ones.
   const engine = sharedEngine.busy ? new BattleEngine() : sharedEngine;
   return engine.run(attacker, defender, options);

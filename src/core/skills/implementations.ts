@@ -64,8 +64,13 @@ export type SkillClass<V> = new (def: SkillIdentity<V>, side: number, slot: numb
 
 // ---------------------------------------------------------------- power phase
 
-export interface MultiplierValues { readonly multiplier: number }
-export interface ChanceMultiplierValues { readonly chance: number; readonly multiplier: number }
+export interface MultiplierValues {
+  readonly multiplier: number;
+}
+export interface ChanceMultiplierValues {
+  readonly chance: number;
+  readonly multiplier: number;
+}
 export interface LuckySevenValues {
   readonly chance: number;
   readonly multiplier: number;
@@ -73,7 +78,11 @@ export interface LuckySevenValues {
   readonly flatChance: number;
   readonly flat: number;
 }
-export interface JokerValues { readonly chance: number; readonly multiplier: number; readonly otherwise: number }
+export interface JokerValues {
+  readonly chance: number;
+  readonly multiplier: number;
+  readonly otherwise: number;
+}
 
 /** Surge: the holder always gets the multiplier. */
 export class FlatBuffSkill extends BattleSkill<MultiplierValues> {
@@ -119,7 +128,9 @@ export class JokerSkill extends BattleSkill<JokerValues> {
 
 // ---------------------------------------------------------------- start phase
 
-export interface EnemyMultiplierValues { readonly enemyMultiplier: number }
+export interface EnemyMultiplierValues {
+  readonly enemyMultiplier: number;
+}
 
 /** Guard: the enemy team's multipliers, once per side however many Guards it has. */
 export class GuardSkill extends BattleSkill<EnemyMultiplierValues> {
@@ -179,7 +190,11 @@ export class PartnerBuffSkill extends BattleSkill<PartnerMultiplierValues> {
   }
 }
 
-export interface PartnerTeamValues { readonly partnerId: number; readonly partnerName: string; readonly teamMultiplier: number }
+export interface PartnerTeamValues {
+  readonly partnerId: number;
+  readonly partnerName: string;
+  readonly teamMultiplier: number;
+}
 
 /** Ephemerality: with the partner on the team, the whole team is boosted. */
 export class PartnerTeamBuffSkill extends BattleSkill<PartnerTeamValues> {
@@ -190,7 +205,9 @@ export class PartnerTeamBuffSkill extends BattleSkill<PartnerTeamValues> {
   }
 }
 
-export interface FelineFealtyValues extends PartnerMultiplierValues { readonly enemyMultiplier: number }
+export interface FelineFealtyValues extends PartnerMultiplierValues {
+  readonly enemyMultiplier: number;
+}
 
 export class FelineFealtySkill extends BattleSkill<FelineFealtyValues> {
   override onBattleStart(ctx: BattleContext): void {
@@ -209,7 +226,11 @@ export class FelineFealtySkill extends BattleSkill<FelineFealtyValues> {
   }
 }
 
-export interface OnyxMoonValues { readonly partnerId: number; readonly partnerName: string; readonly eclipseMultiplier: number }
+export interface OnyxMoonValues {
+  readonly partnerId: number;
+  readonly partnerName: string;
+  readonly eclipseMultiplier: number;
+}
 
 /**
  * The Onyx Moon: silences one enemy skill, chosen uniformly among the enemy's
@@ -233,7 +254,9 @@ export class OnyxMoonSkill extends BattleSkill<OnyxMoonValues> {
 
 // ---------------------------------------------------------------- end phase
 
-export interface ChanceValues { readonly chance: number }
+export interface ChanceValues {
+  readonly chance: number;
+}
 
 /** Revive: on its own side's loss, a chance to turn it into a draw. */
 export class ReviveSkill extends BattleSkill<ChanceValues> {
@@ -258,9 +281,7 @@ export class SecondWindSkill extends BattleSkill<ChanceValues> {
 
 // ---------------------------------------------------------------- zodiacs
 
-export const ZODIAC_SIGNS = [
-  'Rat', 'Ox', 'Tiger', 'Rabbit', 'Dragon', 'Snake', 'Horse', 'Sheep', 'Monkey', 'Rooster', 'Dog', 'Pig',
-] as const;
+export const ZODIAC_SIGNS = ['Rat', 'Ox', 'Tiger', 'Rabbit', 'Dragon', 'Snake', 'Horse', 'Sheep', 'Monkey', 'Rooster', 'Dog', 'Pig'] as const;
 export type ZodiacSign = (typeof ZODIAC_SIGNS)[number];
 
 /** Numbers of one sign; absent fields mean "no such effect". */
@@ -292,7 +313,18 @@ export interface ZodiacValues {
   readonly scale: number;
 }
 
-const RAT = 0, OX = 1, TIGER = 2, RABBIT = 3, DRAGON = 4, SNAKE = 5, HORSE = 6, SHEEP = 7, MONKEY = 8, ROOSTER = 9, DOG = 10, PIG = 11;
+const RAT = 0,
+  OX = 1,
+  TIGER = 2,
+  RABBIT = 3,
+  DRAGON = 4,
+  SNAKE = 5,
+  HORSE = 6,
+  SHEEP = 7,
+  MONKEY = 8,
+  ROOSTER = 9,
+  DOG = 10,
+  PIG = 11;
 
 /**
  * Queen of the Zodiacs and Entwined Souls: draw one sign at the start (kept

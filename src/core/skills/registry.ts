@@ -6,34 +6,34 @@
  */
 import {
   ChanceBuffSkill,
-  FelineFealtySkill,
-  FlatBuffSkill,
-  GuardSkill,
-  JokerSkill,
-  KamikazeSkill,
-  LuckySevenSkill,
-  OnyxMoonSkill,
-  PairBuffSkill,
-  PartnerBuffSkill,
-  PartnerTeamBuffSkill,
-  ReviveSkill,
-  SecondWindSkill,
-  ZODIAC_SIGNS,
-  ZodiacSkill,
   type ChanceMultiplierValues,
   type ChanceValues,
   type EnemyMultiplierValues,
+  FelineFealtySkill,
   type FelineFealtyValues,
+  FlatBuffSkill,
+  GuardSkill,
+  JokerSkill,
   type JokerValues,
+  KamikazeSkill,
+  LuckySevenSkill,
   type LuckySevenValues,
   type MultiplierValues,
+  OnyxMoonSkill,
   type OnyxMoonValues,
+  PairBuffSkill,
+  PartnerBuffSkill,
   type PartnerMultiplierValues,
+  PartnerTeamBuffSkill,
   type PartnerTeamValues,
+  ReviveSkill,
+  SecondWindSkill,
   type SkillClass,
   type SkillIdentity,
+  ZODIAC_SIGNS,
   type ZodiacEffect,
   type ZodiacSign,
+  ZodiacSkill,
   type ZodiacValues,
 } from './implementations.js';
 
@@ -115,9 +115,10 @@ export function scaleZodiacEffect(e: ZodiacEffect, scale: number): ZodiacEffect 
 
 const ENTWINED_SCALE = 1.2;
 const ENTWINED_SIGNS: readonly ZodiacSign[] = ['Ox', 'Tiger', 'Rabbit', 'Rooster', 'Pig', 'Horse'];
-const ENTWINED_EFFECTS = Object.fromEntries(
-  ZODIAC_SIGNS.map((s) => [s, scaleZodiacEffect(ZODIAC_EFFECTS[s], ENTWINED_SCALE)]),
-) as Record<ZodiacSign, ZodiacEffect>;
+const ENTWINED_EFFECTS = Object.fromEntries(ZODIAC_SIGNS.map((s) => [s, scaleZodiacEffect(ZODIAC_EFFECTS[s], ENTWINED_SCALE)])) as Record<
+  ZodiacSign,
+  ZodiacEffect
+>;
 
 function signIndexes(signs: readonly ZodiacSign[]): number[] {
   return signs.map((s) => ZODIAC_SIGNS.indexOf(s));
@@ -125,31 +126,53 @@ function signIndexes(signs: readonly ZodiacSign[]): number[] {
 
 function describeSign(sign: ZodiacSign, e: ZodiacEffect): string {
   switch (sign) {
-    case 'Rat': return `Rat: this unit ${change(e.holder!)}`;
-    case 'Ox': return `Ox: one random enemy ${change(e.enemy!)}`;
-    case 'Tiger': return `Tiger: own team ${change(e.team!)}`;
-    case 'Rabbit': return `Rabbit: enemy team ${change(e.enemyTeam!)}`;
-    case 'Dragon': return `Dragon: this unit's variance fixed at ×${e.variance!}`;
-    case 'Snake': return 'Snake: if your team loses, it is a draw';
-    case 'Horse': return `Horse: this unit ${change(e.holder!)} and a random teammate ${change(e.teammate!)}`;
-    case 'Sheep': return "Sheep: after the roll, this unit's power becomes the strongest enemy's";
-    case 'Monkey': return 'Monkey: after the roll, swaps power with a random enemy';
-    case 'Rooster': return `Rooster: own team ${change(e.team!)} and this unit a further ${change(e.holder!)}`;
-    case 'Dog': return "Dog: after the roll, this unit's power rises to the strongest teammate's";
-    case 'Pig': return 'Pig: silences one random enemy skill';
+    case 'Rat':
+      return `Rat: this unit ${change(e.holder!)}`;
+    case 'Ox':
+      return `Ox: one random enemy ${change(e.enemy!)}`;
+    case 'Tiger':
+      return `Tiger: own team ${change(e.team!)}`;
+    case 'Rabbit':
+      return `Rabbit: enemy team ${change(e.enemyTeam!)}`;
+    case 'Dragon':
+      return `Dragon: this unit's variance fixed at ×${e.variance!}`;
+    case 'Snake':
+      return 'Snake: if your team loses, it is a draw';
+    case 'Horse':
+      return `Horse: this unit ${change(e.holder!)} and a random teammate ${change(e.teammate!)}`;
+    case 'Sheep':
+      return "Sheep: after the roll, this unit's power becomes the strongest enemy's";
+    case 'Monkey':
+      return 'Monkey: after the roll, swaps power with a random enemy';
+    case 'Rooster':
+      return `Rooster: own team ${change(e.team!)} and this unit a further ${change(e.holder!)}`;
+    case 'Dog':
+      return "Dog: after the roll, this unit's power rises to the strongest teammate's";
+    case 'Pig':
+      return 'Pig: silences one random enemy skill';
   }
 }
 
 // ---------------------------------------------------------------- the table
 
-export interface ExpeditionPerUnitValues { readonly perUnit: number }
-export interface LongRoadValues { readonly maxBonus: number; readonly fullHours: number }
-export interface RoyaltyValues { readonly rewardMultiplier: number }
-export interface AnchorValues { readonly squashResistance: number }
+export interface ExpeditionPerUnitValues {
+  readonly perUnit: number;
+}
+export interface LongRoadValues {
+  readonly maxBonus: number;
+  readonly fullHours: number;
+}
+export interface RoyaltyValues {
+  readonly rewardMultiplier: number;
+}
+export interface AnchorValues {
+  readonly squashResistance: number;
+}
 
 /** At most this many RETRYs in one battle (the guard against endless re-fights). */
 export const MAX_RETRIES = 3;
 
+// biome-ignore lint/suspicious/noExplicitAny: a skill of any value shape (the parameter is invariant)
 const defs: SkillDef<any>[] = [];
 
 interface DefineOptions<V> {
@@ -179,93 +202,125 @@ function define<V>(name: string, o: DefineOptions<V>): SkillDef<V> {
 }
 
 define<MultiplierValues>('Surge', {
-  appliesIn: 'b', values: { multiplier: 1.25 }, impl: FlatBuffSkill,
+  appliesIn: 'b',
+  values: { multiplier: 1.25 },
+  impl: FlatBuffSkill,
   describe: (v) => `This unit's power ${change(v.multiplier)} (×${v.multiplier}).`,
 });
 define<ChanceMultiplierValues>('Berserk', {
-  appliesIn: 'b', values: { chance: 0.25, multiplier: 1.5 }, impl: ChanceBuffSkill,
+  appliesIn: 'b',
+  values: { chance: 0.25, multiplier: 1.5 },
+  impl: ChanceBuffSkill,
   describe: (v) => `${pct(v.chance)} chance: this unit's power ${change(v.multiplier)} (×${v.multiplier}).`,
 });
 define<ChanceMultiplierValues>('Golden Egg', {
-  appliesIn: 'b', values: { chance: 0.01, multiplier: 3 }, impl: ChanceBuffSkill,
+  appliesIn: 'b',
+  values: { chance: 0.01, multiplier: 3 },
+  impl: ChanceBuffSkill,
   describe: (v) => `${pct(v.chance)} chance: this unit's power ${change(v.multiplier)} (×${v.multiplier}).`,
 });
 define<LuckySevenValues>('Lucky 7', {
-  appliesIn: 'b', values: { chance: 0.07, multiplier: 8.77, flatChance: 0.77, flat: 7777 }, impl: LuckySevenSkill,
+  appliesIn: 'b',
+  values: { chance: 0.07, multiplier: 8.77, flatChance: 0.77, flat: 7777 },
+  impl: LuckySevenSkill,
   describe: (v) =>
     `${pct(v.chance)} chance: this unit's power ${change(v.multiplier)} (×${v.multiplier}); ` +
     `otherwise a ${pct(v.flatChance)} chance of +${nf.format(v.flat)} flat power.`,
 });
 define<JokerValues>('The Joker', {
-  appliesIn: 'b', values: { chance: 0.5, multiplier: 1.75, otherwise: 0.25 }, impl: JokerSkill,
+  appliesIn: 'b',
+  values: { chance: 0.5, multiplier: 1.75, otherwise: 0.25 },
+  impl: JokerSkill,
   describe: (v) =>
-    `${pct(v.chance)} chance: this unit's power ${change(v.multiplier)} (×${v.multiplier}); ` +
-    `otherwise ${change(v.otherwise)} (×${v.otherwise}).`,
+    `${pct(v.chance)} chance: this unit's power ${change(v.multiplier)} (×${v.multiplier}); ` + `otherwise ${change(v.otherwise)} (×${v.otherwise}).`,
 });
 define<EnemyMultiplierValues>('Guard', {
-  appliesIn: 'b', values: { enemyMultiplier: 0.9 }, impl: GuardSkill,
+  appliesIn: 'b',
+  values: { enemyMultiplier: 0.9 },
+  impl: GuardSkill,
   describe: (v) => `Enemy team ${change(v.enemyMultiplier)} power. Only one Guard per team counts.`,
 });
 define<Record<string, never>>('Kamikaze', {
-  appliesIn: 'b', values: {}, impl: KamikazeSkill,
+  appliesIn: 'b',
+  values: {},
+  impl: KamikazeSkill,
   describe: () => 'At the start, takes out one random enemy still standing — and sacrifices this unit too.',
 });
 define<ChanceValues>('Revive', {
-  appliesIn: 'b', values: { chance: 0.25 }, impl: ReviveSkill,
+  appliesIn: 'b',
+  values: { chance: 0.25 },
+  impl: ReviveSkill,
   describe: (v) => `If your team loses, ${pct(v.chance)} chance the battle ends in a draw instead.`,
 });
 define<ChanceValues>('Second Wind', {
-  appliesIn: 'b', values: { chance: 0.3 }, impl: SecondWindSkill,
+  appliesIn: 'b',
+  values: { chance: 0.3 },
+  impl: SecondWindSkill,
   describe: (v) =>
-    `If your team loses, ${pct(v.chance)} chance the battle is fought again with fresh rolls ` +
-    `(once per unit; at most ${MAX_RETRIES} re-fights a battle).`,
+    `If your team loses, ${pct(v.chance)} chance the battle is fought again with fresh rolls ` + `(once per unit; at most ${MAX_RETRIES} re-fights a battle).`,
 });
 define<RoyaltyValues>('Royalty', {
   // No object: the engine only notes, per side, whether an unsilenced Royalty unit fought.
-  appliesIn: 'b', values: { rewardMultiplier: 1.5 }, impl: null,
+  appliesIn: 'b',
+  values: { rewardMultiplier: 1.5 },
+  impl: null,
   describe: (v) => `No effect on power; a win with this unit on the team pays ×${v.rewardMultiplier} gems and coins.`,
 });
 define<AnchorValues>('Anchor', {
   // Acts on the catalog (base power), not in battle: nothing for Onyx Moon to silence.
-  appliesIn: 'b', suppressible: false, values: { squashResistance: 0.4 }, impl: null,
+  appliesIn: 'b',
+  suppressible: false,
+  values: { squashResistance: 0.4 },
+  impl: null,
   describe: (v) => `Resists the power soft cap: gets back ${pct(v.squashResistance)} of the power the cap takes.`,
 });
 define<PartnerMultiplierValues>('The Amber Sun', {
-  appliesIn: 'b', values: { partnerId: 129842, partnerName: 'Agott', multiplier: 1.15 }, impl: PairBuffSkill,
+  appliesIn: 'b',
+  values: { partnerId: 129842, partnerName: 'Agott', multiplier: 1.15 },
+  impl: PairBuffSkill,
   describe: (v) => `With ${v.partnerName} on the team: this unit ${change(v.multiplier)}, and ${v.partnerName} ${change(v.multiplier)} too.`,
 });
 define<PartnerMultiplierValues>('Eternity', {
-  appliesIn: 'b', values: { partnerId: 184311, partnerName: 'Himmel', multiplier: 1.18 }, impl: PartnerBuffSkill,
+  appliesIn: 'b',
+  values: { partnerId: 184311, partnerName: 'Himmel', multiplier: 1.18 },
+  impl: PartnerBuffSkill,
   describe: (v) => `With ${v.partnerName} on the team: this unit ${change(v.multiplier)}.`,
 });
 define<PartnerTeamValues>('Ephemerality', {
-  appliesIn: 'b', values: { partnerId: 176754, partnerName: 'Frieren', teamMultiplier: 1.035 }, impl: PartnerTeamBuffSkill,
+  appliesIn: 'b',
+  values: { partnerId: 176754, partnerName: 'Frieren', teamMultiplier: 1.035 },
+  impl: PartnerTeamBuffSkill,
   describe: (v) => `With ${v.partnerName} on the team: whole team ${change(v.teamMultiplier)}.`,
 });
 define<FelineFealtyValues>('Feline Fealty', {
   appliesIn: 'b',
   values: { partnerId: 207, partnerName: 'Tohru', multiplier: 1.1, enemyMultiplier: 0.975 },
   impl: FelineFealtySkill,
-  describe: (v) =>
-    `With ${v.partnerName} on the team: this unit and ${v.partnerName} ${change(v.multiplier)}, ` +
-    `enemy team ${change(v.enemyMultiplier)}.`,
+  describe: (v) => `With ${v.partnerName} on the team: this unit and ${v.partnerName} ${change(v.multiplier)}, ` + `enemy team ${change(v.enemyMultiplier)}.`,
 });
 define<OnyxMoonValues>('The Onyx Moon', {
-  appliesIn: 'b', priority: 10, suppressible: false,
-  values: { partnerId: 129840, partnerName: 'Coco', eclipseMultiplier: 0.8 }, impl: OnyxMoonSkill,
+  appliesIn: 'b',
+  priority: 10,
+  suppressible: false,
+  values: { partnerId: 129840, partnerName: 'Coco', eclipseMultiplier: 0.8 },
+  impl: OnyxMoonSkill,
   describe: (v) =>
     'At the start, silences one random enemy skill for their whole team (Umbra). ' +
     `With ${v.partnerName} on the team, the enemy carrying it also ${change(v.eclipseMultiplier)} (Eclipse). ` +
     'Cannot be silenced.',
 });
 define<ZodiacValues>('Queen of the Zodiacs', {
-  appliesIn: 'b', priority: 10, suppressible: false,
+  appliesIn: 'b',
+  priority: 10,
+  suppressible: false,
   values: { signs: ZODIAC_SIGNS, signIndexes: signIndexes(ZODIAC_SIGNS), effects: ZODIAC_EFFECTS, partnerId: null, partnerName: null, scale: 1 },
   impl: ZodiacSkill,
   describe: (v) => `At the start, draws one of ${v.signs.length} signs at random. ${v.signs.map((s) => describeSign(s, v.effects[s])).join('. ')}.`,
 });
 define<ZodiacValues>('Entwined Souls', {
-  appliesIn: 'b', priority: 10, suppressible: false,
+  appliesIn: 'b',
+  priority: 10,
+  suppressible: false,
   values: {
     signs: ENTWINED_SIGNS,
     signIndexes: signIndexes(ENTWINED_SIGNS),
@@ -280,18 +335,25 @@ define<ZodiacValues>('Entwined Souls', {
     `${v.signs.map((s) => describeSign(s, v.effects[s])).join('. ')}.`,
 });
 define<ExpeditionPerUnitValues>('Master of Coin', {
-  appliesIn: 'g', stackable: true, values: { perUnit: 0.1 }, impl: null,
+  appliesIn: 'g',
+  stackable: true,
+  values: { perUnit: 0.1 },
+  impl: null,
   describe: (v) => `Expedition yield ${change(1 + v.perUnit)} for each unit with this skill you own (stacks).`,
 });
 define<ExpeditionPerUnitValues>('Hardworker', {
-  appliesIn: 'e', stackable: true, values: { perUnit: 0.15 }, impl: null,
+  appliesIn: 'e',
+  stackable: true,
+  values: { perUnit: 0.15 },
+  impl: null,
   describe: (v) => `Expedition yield ${change(1 + v.perUnit)} for each unit with this skill in the expedition team (stacks).`,
 });
 define<LongRoadValues>('The Long Road', {
-  appliesIn: 'e', values: { maxBonus: 0.24, fullHours: 24 }, impl: null,
+  appliesIn: 'e',
+  values: { maxBonus: 0.24, fullHours: 24 },
+  impl: null,
   describe: (v) =>
-    `In the expedition team: yield up to ${change(1 + v.maxBonus)}, growing with the expedition's length ` +
-    `and full at ${v.fullHours} h (counts once).`,
+    `In the expedition team: yield up to ${change(1 + v.maxBonus)}, growing with the expedition's length ` + `and full at ${v.fullHours} h (counts once).`,
 });
 
 export const SKILLS: readonly SkillDef[] = defs;
@@ -348,10 +410,7 @@ export const ROYALTY_REWARD_MULTIPLIER = ROYALTY.values.rewardMultiplier;
 export const ANCHOR_SQUASH_RESISTANCE = ANCHOR.values.squashResistance;
 
 /** Bit per skill id that Onyx Moon / Pig may silence (only skills that act in battle). */
-export const SUPPRESSIBLE_MASK: number = defs.reduce(
-  (mask, d) => (d.suppressible && (d.impl !== null || d === ROYALTY) ? mask | (1 << d.id) : mask),
-  0,
-);
+export const SUPPRESSIBLE_MASK: number = defs.reduce((mask, d) => (d.suppressible && (d.impl !== null || d === ROYALTY) ? mask | (1 << d.id) : mask), 0);
 if (defs.length > 31) throw new Error('skill ids must fit a 31-bit mask');
 
 // ---------------------------------------------------------------- expeditions
@@ -360,6 +419,7 @@ const MASTER_OF_COIN = requireSkill<ExpeditionPerUnitValues>('Master of Coin');
 const HARDWORKER = requireSkill<ExpeditionPerUnitValues>('Hardworker');
 const LONG_ROAD = requireSkill<LongRoadValues>('The Long Road');
 
+// biome-ignore lint/suspicious/noExplicitAny: a skill of any value shape (the parameter is invariant)
 function hasSkill(tags: readonly string[], def: SkillDef<any>): boolean {
   for (const t of tags) if (findSkill(t) === def) return true;
   return false;
@@ -373,11 +433,7 @@ function hasSkill(tags: readonly string[], def: SkillDef<any>): boolean {
  * (a unit's duplicate tag counts once), The Long Road counts once and grows
  * linearly to its maximum at 24 hours. Rounded to 1e-9 to drop float noise.
  */
-export function expeditionBonus(input: {
-  teamSkills: readonly (readonly string[])[];
-  ownedSkills: readonly (readonly string[])[];
-  hours: number;
-}): number {
+export function expeditionBonus(input: { teamSkills: readonly (readonly string[])[]; ownedSkills: readonly (readonly string[])[]; hours: number }): number {
   let coin = 0;
   for (const tags of input.ownedSkills) if (hasSkill(tags, MASTER_OF_COIN)) coin++;
   let workers = 0;

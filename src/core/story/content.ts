@@ -39,7 +39,14 @@ export const STORY: readonly StoryChapterInput[] = [
           'The coral has turned to clear crystal. Inside each branch, a tiny star is sleeping.',
           'Something large moves beneath the water, and the crystals begin to hum.',
         ],
-        enemies: { units: [{ rarity: 'R', ranks: [3000, 8000], count: 4 }, { rarity: 'SR', ranks: [1200, 1500], count: 1 }], scale: 0.8, names: ['Glass Crab', 'Reef Warden'] },
+        enemies: {
+          units: [
+            { rarity: 'R', ranks: [3000, 8000], count: 4 },
+            { rarity: 'SR', ranks: [1200, 1500], count: 1 },
+          ],
+          scale: 0.8,
+          names: ['Glass Crab', 'Reef Warden'],
+        },
         firstClear: { gems: 2000 },
         repeat: { gems: 150 },
       },
@@ -49,7 +56,14 @@ export const STORY: readonly StoryChapterInput[] = [
           'The whispers have a voice now. It knows your name, and the names of your friends.',
           'Your team holds the line while the tide rises around the ruined pier.',
         ],
-        enemies: { units: [{ rarity: 'R', ranks: [2000, 6000], count: 4 }, { rarity: 'SR', ranks: [1000, 1500], count: 1, skills: ['Surge'] }], scale: 0.8, names: ['Whisper Eel', 'Tide Caller'] },
+        enemies: {
+          units: [
+            { rarity: 'R', ranks: [2000, 6000], count: 4 },
+            { rarity: 'SR', ranks: [1000, 1500], count: 1, skills: ['Surge'] },
+          ],
+          scale: 0.8,
+          names: ['Whisper Eel', 'Tide Caller'],
+        },
         firstClear: { gems: 2500 },
         repeat: { gems: 150 },
       },
@@ -80,7 +94,14 @@ export const STORY: readonly StoryChapterInput[] = [
           'The glass spreads inland along the old caravan road, and with it the hollow ones.',
           'A merchant offers you passage, if your team will guard her lanterns.',
         ],
-        enemies: { units: [{ rarity: 'SR', ranks: [1000, 1500], count: 3 }, { rarity: 'R', ranks: [1501, 4000], count: 2 }], scale: 0.95, names: ['Road Bandit'] },
+        enemies: {
+          units: [
+            { rarity: 'SR', ranks: [1000, 1500], count: 3 },
+            { rarity: 'R', ranks: [1501, 4000], count: 2 },
+          ],
+          scale: 0.95,
+          names: ['Road Bandit'],
+        },
         firstClear: { gems: 3000 },
         repeat: { gems: 200 },
       },
@@ -90,7 +111,14 @@ export const STORY: readonly StoryChapterInput[] = [
           'The bandits wear shards of glass like badges. Each shard burns with stolen light.',
           '"They pay us in stars," one spits. "And stars are worth more than you."',
         ],
-        enemies: { units: [{ rarity: 'SR', ranks: [800, 1500], count: 4, skills: ['Berserk'] }, { rarity: 'R', ranks: [1501, 3000], count: 1 }], scale: 1.0, names: ['Shardblade'] },
+        enemies: {
+          units: [
+            { rarity: 'SR', ranks: [800, 1500], count: 4, skills: ['Berserk'] },
+            { rarity: 'R', ranks: [1501, 3000], count: 1 },
+          ],
+          scale: 1.0,
+          names: ['Shardblade'],
+        },
         firstClear: { gems: 3500 },
         repeat: { gems: 200 },
       },
@@ -118,7 +146,7 @@ export const STORY: readonly StoryChapterInput[] = [
         title: 'Queen of Lanterns',
         lines: [
           'Crowned in a hundred captured lights, the Lantern Queen descends from the monastery tower.',
-          'Her light will not let your team\'s gifts shine — unless you outshine her.',
+          "Her light will not let your team's gifts shine — unless you outshine her.",
         ],
         enemies: {
           units: [{ rarity: 'SR', ranks: [300, 800], count: 4, skills: ['Surge'] }],
@@ -141,27 +169,42 @@ export const STORY: readonly StoryChapterInput[] = [
           'Above the mountains floats a city of brass, ticking like an enormous heart.',
           'Its citizens are made of springs and borrowed starlight, and they do not welcome guests.',
         ],
-        enemies: { units: [{ rarity: 'SR', ranks: [251, 700], count: 4, skills: ['Surge'] }, { rarity: 'SSR', ranks: [150, 250], count: 1 }], scale: 1.1, names: ['Brass Sentinel'] },
+        enemies: {
+          units: [
+            { rarity: 'SR', ranks: [251, 700], count: 4, skills: ['Surge'] },
+            { rarity: 'SSR', ranks: [150, 250], count: 1 },
+          ],
+          scale: 1.1,
+          names: ['Brass Sentinel'],
+        },
         firstClear: { gems: 5000 },
         repeat: { gems: 300 },
       },
       {
         title: 'The Orrery Gardens',
-        lines: [
-          'Planets of copper circle a garden where the flowers keep perfect time.',
-          'Stop one, and all the clocks of the city turn to look at you.',
-        ],
-        enemies: { units: [{ rarity: 'SSR', ranks: [120, 250], count: 2, skills: ['Berserk'] }, { rarity: 'SR', ranks: [251, 600], count: 3, skills: ['Guard'] }], scale: 1.12, names: ['Orrery Keeper'] },
+        lines: ['Planets of copper circle a garden where the flowers keep perfect time.', 'Stop one, and all the clocks of the city turn to look at you.'],
+        enemies: {
+          units: [
+            { rarity: 'SSR', ranks: [120, 250], count: 2, skills: ['Berserk'] },
+            { rarity: 'SR', ranks: [251, 600], count: 3, skills: ['Guard'] },
+          ],
+          scale: 1.12,
+          names: ['Orrery Keeper'],
+        },
         firstClear: { gems: 5500 },
         repeat: { gems: 300 },
       },
       {
         title: 'Lucky Machines',
-        lines: [
-          'In the gambling halls of the sky city, the machines play for souls instead of coins.',
-          'They always win. Almost always.',
-        ],
-        enemies: { units: [{ rarity: 'SSR', ranks: [100, 250], count: 3, skills: ['Lucky 7'] }, { rarity: 'SR', ranks: [251, 500], count: 2 }], scale: 1.12, names: ['Slot Golem'] },
+        lines: ['In the gambling halls of the sky city, the machines play for souls instead of coins.', 'They always win. Almost always.'],
+        enemies: {
+          units: [
+            { rarity: 'SSR', ranks: [100, 250], count: 3, skills: ['Lucky 7'] },
+            { rarity: 'SR', ranks: [251, 500], count: 2 },
+          ],
+          scale: 1.12,
+          names: ['Slot Golem'],
+        },
         firstClear: { gems: 6000 },
         repeat: { gems: 350 },
       },
@@ -171,7 +214,14 @@ export const STORY: readonly StoryChapterInput[] = [
           'Every step up the tower costs a minute of your life; every minute is stored in a jar.',
           'At the top, someone has been collecting them for a very long time.',
         ],
-        enemies: { units: [{ rarity: 'SSR', ranks: [80, 200], count: 4, skills: ['Revive'] }, { rarity: 'SR', ranks: [251, 400], count: 1 }], scale: 1.1, names: ['Minute Warden'] },
+        enemies: {
+          units: [
+            { rarity: 'SSR', ranks: [80, 200], count: 4, skills: ['Revive'] },
+            { rarity: 'SR', ranks: [251, 400], count: 1 },
+          ],
+          scale: 1.1,
+          names: ['Minute Warden'],
+        },
         firstClear: { gems: 7000 },
         repeat: { gems: 350 },
       },

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { BootError } from '../errors.js';
+import { ITEMS, type ItemId } from '../items.js';
 import { RANK_BANDS, type Rarity } from '../power.js';
 import { findSkill } from '../skills/registry.js';
-import { ITEMS, type ItemId } from '../items.js';
-import { BootError } from '../errors.js';
 
 const rarity = z.enum(['R', 'SR', 'SSR']);
 const rankRange = z.tuple([z.number().int().min(1), z.number().int().min(1)]);
@@ -30,7 +30,13 @@ const stage = z.object({
     scale: z.number().min(0.1).max(5),
     names: z.array(z.string().min(1).max(40)).min(1),
     boss: z
-      .object({ name: z.string().min(1).max(40), rarity, ranks: rankRange, skills: z.array(battleSkill).min(1).max(3), powerMultiplier: z.number().min(1).max(3) })
+      .object({
+        name: z.string().min(1).max(40),
+        rarity,
+        ranks: rankRange,
+        skills: z.array(battleSkill).min(1).max(3),
+        powerMultiplier: z.number().min(1).max(3),
+      })
       .optional(),
   }),
   firstClear: reward,

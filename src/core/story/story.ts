@@ -3,19 +3,20 @@
  * margin of victory, a first-clear reward paid once and repeat rewards at most
  * five a day — every payment through the ledger in the battle's transaction.
  */
-import type { Db, Queryable } from '../db/index.js';
+
+import { type SnapshotUnit, snapshotOfUnits } from '../battle/snapshot.js';
 import { utcDay } from '../clock.js';
+import type { Db, Queryable } from '../db/index.js';
 import { changeBalance } from '../economy.js';
 import { UserError } from '../errors.js';
 import { changeItems, type ItemId } from '../items.js';
 import { basePower, npcFavourites } from '../power.js';
 import { Rng } from '../rng.js';
-import { runBattle, type BattleResult } from '../skills/engine.js';
+import { type BattleResult, runBattle } from '../skills/engine.js';
 import { ROYALTY_REWARD_MULTIPLIER } from '../skills/registry.js';
 import { requireBattleTeam } from '../teams.js';
-import { snapshotOfUnits, type SnapshotUnit } from '../battle/snapshot.js';
 import { STORY } from './content.js';
-import { validateStory, type StoryChapter, type StoryReward, type StoryStage } from './schema.js';
+import { type StoryChapter, type StoryReward, type StoryStage, validateStory } from './schema.js';
 
 export const REPEAT_REWARDS_PER_DAY = 5;
 export const STAR_MARGINS = { two: 0.1, three: 0.25 } as const;
@@ -103,7 +104,8 @@ function previousStage(chapter: number, stage: number): { chapter: number; stage
 
 /** The first stage not yet cleared, in play order (null when everything is cleared). */
 export function nextStage(progress: Map<string, StageProgress>): { chapter: number; stage: number } | null {
-  for (const ch of storyChapters()) for (let s = 1; s <= ch.stages.length; s++) if (!progress.has(`${ch.chapter}-${s}`)) return { chapter: ch.chapter, stage: s };
+  for (const ch of storyChapters())
+    for (let s = 1; s <= ch.stages.length; s++) if (!progress.has(`${ch.chapter}-${s}`)) return { chapter: ch.chapter, stage: s };
   return null;
 }
 
@@ -147,11 +149,16 @@ async function payReward(tx: Db, playerId: string, reward: StoryReward, reason: 
  * primary key, and the repeat count by a conditional upsert, so concurrent
  * commands pay the first clear once and never more than five repeats a day.
  */
-export async function playStage(db: Db, input: { playerId: string; chapter: number; stage: number; seed: number; now: Date; prefix: string }): Promise<StageResult> {
+export async function playStage(
+  db: Db,
+  input: { playerId: string; chapter: number; stage: number; seed: number; now: Date; prefix: string },
+): Promise<StageResult> {
   const s = findStage(input.chapter, input.stage);
   if (!s) {
     const count = storyChapters().length;
-    throw new UserError(`There is no stage ${input.chapter}-${input.stage}. Chapters run from 1 to ${count}, each with stages 1 to 5 — try \`${input.prefix}story\`.`);
+    throw new UserError(
+      `There is no stage ${input.chapter}-${input.stage}. Chapters run from 1 to ${count}, each with stages 1 to 5 — try \`${input.prefix}story\`.`,
+    );
   }
   return db.transaction(async (tx) => {
     const progress = await storyProgress(tx, input.playerId);
@@ -167,7 +174,8 @@ export async function playStage(db: Db, input: { playerId: string; chapter: numb
     const base = { stage: s, attacker, defender, result, stars };
     const today = utcDay(input.now);
     const usedToday = async () =>
-      (await tx.query<{ n: number }>('SELECT repeat_rewards AS n FROM story_daily WHERE player_id = $1 AND day = $2::date', [input.playerId, today])).rows[0]?.n ?? 0;
+      (await tx.query<{ n: number }>('SELECT repeat_rewards AS n FROM story_daily WHERE player_id = $1 AND day = $2::date', [input.playerId, today])).rows[0]
+        ?.n ?? 0;
     if (stars === 0) {
       const prev = progress.get(`${s.chapter}-${s.stage}`);
       return { ...base, bestStars: prev?.bestStars ?? 0, firstClear: false, paid: null, repeatsToday: await usedToday() };

@@ -1,40 +1,40 @@
 import {
   ActivityType,
+  type ButtonInteraction,
   Client,
+  type ClientOptions,
   DiscordAPIError,
   Events,
   GatewayIntentBits,
+  type Interaction,
+  type InteractionReplyOptions,
+  type Message,
   MessageFlags,
   Partials,
   PermissionFlagsBits,
   RESTJSONErrorCodes,
-  type ButtonInteraction,
-  type ClientOptions,
-  type Interaction,
-  type InteractionReplyOptions,
-  type Message,
   type SendableChannels,
   type StringSelectMenuInteraction,
 } from 'discord.js';
 import type { App, Transport } from '../../app.js';
 import type { Reply } from '../../commands/reply.js';
 import type { MemberInfo } from '../../commands/types.js';
-import { guildPrefixes, type GuildPrefixCache } from '../../core/guilds.js';
-import { every, hourKey, pruneJobRuns, runOnce, type Repeating } from '../../core/jobs.js';
+import { type GuildPrefixCache, guildPrefixes } from '../../core/guilds.js';
+import { every, hourKey, pruneJobRuns, type Repeating, runOnce } from '../../core/jobs.js';
 import type { Logger } from '../../log.js';
 import { GatewayHealth, type GatewayState } from './health.js';
 import {
   ALLOWED_MENTIONS,
+  clip,
   filesSignature,
   isEmptyReply,
+  Limits,
   renderComponents,
   renderEmbeds,
   renderFiles,
   toCreateOptions,
   toEditOptions,
   toPlainText,
-  clip,
-  Limits,
 } from './render.js';
 
 export interface StartDiscordOptions {
@@ -105,8 +105,14 @@ export class DiscordTransport implements Transport {
     app.dispatcher.guildPrefix = (guildId) => this.prefixes.peek(guildId) ?? previous(guildId);
 
     const c = this.client;
-    c.on(Events.MessageCreate, (m) => void this.onMessage(m).catch((err: unknown) => this.log.error({ err, channelId: m.channelId }, 'message handling failed')));
-    c.on(Events.InteractionCreate, (i) => void this.onInteraction(i).catch((err: unknown) => this.log.error({ err, interactionId: i.id }, 'interaction handling failed')));
+    c.on(
+      Events.MessageCreate,
+      (m) => void this.onMessage(m).catch((err: unknown) => this.log.error({ err, channelId: m.channelId }, 'message handling failed')),
+    );
+    c.on(
+      Events.InteractionCreate,
+      (i) => void this.onInteraction(i).catch((err: unknown) => this.log.error({ err, interactionId: i.id }, 'interaction handling failed')),
+    );
     c.on(Events.ShardReady, (id) => {
       this.health.up(id);
       this.log.info({ shard: id }, 'gateway ready');
@@ -195,7 +201,14 @@ export class DiscordTransport implements Transport {
     this.jobs.push(
       every(
         60 * 60_000,
-        () => runOnce(db, 'prune-job-runs', hourKey(this.app.clock.now()), (tx) => pruneJobRuns(tx, new Date(this.app.clock.now().getTime() - 30 * 86_400_000)), this.app.clock.now()),
+        () =>
+          runOnce(
+            db,
+            'prune-job-runs',
+            hourKey(this.app.clock.now()),
+            (tx) => pruneJobRuns(tx, new Date(this.app.clock.now().getTime() - 30 * 86_400_000)),
+            this.app.clock.now(),
+          ),
         { name: 'prune-job-runs', log: this.log, immediately: true },
       ),
     );
@@ -316,7 +329,15 @@ export class DiscordTransport implements Transport {
       if (code === RESTJSONErrorCodes.RequestEntityTooLarge && reply.attachments?.length) {
         this.log.warn({ channelId: ch.id }, 'attachments too large; sending without them');
         const { attachments: _a, ...rest } = reply;
-        return this.deliver(ch, { ...rest, embeds: rest.embeds?.map((e) => ({ ...e, image: undefined, thumbnail: undefined })), content: [rest.content, '-# (the image was too large to upload)'].filter(Boolean).join('\n') }, ctx);
+        return this.deliver(
+          ch,
+          {
+            ...rest,
+            embeds: rest.embeds?.map((e) => ({ ...e, image: undefined, thumbnail: undefined })),
+            content: [rest.content, '-# (the image was too large to upload)'].filter(Boolean).join('\n'),
+          },
+          ctx,
+        );
       }
       if (code !== undefined && GONE_CODES.has(code)) {
         this.log.warn({ channelId: ch.id, code }, 'the channel is gone; reply dropped');

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import {
-  ButtonStyle as DjsButtonStyle,
-  ComponentType,
-  parseEmoji,
   type APIActionRowComponent,
   type APIComponentInMessageActionRow,
   type APIEmbed,
   type APIMessageComponentEmoji,
   type AttachmentPayload,
+  ComponentType,
+  ButtonStyle as DjsButtonStyle,
   type MessageCreateOptions,
   type MessageEditOptions,
   type MessageMentionOptions,
+  parseEmoji,
 } from 'discord.js';
 import type { Attachment, ButtonStyle, Component, Embed, Reply } from '../../commands/reply.js';
 

@@ -18,7 +18,14 @@ export interface PlaygroundMessage {
 
 export type PlaygroundComponent = (
   | { type: 'button'; customId: string; label: string; style: string; emoji?: string }
-  | { type: 'select'; customId: string; placeholder?: string; options: Array<{ label: string; value: string; description?: string; emoji?: string }>; minValues: number; maxValues: number }
+  | {
+      type: 'select';
+      customId: string;
+      placeholder?: string;
+      options: Array<{ label: string; value: string; description?: string; emoji?: string }>;
+      minValues: number;
+      maxValues: number;
+    }
 ) & { disabled: boolean; row: number };
 
 export interface ChannelEvent {

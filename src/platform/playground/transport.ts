@@ -1,8 +1,8 @@
 import type { Dispatcher } from '../../commands/dispatcher.js';
 import type { Reply } from '../../commands/reply.js';
 import type { MemberInfo } from '../../commands/types.js';
-import { PlaygroundStore, type PlaygroundMessage } from './store.js';
 import { guildPrefixes } from '../../core/guilds.js';
+import { type PlaygroundMessage, PlaygroundStore } from './store.js';
 
 export interface PostMessageInput {
   userId: string;

@@ -16,9 +16,7 @@ import type { ClientOptions } from 'discord.js';
  * Spread into the Client options; if you pass your own `rest`/`ws`, merge them with these.
  *   new Client({ intents, ...fakeClientOptions(urls) })
  */
-export function fakeClientOptions(
-  urls: { restUrl: string } | string,
-): Required<Pick<ClientOptions, 'rest' | 'ws'>> {
+export function fakeClientOptions(urls: { restUrl: string } | string): Required<Pick<ClientOptions, 'rest' | 'ws'>> {
   const api = typeof urls === 'string' ? urls : urls.restUrl;
   return {
     rest: { api, version: '10', retries: 1, timeout: 5_000 },

@@ -15,7 +15,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { BodyParseError, parseBody, pngSize } from './multipart.js';
 import { SnowflakeGenerator, shardForGuild } from './snowflake.js';
 import type {
@@ -38,9 +38,9 @@ import type {
   StoredMessage,
 } from './types.js';
 
-export type * from './types.js';
-export { shardForGuild, guildIdForShard } from './snowflake.js';
 export { fakeClientOptions } from './client-options.js';
+export { guildIdForShard, shardForGuild } from './snowflake.js';
+export type * from './types.js';
 
 // ---------------------------------------------------------------------------------------------
 // Constants (Discord API v10)
@@ -155,11 +155,7 @@ export interface ClickInput {
   values?: string[];
 }
 
-export type CommandOptionInput =
-  | string
-  | number
-  | boolean
-  | { type: number; value: string | number | boolean };
+export type CommandOptionInput = string | number | boolean | { type: number; value: string | number | boolean };
 
 export interface InvokeCommandInput {
   name: string;
@@ -430,9 +426,7 @@ export class FakeDiscord {
 
   /** Creates (or returns) the DM channel between the bot and `userId`. */
   openDM(userId: string): ApiChannel {
-    const existing = [...this.channels.values()].find(
-      (c) => c.type === ChannelType.DM && c.recipients?.some((r) => r.id === userId),
-    );
+    const existing = [...this.channels.values()].find((c) => c.type === ChannelType.DM && c.recipients?.some((r) => r.id === userId));
     if (existing) return existing;
     const user = this.users.get(userId) ?? this.upsertUser(userId, `user${userId.slice(-4)}`);
     const channel: ApiChannel = {
@@ -459,9 +453,7 @@ export class FakeDiscord {
     if (channel.guild_id) {
       const guildId = channel.guild_id;
       const others = (channel.permission_overwrites ?? []).filter((o) => o.id !== guildId);
-      const deny: ApiOverwrite[] = missing
-        ? [{ id: guildId, type: 0, allow: '0', deny: String(Perm.SendMessages | Perm.AttachFiles | Perm.EmbedLinks) }]
-        : [];
+      const deny: ApiOverwrite[] = missing ? [{ id: guildId, type: 0, allow: '0', deny: String(Perm.SendMessages | Perm.AttachFiles | Perm.EmbedLinks) }] : [];
       channel.permission_overwrites = [...others, ...deny];
       for (const session of this.sessionsForGuild(guildId)) {
         if (session.intents & Intents.Guilds) this.dispatch(session, 'CHANNEL_UPDATE', clone(channel));
@@ -493,9 +485,7 @@ export class FakeDiscord {
 
   /** Messages the bot created in a channel (REST sends, interaction replies, follow-ups), oldest first. Includes ephemeral and deleted ones (see flags). */
   sentMessages(channelId: string): StoredMessage[] {
-    return [...this.messages.values()].filter(
-      (m) => m.data.channel_id === channelId && m.data.author.id === this.botUser.id,
-    );
+    return [...this.messages.values()].filter((m) => m.data.channel_id === channelId && m.data.author.id === this.botUser.id);
   }
 
   /** Every message the bot created, in every channel. */
@@ -622,17 +612,13 @@ export class FakeDiscord {
     const channel = this.channels.get(input.channelId);
     if (!channel) throw new Error(`invokeCommand: unknown channel ${input.channelId}`);
     const guildId = input.guildId ?? channel.guild_id;
-    const registered = [...this.commandStore.values()].find(
-      (c) => c.name === input.name && (c.guild_id === undefined || c.guild_id === guildId),
-    );
+    const registered = [...this.commandStore.values()].find((c) => c.name === input.name && (c.guild_id === undefined || c.guild_id === guildId));
     const options: Json[] = [];
     const resolvedUsers: Record<string, ApiUser> = {};
     const resolvedMembers: Record<string, Json> = {};
     for (const [name, raw] of Object.entries(input.options ?? {})) {
       const opt =
-        typeof raw === 'object'
-          ? raw
-          : { type: typeof raw === 'boolean' ? 5 : typeof raw === 'number' ? (Number.isInteger(raw) ? 4 : 10) : 3, value: raw };
+        typeof raw === 'object' ? raw : { type: typeof raw === 'boolean' ? 5 : typeof raw === 'number' ? (Number.isInteger(raw) ? 4 : 10) : 3, value: raw };
       options.push({ name, type: opt.type, value: opt.value });
       if (opt.type === 6) {
         const user = this.users.get(String(opt.value));
@@ -1002,13 +988,7 @@ export class FakeDiscord {
     };
   }
 
-  private createInteraction(args: {
-    type: number;
-    channelId: string;
-    userId: string;
-    data: Json;
-    message?: ApiMessage;
-  }): string {
+  private createInteraction(args: { type: number; channelId: string; userId: string; data: Json; message?: ApiMessage }): string {
     const channel = this.channels.get(args.channelId);
     if (!channel) throw new Error(`unknown channel ${args.channelId}`);
     const user = this.users.get(args.userId) ?? this.upsertUser(args.userId, `user${args.userId.slice(-4)}`);
@@ -1065,9 +1045,7 @@ export class FakeDiscord {
   // =============================================================================================
 
   private route(method: string, template: string, handler: Handler, auth = true): void {
-    const pattern = new RegExp(
-      '^' + template.replace(/:(\w+)/g, (_m, name: string) => `(?<${name}>[^/]+)`) + '/?$',
-    );
+    const pattern = new RegExp(`^${template.replace(/:(\w+)/g, (_m, name: string) => `(?<${name}>[^/]+)`)}/?$`);
     this.routes.push({ method, pattern, template, auth, handler });
   }
 
@@ -1139,7 +1117,7 @@ export class FakeDiscord {
         }
       }
       if (raw.length > MAX_UPLOAD_BYTES + 1024 * 1024) throw new HttpError(413, ErrorCode.RequestEntityTooLarge, 'Request entity too large');
-      let parsed;
+      let parsed: Awaited<ReturnType<typeof parseBody>>;
       try {
         parsed = await parseBody(req.headers['content-type'], raw);
       } catch (e) {
@@ -1264,13 +1242,9 @@ export class FakeDiscord {
         soundboard_sounds: _ss,
         ...rest
       } = this.guildCreatePayload(g);
-      return query.get('with_counts') === 'true'
-        ? { ...rest, approximate_member_count: g.members.size, approximate_presence_count: 0 }
-        : rest;
+      return query.get('with_counts') === 'true' ? { ...rest, approximate_member_count: g.members.size, approximate_presence_count: 0 } : rest;
     });
-    this.route('GET', '/guilds/:guildId/channels', ({ params }) =>
-      guildOr404(params.guildId).channelIds.map((id) => clone(this.channels.get(id))),
-    );
+    this.route('GET', '/guilds/:guildId/channels', ({ params }) => guildOr404(params.guildId).channelIds.map((id) => clone(this.channels.get(id))));
     this.route('GET', '/guilds/:guildId/roles', ({ params }) => [this.everyoneRole(guildOr404(params.guildId).id)]);
     this.route('GET', '/guilds/:guildId/members', ({ params, query }) => {
       const g = guildOr404(params.guildId);
@@ -1347,28 +1321,48 @@ export class FakeDiscord {
     );
 
     // ---- webhooks (interaction follow-ups) ----
-    this.route('POST', '/webhooks/:appId/:token', ({ params, body, files, query }) => {
-      const interaction = this.interactionForWebhook(params.appId, params.token);
-      if (!interaction.responded) throw new HttpError(404, ErrorCode.UnknownWebhook, 'Unknown Webhook');
-      const channel = this.channelOr404(interaction.channelId);
-      const stored = this.createBotMessage(channel, body, files, { source: 'followup', interaction });
-      return query.get('wait') === 'true' ? clone(stored.data) : NO_CONTENT;
-    }, false);
-    this.route('GET', '/webhooks/:appId/:token/messages/:messageId', ({ params }) => {
-      const interaction = this.interactionForWebhook(params.appId, params.token);
-      return clone(this.webhookMessage(interaction, params.messageId ?? '').data);
-    }, false);
-    this.route('PATCH', '/webhooks/:appId/:token/messages/:messageId', ({ params, body, files }) => {
-      const interaction = this.interactionForWebhook(params.appId, params.token);
-      const stored = this.webhookMessage(interaction, params.messageId ?? '');
-      this.editMessage(stored, body, files, { via: 'webhook', interactionId: interaction.id });
-      return clone(stored.data);
-    }, false);
-    this.route('DELETE', '/webhooks/:appId/:token/messages/:messageId', ({ params }) => {
-      const interaction = this.interactionForWebhook(params.appId, params.token);
-      this.deleteMessage(this.webhookMessage(interaction, params.messageId ?? ''));
-      return NO_CONTENT;
-    }, false);
+    this.route(
+      'POST',
+      '/webhooks/:appId/:token',
+      ({ params, body, files, query }) => {
+        const interaction = this.interactionForWebhook(params.appId, params.token);
+        if (!interaction.responded) throw new HttpError(404, ErrorCode.UnknownWebhook, 'Unknown Webhook');
+        const channel = this.channelOr404(interaction.channelId);
+        const stored = this.createBotMessage(channel, body, files, { source: 'followup', interaction });
+        return query.get('wait') === 'true' ? clone(stored.data) : NO_CONTENT;
+      },
+      false,
+    );
+    this.route(
+      'GET',
+      '/webhooks/:appId/:token/messages/:messageId',
+      ({ params }) => {
+        const interaction = this.interactionForWebhook(params.appId, params.token);
+        return clone(this.webhookMessage(interaction, params.messageId ?? '').data);
+      },
+      false,
+    );
+    this.route(
+      'PATCH',
+      '/webhooks/:appId/:token/messages/:messageId',
+      ({ params, body, files }) => {
+        const interaction = this.interactionForWebhook(params.appId, params.token);
+        const stored = this.webhookMessage(interaction, params.messageId ?? '');
+        this.editMessage(stored, body, files, { via: 'webhook', interactionId: interaction.id });
+        return clone(stored.data);
+      },
+      false,
+    );
+    this.route(
+      'DELETE',
+      '/webhooks/:appId/:token/messages/:messageId',
+      ({ params }) => {
+        const interaction = this.interactionForWebhook(params.appId, params.token);
+        this.deleteMessage(this.webhookMessage(interaction, params.messageId ?? ''));
+        return NO_CONTENT;
+      },
+      false,
+    );
 
     // ---- application commands ----
     const commandRoutes = (base: string, guildScoped: boolean): void => {
@@ -1377,8 +1371,7 @@ export class FakeDiscord {
         if (guildScoped) return guildOr404(params.guildId).id;
         return undefined;
       };
-      const list = (guildId: string | undefined): RegisteredCommand[] =>
-        [...this.commandStore.values()].filter((c) => c.guild_id === guildId);
+      const list = (guildId: string | undefined): RegisteredCommand[] => [...this.commandStore.values()].filter((c) => c.guild_id === guildId);
       const make = (guildId: string | undefined, body: Json, id?: string): RegisteredCommand => {
         if (typeof body.name !== 'string' || body.name === '') {
           throw new HttpError(400, ErrorCode.InvalidFormBody, 'Invalid Form Body', {
@@ -1461,15 +1454,15 @@ export class FakeDiscord {
   private webhookMessage(interaction: StoredInteraction, messageId: string): StoredMessage {
     let id: string | undefined = messageId;
     if (messageId === '@original') {
-      id = interaction.originalMessageId ??
+      id =
+        interaction.originalMessageId ??
         (interaction.responseType === CallbackType.DeferredUpdateMessage || interaction.responseType === CallbackType.UpdateMessage
           ? interaction.messageId
           : undefined);
     }
     const stored = id ? this.messages.get(id) : undefined;
     if (!stored || stored.deleted) throw new HttpError(404, ErrorCode.UnknownMessage, 'Unknown Message');
-    const belongs =
-      stored.interactionId === interaction.id || (messageId === '@original' && stored.data.id === interaction.messageId);
+    const belongs = stored.interactionId === interaction.id || (messageId === '@original' && stored.data.id === interaction.messageId);
     if (!belongs) throw new HttpError(404, ErrorCode.UnknownMessage, 'Unknown Message');
     return stored;
   }
@@ -1502,12 +1495,11 @@ export class FakeDiscord {
         break;
       }
       case CallbackType.DeferredChannelMessageWithSource: {
-        const stored = this.createBotMessage(
-          channel,
-          { content: '', flags: (flags & MessageFlags.Ephemeral) | MessageFlags.Loading },
-          [],
-          { source: 'interaction', interaction, allowEmpty: true },
-        );
+        const stored = this.createBotMessage(channel, { content: '', flags: (flags & MessageFlags.Ephemeral) | MessageFlags.Loading }, [], {
+          source: 'interaction',
+          interaction,
+          allowEmpty: true,
+        });
         interaction.originalMessageId = stored.data.id;
         messageId = stored.data.id;
         break;
@@ -1577,7 +1569,11 @@ export class FakeDiscord {
       if (dup !== undefined) err('components', 'COMPONENT_CUSTOM_ID_DUPLICATED', `Component custom id "${dup}" cannot be duplicated`);
     }
     if (v2 && ((typeof body.content === 'string' && body.content !== '') || (Array.isArray(body.embeds) && body.embeds.length > 0))) {
-      err('content', 'MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2', 'The \'content\' and \'embeds\' fields cannot be used when using MessageFlags.IS_COMPONENTS_V2');
+      err(
+        'content',
+        'MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2',
+        "The 'content' and 'embeds' fields cannot be used when using MessageFlags.IS_COMPONENTS_V2",
+      );
     }
     if (Object.keys(errors).length) throw new HttpError(400, ErrorCode.InvalidFormBody, 'Invalid Form Body', errors);
     const total = files.reduce((n, f) => n + f.data.length, 0);
@@ -1633,8 +1629,7 @@ export class FakeDiscord {
       components: Array.isArray(body.components) ? clone(body.components as Json[]) : [],
       pinned: false,
       // 20 CHAT_INPUT_COMMAND for a slash-command response, 19 REPLY for replies, else 0 DEFAULT.
-      type:
-        interaction?.type === InteractionType.ApplicationCommand && ctx.source === 'interaction' ? 20 : referenced ? 19 : 0,
+      type: interaction?.type === InteractionType.ApplicationCommand && ctx.source === 'interaction' ? 20 : referenced ? 19 : 0,
       flags,
       ...(body.nonce !== undefined ? { nonce: body.nonce as string | number } : {}),
     };
@@ -1656,9 +1651,7 @@ export class FakeDiscord {
         user: clone(this.users.get(interaction.userId)),
         authorizing_integration_owners: interaction.payload.authorizing_integration_owners,
         ...(interaction.messageId ? { interacted_message_id: interaction.messageId } : {}),
-        ...(ctx.source === 'followup' && interaction.originalMessageId
-          ? { original_response_message_id: interaction.originalMessageId }
-          : {}),
+        ...(ctx.source === 'followup' && interaction.originalMessageId ? { original_response_message_id: interaction.originalMessageId } : {}),
       };
     }
     const stored: StoredMessage = {
@@ -1687,12 +1680,7 @@ export class FakeDiscord {
     return stored;
   }
 
-  private editMessage(
-    stored: StoredMessage,
-    body: Json,
-    files: RecordedFile[],
-    ctx: { via: EditRecord['via']; interactionId?: string },
-  ): void {
+  private editMessage(stored: StoredMessage, body: Json, files: RecordedFile[], ctx: { via: EditRecord['via']; interactionId?: string }): void {
     this.validateMessageBody(body, files, 'edit');
     const before = clone(stored.data);
     const msg = stored.data;
@@ -1820,7 +1808,10 @@ export class FakeDiscord {
     if (referenced && referenced.data.author.id !== this.botUser.id && allowed?.replied_user !== false) {
       ids.add(referenced.data.author.id);
     }
-    return [...ids].map((id) => this.users.get(id)).filter((u): u is ApiUser => u !== undefined).map((u) => clone(u));
+    return [...ids]
+      .map((id) => this.users.get(id))
+      .filter((u): u is ApiUser => u !== undefined)
+      .map((u) => clone(u));
   }
 
   private findAttachmentFile(channelId: string, attachmentId: string): RecordedFile | undefined {

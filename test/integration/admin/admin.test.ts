@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
-import { startTestBot, textOf, type TestBot } from '../../helpers/app.js';
-import { FakeAniList } from '../../fakes/anilist.js';
 import admin from '../../../src/cogs/admin.js';
 import { characterById } from '../../../src/core/catalog/repo.js';
-import { basePower } from '../../../src/core/power.js';
 import { ensurePlayer } from '../../../src/core/players.js';
+import { basePower } from '../../../src/core/power.js';
+import { FakeAniList } from '../../fakes/anilist.js';
+import { startTestBot, type TestBot, textOf } from '../../helpers/app.js';
+import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
 import { ledgerMismatches, seedCatalog } from '../raid/helpers.js';
 
 const until = async (fn: () => Promise<boolean>, ms = 20_000) => {
@@ -27,7 +27,11 @@ describe.each(backends())('admin commands on %s', (backend) => {
     await seedCatalog(tdb.db);
     anilist = await FakeAniList.start({ total: 150 });
     bot = await startTestBot(backend, { tdb, cogs: [admin], env: { OWNER_IDS: 'owner' } });
-    online = await startTestBot(backend, { tdb, cogs: [admin], env: { OWNER_IDS: 'owner', STARDUST_OFFLINE: '0', ANILIST_URL: anilist.url, ANILIST_REQUESTS_PER_MINUTE: '0' } });
+    online = await startTestBot(backend, {
+      tdb,
+      cogs: [admin],
+      env: { OWNER_IDS: 'owner', STARDUST_OFFLINE: '0', ANILIST_URL: anilist.url, ANILIST_REQUESTS_PER_MINUTE: '0' },
+    });
   });
   afterAll(async () => {
     await bot?.close();
@@ -58,7 +62,9 @@ describe.each(backends())('admin commands on %s', (backend) => {
     expect(after.squashResistance).toBeCloseTo(0.4);
     expect(after.basePower).toBe(basePower(before.favourites, 'SR', 0.4));
     expect(t).toMatch(/Added \*\*Anchor\*\*/);
-    const audit = await tdb.db.query<{ action: string; details: { skill: string } }>("SELECT action, details FROM admin_audit WHERE action = 'add_skill' ORDER BY id");
+    const audit = await tdb.db.query<{ action: string; details: { skill: string } }>(
+      "SELECT action, details FROM admin_audit WHERE action = 'add_skill' ORDER BY id",
+    );
     expect(audit.rows.map((r) => r.details.skill)).toEqual(['Surge', 'Anchor']);
   });
 

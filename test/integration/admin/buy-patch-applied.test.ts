@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
 import { buyPulls } from '../../../src/core/buy.js';
-import { UnbelievaBoatClient } from '../../../src/core/unbelievaboat.js';
 import { ensurePlayer } from '../../../src/core/players.js';
+import { UnbelievaBoatClient } from '../../../src/core/unbelievaboat.js';
 import type { Logger } from '../../../src/log.js';
+import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
 import { ledgerMismatches } from '../raid/helpers.js';
 
 /**

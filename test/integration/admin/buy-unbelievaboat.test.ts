@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
-import { startTestBot, textOf, type TestBot } from '../../helpers/app.js';
-import { FakeUnbelievaBoat } from '../../fakes/unbelievaboat.js';
 import buy from '../../../src/cogs/buy.js';
 import { buyPulls } from '../../../src/core/buy.js';
-import { UnbelievaBoatClient } from '../../../src/core/unbelievaboat.js';
 import type { Db } from '../../../src/core/db/index.js';
-import type { Logger } from '../../../src/log.js';
 import { ensurePlayer } from '../../../src/core/players.js';
+import { UnbelievaBoatClient } from '../../../src/core/unbelievaboat.js';
+import type { Logger } from '../../../src/log.js';
+import { FakeUnbelievaBoat } from '../../fakes/unbelievaboat.js';
+import { startTestBot, type TestBot, textOf } from '../../helpers/app.js';
+import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
 import { ledgerMismatches } from '../raid/helpers.js';
 
 const G = 'guild-1';
@@ -23,9 +23,17 @@ describe.each(backends())('!buy with UnbelievaBoat credits on %s', (backend) => 
   beforeAll(async () => {
     tdb = await openTestDb(backend, { poolSize: 10 });
     fake = await FakeUnbelievaBoat.start('secret-token');
-    bot = await startTestBot(backend, { tdb, cogs: [buy], env: { UNBELIEVABOAT_URL: fake.url, UNBELIEVABOAT_TOKEN: 'secret-token', UNBELIEVABOAT_TIMEOUT_MS: '300' } });
+    bot = await startTestBot(backend, {
+      tdb,
+      cogs: [buy],
+      env: { UNBELIEVABOAT_URL: fake.url, UNBELIEVABOAT_TOKEN: 'secret-token', UNBELIEVABOAT_TIMEOUT_MS: '300' },
+    });
     plain = await startTestBot(backend, { tdb, cogs: [buy] });
-    roomy = await startTestBot(backend, { tdb, cogs: [buy], env: { UNBELIEVABOAT_URL: fake.url, UNBELIEVABOAT_TOKEN: 'secret-token', UNBELIEVABOAT_TIMEOUT_MS: '10000' } });
+    roomy = await startTestBot(backend, {
+      tdb,
+      cogs: [buy],
+      env: { UNBELIEVABOAT_URL: fake.url, UNBELIEVABOAT_TOKEN: 'secret-token', UNBELIEVABOAT_TIMEOUT_MS: '10000' },
+    });
   });
   afterAll(async () => {
     await bot?.close();
@@ -36,7 +44,11 @@ describe.each(backends())('!buy with UnbelievaBoat credits on %s', (backend) => 
   });
 
   const gemsOf = async (id: string) => (await bot.get(`/api/players/${id}`)).json.gems as number;
-  const allowance = async (id: string) => (await tdb.db.query<{ reserved: number; bought: number }>('SELECT reserved, bought FROM ub_daily WHERE player_id = $1', [id])).rows[0] ?? { reserved: 0, bought: 0 };
+  const allowance = async (id: string) =>
+    (await tdb.db.query<{ reserved: number; bought: number }>('SELECT reserved, bought FROM ub_daily WHERE player_id = $1', [id])).rows[0] ?? {
+      reserved: 0,
+      bought: 0,
+    };
 
   it('bad input and no configuration: clear messages, nothing changed', async () => {
     expect(textOf(await bot.say('u0', '!buy 0'))).toMatch(/`pulls` must be from 1 to 10/);
@@ -63,7 +75,9 @@ describe.each(backends())('!buy with UnbelievaBoat credits on %s', (backend) => 
 
   it('insufficient funds, 401, 500 and a timeout each say so and change nothing', async () => {
     fake.setBalance(G, 'u2', 1.5 * M);
-    expect(textOf(await bot.say('u2', '!buy 2'))).toMatch(/You need 200,000,000 credits in your UnbelievaBoat bank for 2 pulls; you have 150,000,000. Nothing was charged/);
+    expect(textOf(await bot.say('u2', '!buy 2'))).toMatch(
+      /You need 200,000,000 credits in your UnbelievaBoat bank for 2 pulls; you have 150,000,000. Nothing was charged/,
+    );
     fake.failNext(1, 401);
     expect(textOf(await bot.say('u2', '!buy 1'))).toMatch(/refused this bot's token \(HTTP 401\)/);
     fake.failNext(1, 500, 'PATCH');
@@ -104,14 +118,20 @@ describe.each(backends())('!buy with UnbelievaBoat credits on %s', (backend) => 
     fake.setBalance(G, 'u4', 2 * M);
     const failing: Db = new Proxy(tdb.db, {
       get(target, prop, recv) {
-        if (prop === 'transaction') return async () => { throw new Error('database went away'); };
+        if (prop === 'transaction')
+          return async () => {
+            throw new Error('database went away');
+          };
         const v = Reflect.get(target, prop, recv);
         return typeof v === 'function' ? v.bind(target) : v;
       },
     });
     const log = { error: vi.fn(), warn: vi.fn(), info: vi.fn() } as unknown as Logger;
     const client = new UnbelievaBoatClient({ url: fake.url, token: 'secret-token', timeoutMs: 1000 });
-    const err = await buyPulls({ db: failing, log, now: new Date(), client }, { playerId: 'u4', guildId: G, pulls: 2 }).then(() => new Error('expected a failure'), (e: unknown) => e as Error);
+    const err = await buyPulls({ db: failing, log, now: new Date(), client }, { playerId: 'u4', guildId: G, pulls: 2 }).then(
+      () => new Error('expected a failure'),
+      (e: unknown) => e as Error,
+    );
     expect(err.message).toMatch(/200,000,000 UnbelievaBoat credits were taken, but adding the gems failed.*error id `[0-9A-F]{8}`/);
     const logged = (log.error as unknown as ReturnType<typeof vi.fn>).mock.calls[0]![0];
     expect(logged).toMatchObject({ userId: 'u4', guildId: G, credits: 200_000_000, errorId: expect.any(String) });

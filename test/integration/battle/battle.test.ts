@@ -2,15 +2,18 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import battleCog from '../../../src/cogs/battle.js';
 import help from '../../../src/cogs/help.js';
 import teambuilder from '../../../src/cogs/teambuilder.js';
-import { DIFFICULTIES, getBattle, npcPowerRange, NPC_LINEUPS } from '../../../src/core/battle/index.js';
-import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
 import type { Reply } from '../../../src/commands/reply.js';
+import { DIFFICULTIES, getBattle, NPC_LINEUPS, npcPowerRange } from '../../../src/core/battle/index.js';
+import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
 import { textOf, useTestBot } from '../../helpers/app.js';
 import { backends } from '../../helpers/db.js';
 import { count, giveUnits, plainCharacters } from './helpers.js';
 
 function replyText(replies: Reply[]): string {
-  return replies.flatMap((r) => [r.content, ...(r.embeds ?? []).flatMap((e) => [e.title, e.description])]).filter(Boolean).join('\n');
+  return replies
+    .flatMap((r) => [r.content, ...(r.embeds ?? []).flatMap((e) => [e.title, e.description])])
+    .filter(Boolean)
+    .join('\n');
 }
 
 describe.each(backends())('battles through the playground on %s', (backend) => {
@@ -76,7 +79,7 @@ describe.each(backends())('battles through the playground on %s', (backend) => {
     expect(rec.totals.attacker).toBeGreaterThan(rec.totals.defender);
   });
 
-  it('every difficulty fights its SPEC line-up; a win records that difficulty\'s task', async () => {
+  it("every difficulty fights its SPEC line-up; a win records that difficulty's task", async () => {
     await strongTeam('alice');
     for (const d of DIFFICULTIES) {
       const t = textOf(await game.bot.say('alice', `!battle ${d.toUpperCase()}`));

@@ -12,12 +12,12 @@ import { battleTeam, expeditionTeam, giveUnits, plainCharacters } from './helper
 type Select = Extract<PlaygroundComponent, { type: 'select' }>;
 function select(m: PlaygroundMessage, customId: string): Select {
   const c = m.components.find((x) => x.customId === customId);
-  if (!c || c.type !== 'select') throw new Error(`no select ${customId}`);
+  if (c?.type !== 'select') throw new Error(`no select ${customId}`);
   return c;
 }
 function button(m: PlaygroundMessage, customId: string) {
   const c = m.components.find((x) => x.customId === customId);
-  if (!c || c.type !== 'button') throw new Error(`no button ${customId}`);
+  if (c?.type !== 'button') throw new Error(`no button ${customId}`);
   return c;
 }
 
@@ -212,7 +212,11 @@ describe.each(backends())('teams, presets and the team builder through the playg
 
       // Filter SSR: only the three SSRs remain, page reset.
       const f = (await game.bot.click('alice', id, 'tb:filter', ['SSR'])).edits[0]!;
-      expect(select(f, 'tb:pick').options.map((o) => Number(o.value)).sort((a, b) => a - b)).toEqual([...ssrIds].sort((a, b) => a - b));
+      expect(
+        select(f, 'tb:pick')
+          .options.map((o) => Number(o.value))
+          .sort((a, b) => a - b),
+      ).toEqual([...ssrIds].sort((a, b) => a - b));
       expect(textOf(f)).toMatch(/Filter: SSR · page 1\/1/);
 
       // Pick two SSRs, then switch to SR and pick three more.

@@ -5,8 +5,8 @@
  */
 import type { Db } from '../../../src/core/db/index.js';
 import { migrate } from '../../../src/core/db/migrate.js';
-import { createThrowawayPostgres } from '../../helpers/db.js';
 import { PgliteDb } from '../../../src/core/db/pglite.js';
+import { createThrowawayPostgres } from '../../helpers/db.js';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -36,7 +36,6 @@ async function truncate(db: Db): Promise<void> {
   await db.exec('TRUNCATE characters, catalog_sync CASCADE');
 }
 
-
 /**
  * A Db that counts statements and can make the n-th statement matching
  * `pattern` fail — inside transactions too — to test rollbacks.
@@ -48,7 +47,7 @@ export function instrumentedDb(inner: Db, opts: { failOn?: { pattern: RegExp; nt
     async query<T>(sql: string, params?: readonly unknown[]) {
       stats.queries++;
       stats.sql.push(sql);
-      if (opts.failOn && opts.failOn.pattern.test(sql) && ++stats.matches === opts.failOn.nth) {
+      if (opts.failOn?.pattern.test(sql) && ++stats.matches === opts.failOn.nth) {
         throw new Error(`injected failure on statement ${stats.matches}`);
       }
       return d.query<T>(sql, params);

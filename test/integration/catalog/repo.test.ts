@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AniListClient } from '../../../src/core/anilist/client.js';
+import { ensureCatalog, generateOfflineCatalog } from '../../../src/core/catalog/offline.js';
 import {
   addSkillToCharacter,
   CHARACTER_BY_RANK_SQL,
@@ -13,14 +15,16 @@ import {
   searchCharactersByName,
   upsertCharacters,
 } from '../../../src/core/catalog/repo.js';
-import { ensureCatalog, generateOfflineCatalog } from '../../../src/core/catalog/offline.js';
-import { AniListClient } from '../../../src/core/anilist/client.js';
 import type { CharacterSeed } from '../../../src/core/catalog/types.js';
 import { basePower } from '../../../src/core/power.js';
 import { ENGINES, instrumentedDb, openTestDb, type TestDb } from './db.js';
 
 const seed = (id: number, rank: number, favourites: number, name = `Character ${id}`): CharacterSeed => ({
-  id, rank, favourites, name, imageUrl: `https://img.example/${id}.png`,
+  id,
+  rank,
+  favourites,
+  name,
+  imageUrl: `https://img.example/${id}.png`,
 });
 const silentLog = { info: () => {}, warn: () => {} };
 
@@ -37,14 +41,35 @@ describe.each(ENGINES)('catalog repository on %s', (engine) => {
   });
 
   it('derives rarity from rank and power from favourites (SPEC §1 reference values)', async () => {
-    await upsertCharacters(t.db, [seed(1, 1, 550_000), seed(2, 250, 15_000), seed(3, 300, 3_000), seed(4, 1500, 60_000), seed(5, 2000, 500), seed(6, 10_000, 1)]);
+    await upsertCharacters(t.db, [
+      seed(1, 1, 550_000),
+      seed(2, 250, 15_000),
+      seed(3, 300, 3_000),
+      seed(4, 1500, 60_000),
+      seed(5, 2000, 500),
+      seed(6, 10_000, 1),
+    ]);
     const got = await Promise.all([1, 2, 3, 4, 5, 6].map((id) => characterById(t.db, id)));
     expect(got.map((c) => [c!.rarity, c!.basePower])).toEqual([
-      ['SSR', 12_995], ['SSR', 10_210], ['SR', 7_500], ['SR', 9_792], ['R', 4_250], ['R', 4_000],
+      ['SSR', 12_995],
+      ['SSR', 10_210],
+      ['SR', 7_500],
+      ['SR', 9_792],
+      ['R', 4_250],
+      ['R', 4_000],
     ]);
     expect(got[0]).toEqual({
-      id: 1, name: 'Character 1', imageUrl: 'https://img.example/1.png', favourites: 550_000, rank: 1, rarity: 'SSR',
-      basePower: 12_995, skills: [], squashResistance: 0, overridden: false, source: 'anilist',
+      id: 1,
+      name: 'Character 1',
+      imageUrl: 'https://img.example/1.png',
+      favourites: 550_000,
+      rank: 1,
+      rarity: 'SSR',
+      basePower: 12_995,
+      skills: [],
+      squashResistance: 0,
+      overridden: false,
+      source: 'anilist',
     });
   });
 
@@ -64,7 +89,12 @@ describe.each(ENGINES)('catalog repository on %s', (engine) => {
     expect(o).toMatchObject({ rarity: 'R', basePower: 1234, overridden: true });
     await upsertCharacters(t.db, [{ ...seed(10, 3, 250_000, 'Renamed'), imageUrl: null }]);
     expect(await characterById(t.db, 10)).toMatchObject({
-      name: 'Renamed', rank: 3, favourites: 250_000, rarity: 'R', basePower: 1234, overridden: true,
+      name: 'Renamed',
+      rank: 3,
+      favourites: 250_000,
+      rarity: 'R',
+      basePower: 1234,
+      overridden: true,
       imageUrl: 'https://img.example/10.png', // a missing image does not erase a known one
     });
   });
@@ -87,7 +117,10 @@ describe.each(ENGINES)('catalog repository on %s', (engine) => {
   });
 
   it('draws by rank (one row, or null), and a 10-pull in one query', async () => {
-    await upsertCharacters(t.db, Array.from({ length: 30 }, (_, i) => seed(500 + i, i + 1, 10_000 - i)));
+    await upsertCharacters(
+      t.db,
+      Array.from({ length: 30 }, (_, i) => seed(500 + i, i + 1, 10_000 - i)),
+    );
     expect((await characterByRank(t.db, 7))?.id).toBe(506);
     expect(await characterByRank(t.db, 31)).toBeNull();
     expect(await characterByRank(t.db, 0)).toBeNull();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AniListClient } from '../../../src/core/anilist/client.js';
-import { characterById, characterByRank, overrideCharacter, catalogSize } from '../../../src/core/catalog/repo.js';
-import { CatalogSyncError, syncCatalog, syncState, type SyncProgress } from '../../../src/core/catalog/sync.js';
+import { catalogSize, characterById, characterByRank, overrideCharacter } from '../../../src/core/catalog/repo.js';
+import { CatalogSyncError, type SyncProgress, syncCatalog, syncState } from '../../../src/core/catalog/sync.js';
 import { basePower, rarityForRank } from '../../../src/core/power.js';
 import { FakeAniList, generateFakeCharacters } from '../../fakes/anilist.js';
 import { ENGINES, instrumentedDb, openTestDb, type TestDb } from './db.js';
@@ -123,7 +123,12 @@ describe.each(ENGINES)('catalog sync on %s', (engine) => {
     fake.characters = list;
     await syncCatalog(t.db, anilist, { limit: 100 });
     expect(await characterById(t.db, target.id)).toMatchObject({
-      name: 'New Name', rank: 2, favourites: list[1]!.favourites, rarity: 'R', basePower: 1234, overridden: true,
+      name: 'New Name',
+      rank: 2,
+      favourites: list[1]!.favourites,
+      rarity: 'R',
+      basePower: 1234,
+      overridden: true,
     });
     const neighbour = (await characterByRank(t.db, 3))!;
     expect(neighbour.rarity).toBe('SSR');

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
 import { changeBalance } from '../../../src/core/economy.js';
-import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
 import { FakeDiscord, type StoredMessage } from '../../fakes/discord/server.js';
-import { ask, BOT_ID, cogsWith, PNG_A, PNG_B, repliesTo, sleep, startBot, textOfMessage, type DiscordBot } from './harness.js';
+import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
+import { ask, BOT_ID, cogsWith, type DiscordBot, PNG_A, PNG_B, repliesTo, sleep, startBot, textOfMessage } from './harness.js';
 import { testCog } from './test-cog.js';
 
 const GUILD = '1200000000000000001';
@@ -110,7 +110,11 @@ describe.each(backends())('Discord adapter against the fake Discord (%s)', (back
     expect(textOfMessage(inv)).toContain("'s units");
     if (!bot.app.registry.get('pull')) return;
     // 20 units = two pages: the real inventory pager, driven by a button press.
-    expect(rowsOf(inv).flatMap((r) => r.components).map((c) => c.custom_id)).toContain('inv:next');
+    expect(
+      rowsOf(inv)
+        .flatMap((r) => r.components)
+        .map((c) => c.custom_id),
+    ).toContain('inv:next');
     const iid = fake.clickButton({ messageId: inv.data.id, customId: 'inv:next', userId: BOB });
     const edit = await fake.waitFor(() => fake.edits.find((e) => e.interactionId === iid), 5000, 'inventory page 2');
     expect(textOfMessage(edit.after)).toContain('Page 2 of 2');
@@ -179,7 +183,11 @@ describe.each(backends())('Discord adapter against the fake Discord (%s)', (back
   it('a view that expires is edited over REST to disabled components', async () => {
     const reply = await say('!blink');
     const edit = await fake.waitFor(() => fake.edits.find((e) => e.messageId === reply.data.id && e.via === 'rest'), 5000, 'expiry edit');
-    expect(rowsOf(edit.after).flatMap((r) => r.components.map((c) => c.disabled)).every(Boolean)).toBe(true);
+    expect(
+      rowsOf(edit.after)
+        .flatMap((r) => r.components.map((c) => c.disabled))
+        .every(Boolean),
+    ).toBe(true);
     expect(edit.after.embeds[0]).toMatchObject({ title: 'Page 1/3' });
     expect(edit.files).toEqual([]); // same image kept
     // A press on a (somehow still enabled) expired view would say so; here the button is disabled.
@@ -295,7 +303,8 @@ describe.each(backends())('Discord adapter against the fake Discord (%s)', (back
 
     const ok = await say('!prefix ?');
     expect(textOfMessage(ok)).toContain('now start with `?`');
-    const row = (await tdb.db.query<{ prefix: string; updated_by: string }>('SELECT prefix, updated_by FROM guild_settings WHERE guild_id = $1', [GUILD])).rows[0];
+    const row = (await tdb.db.query<{ prefix: string; updated_by: string }>('SELECT prefix, updated_by FROM guild_settings WHERE guild_id = $1', [GUILD]))
+      .rows[0];
     expect(row).toEqual({ prefix: '?', updated_by: ALICE });
 
     expect(textOfMessage(await say('?gems', BOB))).toContain('Gems');
@@ -369,10 +378,14 @@ describe.each(backends())('Discord adapter against the fake Discord (%s)', (back
   it('answers many players at once', async () => {
     const users = [ALICE, BOB, CAROL];
     const msgs = Array.from({ length: 15 }, (_, i) => fake.sendMessage({ channelId: CHANNEL, authorId: users[i % 3]!, content: '!gems' }));
-    const replies = await fake.waitFor(() => {
-      const r = msgs.map((m) => repliesTo(fake, CHANNEL, m.id)[0]);
-      return r.every(Boolean) ? (r as StoredMessage[]) : null;
-    }, 10_000, 'all replies');
+    const replies = await fake.waitFor(
+      () => {
+        const r = msgs.map((m) => repliesTo(fake, CHANNEL, m.id)[0]);
+        return r.every(Boolean) ? (r as StoredMessage[]) : null;
+      },
+      10_000,
+      'all replies',
+    );
     expect(replies).toHaveLength(15);
   });
 });

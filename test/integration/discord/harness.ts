@@ -1,13 +1,13 @@
-import { createApp, type App } from '../../../src/app.js';
-import { testConfig } from '../../../src/config.js';
-import { AdjustableClock } from '../../../src/core/clock.js';
+import { type App, createApp } from '../../../src/app.js';
 import { loadCogs } from '../../../src/commands/loader.js';
 import type { Cog } from '../../../src/commands/types.js';
+import { testConfig } from '../../../src/config.js';
+import { AdjustableClock } from '../../../src/core/clock.js';
 import type { Db } from '../../../src/core/db/index.js';
 import { PostgresDb } from '../../../src/core/db/postgres.js';
 import { silentLogger } from '../../../src/log.js';
-import { startDiscord, type DiscordTransport, type StartDiscordOptions } from '../../../src/platform/discord/adapter.js';
-import { FakeDiscord, fakeClientOptions, type StoredMessage } from '../../fakes/discord/server.js';
+import { type DiscordTransport, type StartDiscordOptions, startDiscord } from '../../../src/platform/discord/adapter.js';
+import { type FakeDiscord, fakeClientOptions, type StoredMessage } from '../../fakes/discord/server.js';
 
 // 1x1 PNGs in two colours, so a replaced attachment is a different file.
 export const PNG_A = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
@@ -60,11 +60,7 @@ export function repliesTo(fake: FakeDiscord, channelId: string, messageId: strin
 }
 
 /** Posts as a user and waits for the bot's first reply to that message. */
-export async function ask(
-  fake: FakeDiscord,
-  input: { channelId: string; authorId: string; content: string },
-  timeoutMs = 5000,
-): Promise<StoredMessage> {
+export async function ask(fake: FakeDiscord, input: { channelId: string; authorId: string; content: string }, timeoutMs = 5000): Promise<StoredMessage> {
   const msg = fake.sendMessage(input);
   return fake.waitFor(() => repliesTo(fake, input.channelId, msg.id)[0], timeoutMs, `reply to ${input.content.slice(0, 40)}`);
 }
@@ -72,7 +68,12 @@ export async function ask(
 /** All text of a stored bot message: content, embed titles, descriptions, fields, footers. */
 export function textOfMessage(m: { data: { content: string; embeds: unknown[] } } | { content?: string; embeds?: unknown[] }): string {
   const data = 'data' in m ? m.data : m;
-  const embeds = (data.embeds ?? []) as Array<{ title?: string; description?: string; fields?: Array<{ name: string; value: string }>; footer?: { text: string } }>;
+  const embeds = (data.embeds ?? []) as Array<{
+    title?: string;
+    description?: string;
+    fields?: Array<{ name: string; value: string }>;
+    footer?: { text: string };
+  }>;
   return [data.content, ...embeds.flatMap((e) => [e.title, e.description, ...(e.fields ?? []).flatMap((f) => [f.name, f.value]), e.footer?.text])]
     .filter(Boolean)
     .join('\n');

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Status } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayHealth } from '../../../src/platform/discord/health.js';
-import { openTestDb, type TestDb } from '../../helpers/db.js';
 import { FakeDiscord } from '../../fakes/discord/server.js';
-import { BOT_ID, cogsWith, sleep, startBot, type DiscordBot } from './harness.js';
+import { openTestDb, type TestDb } from '../../helpers/db.js';
+import { BOT_ID, cogsWith, type DiscordBot, sleep, startBot } from './harness.js';
 
 describe('GatewayHealth', () => {
   it('is healthy while shards are ready or down for less than the grace period', () => {
@@ -39,7 +39,12 @@ describe('/health follows the Discord gateway', () => {
     tdb = await openTestDb('pglite');
     fake = new FakeDiscord({ bot: { id: BOT_ID } });
     await fake.start();
-    fake.addGuild({ id: '1200000000000000001', name: 'G', channels: [{ id: '1300000000000000001', name: 'c' }], members: [{ id: '1400000000000000001', username: 'alice' }] });
+    fake.addGuild({
+      id: '1200000000000000001',
+      name: 'G',
+      channels: [{ id: '1300000000000000001', name: 'c' }],
+      members: [{ id: '1400000000000000001', username: 'alice' }],
+    });
     bot = await startBot(fake, tdb.db, { cogs: await cogsWith(), env: { GATEWAY_GRACE_SECONDS: '1' } });
     base = `http://127.0.0.1:${await bot.app.listen(0, '127.0.0.1')}`;
   });
@@ -52,7 +57,10 @@ describe('/health follows the Discord gateway', () => {
 
   const health = async () => {
     const res = await fetch(`${base}/health`);
-    return { status: res.status, body: (await res.json()) as { status: string; transport: { discord: { gateway: string; shards: Array<{ id: number; status: string }> } } } };
+    return {
+      status: res.status,
+      body: (await res.json()) as { status: string; transport: { discord: { gateway: string; shards: Array<{ id: number; status: string }> } } },
+    };
   };
 
   it('200 and gateway "ready" when connected; a short drop and resume stays healthy', async () => {

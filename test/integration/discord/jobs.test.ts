@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { claimJobRun, dayKey, every, hourKey, jobRan, pruneJobRuns, runOnce } from '../../../src/core/jobs.js';
-import { getGuildPrefix, GuildPrefixCache, setGuildPrefix, validatePrefix } from '../../../src/core/guilds.js';
 import { UserError } from '../../../src/core/errors.js';
+import { GuildPrefixCache, getGuildPrefix, setGuildPrefix, validatePrefix } from '../../../src/core/guilds.js';
+import { claimJobRun, dayKey, every, hourKey, jobRan, pruneJobRuns, runOnce } from '../../../src/core/jobs.js';
 import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

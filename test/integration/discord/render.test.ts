@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { disableComponents, type Reply } from '../../../src/commands/reply.js';
-import { filesSignature, isEmptyReply, Limits, renderComponents, renderEmbeds, toCreateOptions, toEditOptions, toPlainText } from '../../../src/platform/discord/render.js';
+import {
+  filesSignature,
+  isEmptyReply,
+  Limits,
+  renderComponents,
+  renderEmbeds,
+  toCreateOptions,
+  toEditOptions,
+  toPlainText,
+} from '../../../src/platform/discord/render.js';
 import { PNG_A, PNG_B } from './harness.js';
 
 describe('Reply → Discord payload', () => {
@@ -56,7 +65,13 @@ describe('Reply → Discord payload', () => {
       ...Array.from({ length: 6 }, (_, i) => [{ type: 'button' as const, customId: `r${i}`, label: 'r' }]),
     ]);
     expect(rows).toHaveLength(5);
-    expect(rows[0]!.components[0]).toMatchObject({ type: 2, style: 2, custom_id: 'a', emoji: { id: '123456789012345678', name: 'gem', animated: false }, disabled: false });
+    expect(rows[0]!.components[0]).toMatchObject({
+      type: 2,
+      style: 2,
+      custom_id: 'a',
+      emoji: { id: '123456789012345678', name: 'gem', animated: false },
+      disabled: false,
+    });
     expect(rows[0]!.components[1]).toMatchObject({ style: 4, disabled: true });
     expect(rows[1]!.components).toHaveLength(1);
     const select = rows[1]!.components[0] as { type: number; options: unknown[]; max_values: number; min_values: number };
@@ -87,12 +102,15 @@ describe('Reply → Discord payload', () => {
     expect(filesSignature(a)).toBe(filesSignature([{ ...a[0]!, data: Buffer.from(PNG_A) }]));
     expect(filesSignature(a)).not.toBe(filesSignature([{ ...a[0]!, data: PNG_B }]));
     expect(filesSignature(undefined)).toBe('');
-    const withView: Reply = { ...a.length ? { attachments: a } : {}, components: [[{ type: 'button', customId: 'x', label: 'x' }]] };
+    const withView: Reply = { ...(a.length ? { attachments: a } : {}), components: [[{ type: 'button', customId: 'x', label: 'x' }]] };
     expect(filesSignature(disableComponents(withView).attachments)).toBe(filesSignature(a));
   });
 
   it('plain-text fallback keeps the words and the note within 2,000 characters', () => {
-    const text = toPlainText({ content: 'hi', embeds: [{ title: 'Wallet', description: 'd'.repeat(3000), fields: [{ name: 'Gems', value: '5' }], footer: 'foot' }] }, 'NOTE');
+    const text = toPlainText(
+      { content: 'hi', embeds: [{ title: 'Wallet', description: 'd'.repeat(3000), fields: [{ name: 'Gems', value: '5' }], footer: 'foot' }] },
+      'NOTE',
+    );
     expect(text.length).toBeLessThanOrEqual(2000);
     expect(text.startsWith('hi\n**Wallet**\n')).toBe(true);
     expect(text.endsWith('\nNOTE')).toBe(true);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimJobRun, every, hourKey, runOnce, type Repeating } from '../../../src/core/jobs.js';
-import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
+import { claimJobRun, every, hourKey, type Repeating, runOnce } from '../../../src/core/jobs.js';
 import { FakeDiscord, guildIdForShard } from '../../fakes/discord/server.js';
-import { ask, BOT_ID, cogsWith, repliesTo, secondHandle, sleep, startBot, textOfMessage, type DiscordBot } from './harness.js';
+import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
+import { ask, BOT_ID, cogsWith, type DiscordBot, repliesTo, secondHandle, sleep, startBot, textOfMessage } from './harness.js';
 
 const ALICE = '1400000000000000001';
 const CHAN_A = '1300000000000000010';

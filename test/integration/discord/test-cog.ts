@@ -11,7 +11,8 @@ function page(ownerId: string, n: number, timeoutMs: number): Reply {
     async handle(use) {
       if (use.customId === 'pg:next') return { update: page(ownerId, Math.min(3, n + 1), timeoutMs) };
       if (use.customId === 'pg:prev') return { update: page(ownerId, Math.max(1, n - 1), timeoutMs) };
-      if (use.customId === 'pg:pick') return { update: page(ownerId, Number(use.values[0] ?? 1), timeoutMs), followUps: [{ content: `You picked page ${use.values[0]}.` }] };
+      if (use.customId === 'pg:pick')
+        return { update: page(ownerId, Number(use.values[0] ?? 1), timeoutMs), followUps: [{ content: `You picked page ${use.values[0]}.` }] };
       return { done: true, ephemeral: { content: 'Closed.' } };
     },
   };

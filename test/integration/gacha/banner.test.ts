@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backends } from '../../helpers/db.js';
-import { textOf, useTestBot } from '../../helpers/app.js';
-import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
 import gachaCog from '../../../src/cogs/gacha.js';
 import inventoryCog from '../../../src/cogs/inventory.js';
-import { pull, rollOnBanner, seedHash, rateUpOf } from '../../../src/core/gacha/index.js';
+import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
+import { pull, rateUpOf, rollOnBanner, seedHash } from '../../../src/core/gacha/index.js';
 import { Rng } from '../../../src/core/rng.js';
+import { textOf, useTestBot } from '../../helpers/app.js';
+import { backends } from '../../helpers/db.js';
 import { doubleClick, expectLedgerMatchesBalances, fund, snapshot } from './helpers.js';
 
 const OWNER = 'owner1';
@@ -47,7 +47,9 @@ describe.each(backends())('banners, spark and verification on %s', (backend) => 
     expect(seedHash(b!.seed_secret)).toBe(b!.seed_hash);
     expect(t).toContain(b!.seed_hash);
     expect(t).not.toContain(b!.seed_secret);
-    const agott = await game.db.query<{ rarity: string; overridden: boolean; base_power: number }>('SELECT rarity, overridden, base_power FROM characters WHERE id = 129842');
+    const agott = await game.db.query<{ rarity: string; overridden: boolean; base_power: number }>(
+      'SELECT rarity, overridden, base_power FROM characters WHERE id = 129842',
+    );
     expect(agott.rows[0]).toMatchObject({ rarity: 'SSR', overridden: true });
     expect(agott.rows[0]!.base_power).toBeGreaterThanOrEqual(10_000);
     const audit = await game.db.query<{ action: string; actor_id: string }>('SELECT action, actor_id FROM admin_audit');
@@ -93,7 +95,11 @@ describe.each(backends())('banners, spark and verification on %s', (backend) => 
     expect(one).toContain('Verify Me: 11 spark points');
     const sp = await game.db.query<{ points: number; spent: number }>('SELECT points, spent FROM spark_points WHERE player_id = $1', ['v']);
     expect(sp.rows[0]).toEqual({ points: 11, spent: 0 });
-    const pulls = (await game.db.query<{ id: number; counter_start: number; rolls: Array<{ tier: string; rank: number | null; rateUpId: number | null }> }>('SELECT id, counter_start, rolls FROM pulls ORDER BY id')).rows;
+    const pulls = (
+      await game.db.query<{ id: number; counter_start: number; rolls: Array<{ tier: string; rank: number | null; rateUpId: number | null }> }>(
+        'SELECT id, counter_start, rolls FROM pulls ORDER BY id',
+      )
+    ).rows;
     expect(pulls.map((p) => p.counter_start)).toEqual([1, 11]);
     const [b] = await banners();
     const rateUp = rateUpOf(b!.rate_up_ids, b!.rate_up_rarities, b!.rate_up_chance);
@@ -117,7 +123,8 @@ describe.each(backends())('banners, spark and verification on %s', (backend) => 
 
     // A tampered record does not verify.
     const r0 = pulls[1]!.rolls[0]!;
-    const tampered = r0.tier === 'SSR' ? `[{"tier":"R","rank":9999,"rateUpId":null,"characterId":1}]` : `[{"tier":"SSR","rank":1,"rateUpId":null,"characterId":1}]`;
+    const tampered =
+      r0.tier === 'SSR' ? `[{"tier":"R","rank":9999,"rateUpId":null,"characterId":1}]` : `[{"tier":"SSR","rank":1,"rateUpId":null,"characterId":1}]`;
     await game.db.query('UPDATE pulls SET rolls = $2::jsonb WHERE id = $1', [pulls[1]!.id, tampered]);
     expect(textOf(await game.bot.say('anyone', `!verify ${pulls[1]!.id}`))).toContain('does NOT match');
 
@@ -125,7 +132,9 @@ describe.each(backends())('banners, spark and verification on %s', (backend) => 
     await fund(game.db, 'v', { gems: 1_000 });
     const off = textOf(await game.bot.say('v', '!pull'));
     expect(off).not.toContain('spark points');
-    const last = (await game.db.query<{ id: number; seed: number | null; banner_id: number | null }>('SELECT id, seed, banner_id FROM pulls ORDER BY id DESC LIMIT 1')).rows[0]!;
+    const last = (
+      await game.db.query<{ id: number; seed: number | null; banner_id: number | null }>('SELECT id, seed, banner_id FROM pulls ORDER BY id DESC LIMIT 1')
+    ).rows[0]!;
     expect(last.banner_id).toBeNull();
     expect(last.seed).not.toBeNull();
     expect(textOf(await game.bot.say('anyone', `!verify ${last.id}`))).toMatch(/matches[\s\S]*replayed from its recorded seed/);
@@ -203,7 +212,7 @@ describe.each(backends())('banners, spark and verification on %s', (backend) => 
     const menu = (await game.bot.say('m', '!spark'))[0]!;
     expect(menu.components.map((c) => c.customId)).toEqual(['spark:one:176754']);
     const r = await game.bot.click('m', menu.id, 'spark:one:176754');
-    expect(textOf([...r.replies, ...r.edits, ...(r as { ephemeral?: never[] }).ephemeral ?? []])).toMatch(/dupe 10/);
+    expect(textOf([...r.replies, ...r.edits, ...((r as { ephemeral?: never[] }).ephemeral ?? [])])).toMatch(/dupe 10/);
     const sp = await game.db.query<{ spent: number }>('SELECT spent FROM spark_points WHERE player_id = $1', ['m']);
     expect(sp.rows[0]!.spent).toBe(0);
   });

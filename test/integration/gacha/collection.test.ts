@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backends } from '../../helpers/db.js';
-import { textOf, useTestBot } from '../../helpers/app.js';
-import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
 import gachaCog from '../../../src/cogs/gacha.js';
 import inventoryCog from '../../../src/cogs/inventory.js';
 import shopCog from '../../../src/cogs/shop.js';
-import { rotationRanks } from '../../../src/core/shop.js';
+import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
 import { utcDay } from '../../../src/core/clock.js';
+import { rotationRanks } from '../../../src/core/shop.js';
+import { textOf, useTestBot } from '../../helpers/app.js';
+import { backends } from '../../helpers/db.js';
 import { doubleClick, expectLedgerMatchesBalances, fund, snapshot, wallet } from './helpers.js';
 
 describe.each(backends())('collection and shops on %s', (backend) => {
@@ -95,7 +95,9 @@ describe.each(backends())('collection and shops on %s', (backend) => {
 
     // Can't pay → refused, nothing changed.
     await game.db.query('UPDATE players SET gems = 0, coins = 0 WHERE id = $1', ['sc']);
-    await game.db.query(`INSERT INTO ledger (player_id, currency, delta, balance_after, reason) VALUES ('sc', 'gems', -100, 0, 'test'), ('sc', 'coins', -5, 0, 'test')`);
+    await game.db.query(
+      `INSERT INTO ledger (player_id, currency, delta, balance_after, reason) VALUES ('sc', 'gems', -100, 0, 'test'), ('sc', 'coins', -5, 0, 'test')`,
+    );
     const before = await snapshot(game.db, 'sc');
     expect(textOf(await game.bot.say('sc', `!restore ${ids[5]}`))).toMatch(/Not enough: that needs 100 gems/);
     expect(await snapshot(game.db, 'sc')).toEqual(before);
@@ -151,7 +153,11 @@ describe.each(backends())('collection and shops on %s', (backend) => {
     const ranks = rotationRanks(utcDay(game.bot.clock.now()));
     const shop = (await game.bot.say('buyer', '!shop'))[0]!;
     expect(textOf(shop)).toMatch(/100,000 💎/);
-    expect(textOf(await game.bot.say('other-shopper', '!shop')).split('\n').slice(0, 10)).toEqual(textOf(shop).split('\n').slice(0, 10));
+    expect(
+      textOf(await game.bot.say('other-shopper', '!shop'))
+        .split('\n')
+        .slice(0, 10),
+    ).toEqual(textOf(shop).split('\n').slice(0, 10));
     const select = shop.components.find((c) => c.type === 'select');
     expect(select?.type === 'select' && select.options).toHaveLength(10);
     const rChar = (await game.db.query<{ id: number; name: string }>('SELECT id, name FROM characters WHERE rank = $1', [ranks[9]])).rows[0]!;

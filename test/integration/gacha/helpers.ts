@@ -22,13 +22,19 @@ export async function expectLedgerMatchesBalances(db: Db): Promise<void> {
 }
 
 export async function wallet(db: Db, playerId: string): Promise<{ gems: number; coins: number; totalPulls: number; totalScrapped: number }> {
-  const r = await db.query<{ gems: number; coins: number; total_pulls: number; total_scrapped: number }>('SELECT gems, coins, total_pulls, total_scrapped FROM players WHERE id = $1', [playerId]);
+  const r = await db.query<{ gems: number; coins: number; total_pulls: number; total_scrapped: number }>(
+    'SELECT gems, coins, total_pulls, total_scrapped FROM players WHERE id = $1',
+    [playerId],
+  );
   const p = r.rows[0]!;
   return { gems: p.gems, coins: p.coins, totalPulls: p.total_pulls, totalScrapped: p.total_scrapped };
 }
 
 /** Units and copies (Σ dupe + 1) a player holds, and the ledger row count — "nothing changed" snapshots. */
-export async function snapshot(db: Db, playerId: string): Promise<{ units: number; copies: number; ledger: number; gems: number; coins: number; dupes: string }> {
+export async function snapshot(
+  db: Db,
+  playerId: string,
+): Promise<{ units: number; copies: number; ledger: number; gems: number; coins: number; dupes: string }> {
   const r = await db.query<{ units: number; copies: number; ledger: number; gems: number; coins: number; dupes: string }>(
     `SELECT (SELECT count(*) FROM units WHERE player_id = $1)::int AS units,
             (SELECT COALESCE(sum(dupe_level + 1), 0) FROM units WHERE player_id = $1)::int AS copies,
@@ -77,7 +83,15 @@ export function countingDb(db: Db): { db: Db; queries: () => number; transaction
     close: () => inner.close(),
     ping: () => inner.ping(),
   });
-  return { db: wrap(db), queries: () => q, transactions: () => t, reset: () => ((q = 0), (t = 0)) };
+  return {
+    db: wrap(db),
+    queries: () => q,
+    transactions: () => t,
+    reset: () => {
+      q = 0;
+      t = 0;
+    },
+  };
 }
 
 /**

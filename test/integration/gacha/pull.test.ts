@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backends } from '../../helpers/db.js';
-import { textOf, useTestBot } from '../../helpers/app.js';
-import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
 import gachaCog, { pullReply } from '../../../src/cogs/gacha.js';
 import inventoryCog from '../../../src/cogs/inventory.js';
+import type { CommandContext } from '../../../src/commands/types.js';
+import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
 import { claimStarter, pull, rollOffBanner } from '../../../src/core/gacha/index.js';
 import { Rng } from '../../../src/core/rng.js';
-import type { CommandContext } from '../../../src/commands/types.js';
+import { textOf, useTestBot } from '../../helpers/app.js';
+import { backends } from '../../helpers/db.js';
 import { countingDb, expectLedgerMatchesBalances, failingOnQuery, fund, snapshot, wallet } from './helpers.js';
 
 /** The first seed whose off-banner rolls satisfy `ok` (the search is pure and fast). */
@@ -14,7 +14,14 @@ function seedWhere(count: number, ok: (tiers: string[], ranks: (number | null)[]
   for (let seed = 1; seed < 1_000_000; seed++) {
     const rolls = rollOffBanner(seed, count);
     const ranks = rolls.map((r) => r.rank);
-    if (new Set(ranks).size === ranks.length && ok(rolls.map((r) => r.tier), ranks)) return seed;
+    if (
+      new Set(ranks).size === ranks.length &&
+      ok(
+        rolls.map((r) => r.tier),
+        ranks,
+      )
+    )
+      return seed;
   }
   throw new Error('no seed found');
 }
@@ -63,18 +70,25 @@ describe.each(backends())('pulls on %s', (backend) => {
     expect(textOf(one)).toMatch(/Power \*\*[\d,]+\*\*/);
     const ten = await game.bot.say('a', '!pull 10');
     expect(ten[0]!.attachments).toHaveLength(1);
-    expect(textOf(ten).split('\n').filter((l) => / — [\d,]+ · /.test(l))).toHaveLength(10);
+    expect(
+      textOf(ten)
+        .split('\n')
+        .filter((l) => / — [\d,]+ · /.test(l)),
+    ).toHaveLength(10);
     expect((await wallet(game.db, 'a')).totalPulls).toBe(11);
   });
 
-  it.each(['!pull 0', '!pull -1', '!pull 11', '!pull 1e9', '!pull abc', '!pull 5', '!pull 10 10'])('%s gets a clear message and changes nothing', async (cmd) => {
-    await fund(game.db, 'b', { gems: 50_000 });
-    const before = await snapshot(game.db, 'b');
-    const t = textOf(await game.bot.say('b', cmd));
-    expect(t).toMatch(/`count` must be one of `1`, `10`|Unexpected/);
-    expect(t).toContain('Usage: `!pull [count]`');
-    expect(await snapshot(game.db, 'b')).toEqual(before);
-  });
+  it.each(['!pull 0', '!pull -1', '!pull 11', '!pull 1e9', '!pull abc', '!pull 5', '!pull 10 10'])(
+    '%s gets a clear message and changes nothing',
+    async (cmd) => {
+      await fund(game.db, 'b', { gems: 50_000 });
+      const before = await snapshot(game.db, 'b');
+      const t = textOf(await game.bot.say('b', cmd));
+      expect(t).toMatch(/`count` must be one of `1`, `10`|Unexpected/);
+      expect(t).toContain('Usage: `!pull [count]`');
+      expect(await snapshot(game.db, 'b')).toEqual(before);
+    },
+  );
 
   it('a pull without enough gems says what it needs and changes nothing', async () => {
     await fund(game.db, 'poor', { gems: 999 });
@@ -114,9 +128,15 @@ describe.each(backends())('pulls on %s', (backend) => {
     const seed = seedWhere(10, (tiers) => tiers[0] === 'SSR' && tiers[1] === 'R');
     const rolls = rollOffBanner(seed, 10);
     await fund(game.db, 'c', { gems: 10_000 });
-    const ids = await game.db.query<{ id: number; rank: number }>('SELECT id, rank FROM characters WHERE rank = ANY($1::int[])', [[rolls[0]!.rank, rolls[1]!.rank]]);
+    const ids = await game.db.query<{ id: number; rank: number }>('SELECT id, rank FROM characters WHERE rank = ANY($1::int[])', [
+      [rolls[0]!.rank, rolls[1]!.rank],
+    ]);
     const idAt = new Map(ids.rows.map((r) => [r.rank, r.id]));
-    await game.db.query('INSERT INTO units (player_id, character_id, dupe_level) VALUES ($1, $2, 10), ($1, $3, 4)', ['c', idAt.get(rolls[0]!.rank!), idAt.get(rolls[1]!.rank!)]);
+    await game.db.query('INSERT INTO units (player_id, character_id, dupe_level) VALUES ($1, $2, 10), ($1, $3, 4)', [
+      'c',
+      idAt.get(rolls[0]!.rank!),
+      idAt.get(rolls[1]!.rank!),
+    ]);
     const r = await pull(game.db, { playerId: 'c', count: 10, now: new Date(), rng: new Rng(seed) });
     expect(r.cards[0]!.outcome).toBe('scrapped');
     expect(r.cards[1]).toMatchObject({ outcome: 'dupe', dupeLevel: 5 });
@@ -124,7 +144,10 @@ describe.each(backends())('pulls on %s', (backend) => {
     expect(r.autoScrap).toEqual({ count: 1, gems: 10_000, coins: 500 });
     const w = await wallet(game.db, 'c');
     expect(w).toMatchObject({ gems: 10_000, coins: 500, totalPulls: 10 });
-    const led = await game.db.query<{ reason: string; currency: string; delta: number; ref: string }>('SELECT reason, currency, delta, ref FROM ledger WHERE player_id = $1 ORDER BY id', ['c']);
+    const led = await game.db.query<{ reason: string; currency: string; delta: number; ref: string }>(
+      'SELECT reason, currency, delta, ref FROM ledger WHERE player_id = $1 ORDER BY id',
+      ['c'],
+    );
     expect(led.rows.map((x) => [x.reason, x.currency, Number(x.delta)])).toEqual([
       ['test', 'gems', 10_000],
       ['10-pull', 'gems', -10_000],
@@ -142,7 +165,10 @@ describe.each(backends())('pulls on %s', (backend) => {
   });
 
   it('R and SR auto-scrap values: R 100 + 5, SR 500 + 25', async () => {
-    for (const [tier, gems, coins] of [['R', 100, 5], ['SR', 500, 25]] as const) {
+    for (const [tier, gems, coins] of [
+      ['R', 100, 5],
+      ['SR', 500, 25],
+    ] as const) {
       const seed = seedWhere(1, (t) => t[0] === tier);
       const rank = rollOffBanner(seed, 1)[0]!.rank!;
       const pid = `s-${tier}`;
@@ -162,12 +188,18 @@ describe.each(backends())('pulls on %s', (backend) => {
     const s = await snapshot(game.db, 'newbie');
     expect(s.copies).toBe(10);
     expect(s.gems).toBe(0);
-    const rec = await game.db.query<{ kind: string; seed: number; rolls: Array<{ tier: string }> }>('SELECT kind, seed, rolls FROM pulls WHERE player_id = $1', ['newbie']);
+    const rec = await game.db.query<{ kind: string; seed: number; rolls: Array<{ tier: string }> }>(
+      'SELECT kind, seed, rolls FROM pulls WHERE player_id = $1',
+      ['newbie'],
+    );
     expect(rec.rows).toHaveLength(1);
     expect(rec.rows[0]!.kind).toBe('starter');
     expect(rec.rows[0]!.rolls[0]!.tier).toBe('SSR');
     expect(rollOffBanner(Number(rec.rows[0]!.seed), 10, { starter: true }).map((r) => r.tier)).toEqual(rec.rows[0]!.rolls.map((r) => r.tier));
-    const ssr = await game.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM units u JOIN characters c ON c.id = u.character_id WHERE u.player_id = $1 AND c.rarity = 'SSR'`, ['newbie']);
+    const ssr = await game.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM units u JOIN characters c ON c.id = u.character_id WHERE u.player_id = $1 AND c.rarity = 'SSR'`,
+      ['newbie'],
+    );
     expect(ssr.rows[0]!.n).toBeGreaterThanOrEqual(1);
     expect((await wallet(game.db, 'newbie')).totalPulls).toBe(0);
   });

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
 import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
 import { payMany } from '../../../src/core/economy.js';
 import { closeExpiredBanners, lastEndedBanner, parseBannerSpec, setBanner } from '../../../src/core/gacha/index.js';
+import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
 import { expectLedgerMatchesBalances, fund, wallet } from './helpers.js';
 
 const HOUR = 3_600_000;

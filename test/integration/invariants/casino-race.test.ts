@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { backends } from '../../helpers/db.js';
-import { textOf, useTestBot } from '../../helpers/app.js';
-import { checkInvariants, isApology } from '../../helpers/workload.js';
 import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
+import { textOf, useTestBot } from '../../helpers/app.js';
+import { backends } from '../../helpers/db.js';
+import { checkInvariants, isApology } from '../../helpers/workload.js';
 
 /**
  * Found by the randomized workload: `!fight` racing `!end_event` got an
@@ -23,7 +23,13 @@ describe.each(backends())('casino fights racing the end of the event on %s', (ba
     for (const p of players) {
       await game.bot.say(p, '!starter');
       const units = (await game.bot.get(`/api/players/${p}`)).json.units as Array<{ id: number }>;
-      await game.bot.say(p, `!stb ${units.slice(0, 5).map((u) => u.id).join(' ')}`);
+      await game.bot.say(
+        p,
+        `!stb ${units
+          .slice(0, 5)
+          .map((u) => u.id)
+          .join(' ')}`,
+      );
     }
   }, 120_000);
 

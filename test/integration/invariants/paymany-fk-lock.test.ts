@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
-import { payMany, ledgerSums } from '../../../src/core/economy.js';
+import { ledgerSums, payMany } from '../../../src/core/economy.js';
 import { ensurePlayer } from '../../../src/core/players.js';
+import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
 
 // PGlite runs one transaction at a time, so the interleaving needs Postgres.
 describe.skipIf(!backends().includes('postgres'))('a batch payout beside a transaction holding a foreign-key lock on the player', () => {

@@ -35,7 +35,11 @@ for (const backend of backends()) {
       );
       return r.rows;
     };
-    const settle = (p: Promise<unknown>) => p.then(() => 'ok', (e: Error) => e.constructor.name);
+    const settle = (p: Promise<unknown>) =>
+      p.then(
+        () => 'ok',
+        (e: Error) => e.constructor.name,
+      );
 
     it(`${ROUNDS} rounds of !stb, !se, !save_team and !load_team against !scrap_r leave no team or preset naming a scrapped unit`, async () => {
       const now = new Date();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { backends } from '../../helpers/db.js';
-import { useTestBot } from '../../helpers/app.js';
-import { checkInvariants, describeReport, runWorkload } from '../../helpers/workload.js';
 import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
+import { useTestBot } from '../../helpers/app.js';
+import { backends } from '../../helpers/db.js';
+import { checkInvariants, describeReport, runWorkload } from '../../helpers/workload.js';
 
 /**
  * The short randomized workload (the long one is in test/long): ~1,000

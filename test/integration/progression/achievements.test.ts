@@ -1,16 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { backends } from '../../helpers/db.js';
-import { startTestBot, textOf, type TestBot } from '../../helpers/app.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import achievements from '../../../src/cogs/achievements.js';
+import bounty from '../../../src/cogs/bounty.js';
+import expedition from '../../../src/cogs/expedition.js';
+import { ACHIEVEMENTS, achievementStats } from '../../../src/core/achievements.js';
 import { AdjustableClock } from '../../../src/core/clock.js';
+import type { Db, Queryable } from '../../../src/core/db/index.js';
 import { changeBalance, ledgerSums } from '../../../src/core/economy.js';
 import { effectivePower } from '../../../src/core/power.js';
 import { setTeam, teamUnits, totalPower } from '../../../src/core/teams.js';
-import { ACHIEVEMENTS, achievementStats } from '../../../src/core/achievements.js';
-import type { Db, Queryable } from '../../../src/core/db/index.js';
-import achievements from '../../../src/cogs/achievements.js';
-import expedition from '../../../src/cogs/expedition.js';
-import bounty from '../../../src/cogs/bounty.js';
+import { startTestBot, type TestBot, textOf } from '../../helpers/app.js';
+import { backends } from '../../helpers/db.js';
 import { addCharacters, balance, giveUnit } from './fixtures.js';
 
 const T0 = Date.parse('2030-07-01T09:15:00Z');
@@ -37,28 +37,41 @@ async function bulkUnits(db: Queryable, playerId: string, chars: number[], opts:
 }
 
 type Setup = (db: Db, u: string) => Promise<void>;
-const setPlayer = (column: string, value: number): Setup => async (db, u) => {
-  await db.query(`UPDATE players SET ${column} = $2 WHERE id = $1`, [u, value]);
-};
-const kills = (tier: string, n: number): Setup => async (db, u) => {
-  await db.query('INSERT INTO bounty_kills (player_id, tier, kills) VALUES ($1, $2, $3)', [u, tier, n]);
-};
-const units = (chars: number[], opts: { dupe?: number; bond?: number; locked?: boolean } = {}): Setup => async (db, u) => bulkUnits(db, u, chars, opts);
-const battleTeam = (chars: number[]): Setup => async (db, u) => {
-  const ids: number[] = [];
-  for (const c of chars) ids.push(await giveUnit(db, u, c));
-  await setTeam(db, u, 'battle', ids);
-};
-const both = (...s: Setup[]): Setup => async (db, u) => {
-  for (const f of s) await f(db, u);
-};
-const spark = (points: number): Setup => async (db, u) => {
-  const b = await db.query<{ id: number }>(
-    `INSERT INTO banners (name, starts_at, ends_at, active, seed_hash, seed_secret) VALUES ('Test', $1, $2, FALSE, 'h', 's') RETURNING id`,
-    [new Date(T0 - 86_400_000), new Date(T0 + 86_400_000)],
-  );
-  await db.query('INSERT INTO spark_points (player_id, banner_id, points) VALUES ($1, $2, $3)', [u, b.rows[0]!.id, points]);
-};
+const setPlayer =
+  (column: string, value: number): Setup =>
+  async (db, u) => {
+    await db.query(`UPDATE players SET ${column} = $2 WHERE id = $1`, [u, value]);
+  };
+const kills =
+  (tier: string, n: number): Setup =>
+  async (db, u) => {
+    await db.query('INSERT INTO bounty_kills (player_id, tier, kills) VALUES ($1, $2, $3)', [u, tier, n]);
+  };
+const units =
+  (chars: number[], opts: { dupe?: number; bond?: number; locked?: boolean } = {}): Setup =>
+  async (db, u) =>
+    bulkUnits(db, u, chars, opts);
+const battleTeam =
+  (chars: number[]): Setup =>
+  async (db, u) => {
+    const ids: number[] = [];
+    for (const c of chars) ids.push(await giveUnit(db, u, c));
+    await setTeam(db, u, 'battle', ids);
+  };
+const both =
+  (...s: Setup[]): Setup =>
+  async (db, u) => {
+    for (const f of s) await f(db, u);
+  };
+const spark =
+  (points: number): Setup =>
+  async (db, u) => {
+    const b = await db.query<{ id: number }>(
+      `INSERT INTO banners (name, starts_at, ends_at, active, seed_hash, seed_secret) VALUES ('Test', $1, $2, FALSE, 'h', 's') RETURNING id`,
+      [new Date(T0 - 86_400_000), new Date(T0 + 86_400_000)],
+    );
+    await db.query('INSERT INTO spark_points (player_id, banner_id, points) VALUES ($1, $2, $3)', [u, b.rows[0]!.id, points]);
+  };
 
 /** For each achievement: a state just below its condition, and one that meets it. */
 const CASES: Record<string, { below: Setup; at: Setup }> = {
@@ -117,7 +130,10 @@ describe.each(backends())('achievements (SPEC §14) on %s', (backend) => {
   });
   afterAll(async () => bot?.close());
 
-  const earned = async (u: string) => (await db().query<{ achievement_id: string }>('SELECT achievement_id FROM player_achievements WHERE player_id = $1', [u])).rows.map((r) => r.achievement_id);
+  const earned = async (u: string) =>
+    (await db().query<{ achievement_id: string }>('SELECT achievement_id FROM player_achievements WHERE player_id = $1', [u])).rows.map(
+      (r) => r.achievement_id,
+    );
 
   it('the table has a case for all 32', () => {
     expect(Object.keys(CASES).sort()).toEqual(ACHIEVEMENTS.map((a) => a.id).sort());
@@ -167,8 +183,21 @@ describe.each(backends())('achievements (SPEC §14) on %s', (backend) => {
     expect(announced.length).toBeGreaterThanOrEqual(1);
     const ids = await earned(u);
     const expected = [
-      'FIRST_PULL', 'UPSTART', 'THE_ELITE', 'PERFECT_COPY', 'PRISMATIC_TRANSCENDENCE', 'NOVICE_GAMBLER', 'BIG_PLAYER', 'THOUSAND_PULL_CLUB',
-      'BOND_INITIATE', 'SOUL_BOUND', 'COMMANDING_OFFICER', 'SUPREME_COMMANDER', 'SAFE_KEEPING', 'WEEKLY_HABIT', 'MONTHLY_DEVOTION',
+      'FIRST_PULL',
+      'UPSTART',
+      'THE_ELITE',
+      'PERFECT_COPY',
+      'PRISMATIC_TRANSCENDENCE',
+      'NOVICE_GAMBLER',
+      'BIG_PLAYER',
+      'THOUSAND_PULL_CLUB',
+      'BOND_INITIATE',
+      'SOUL_BOUND',
+      'COMMANDING_OFFICER',
+      'SUPREME_COMMANDER',
+      'SAFE_KEEPING',
+      'WEEKLY_HABIT',
+      'MONTHLY_DEVOTION',
     ];
     expect(ids.sort()).toEqual([...expected].sort());
     // Each announced exactly once across all twenty replies.
@@ -176,7 +205,10 @@ describe.each(backends())('achievements (SPEC §14) on %s', (backend) => {
       const name = ACHIEVEMENTS.find((a) => a.id === id)!.name;
       expect(announced.filter((m) => textOf(m).includes(`**${name}**`)).length).toBe(1);
     }
-    const paid = await db().query<{ ref: string; n: number }>(`SELECT ref, count(*)::int AS n FROM ledger WHERE player_id = $1 AND reason = 'achievement' AND currency = 'gems' GROUP BY ref`, [u]);
+    const paid = await db().query<{ ref: string; n: number }>(
+      `SELECT ref, count(*)::int AS n FROM ledger WHERE player_id = $1 AND reason = 'achievement' AND currency = 'gems' GROUP BY ref`,
+      [u],
+    );
     expect(paid.rows.every((r) => r.n === 1)).toBe(true);
     const gems = expected.reduce((s, id) => s + ACHIEVEMENTS.find((a) => a.id === id)!.gems, 0);
     expect((await balance(db(), u)).gems).toBe(gems);
@@ -197,7 +229,10 @@ describe.each(backends())('achievements (SPEC §14) on %s', (backend) => {
   it('battle team power in the check uses the same effective-power formula as the game', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ c: fc.integer({ min: 0, max: 59 }), dupe: fc.integer({ min: 0, max: 10 }), bond: fc.integer({ min: 1, max: 50 }) }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.record({ c: fc.integer({ min: 0, max: 59 }), dupe: fc.integer({ min: 0, max: 10 }), bond: fc.integer({ min: 1, max: 50 }) }), {
+          minLength: 1,
+          maxLength: 5,
+        }),
         fc.integer({ min: 1, max: 80 }),
         async (team, level) => {
           const u = 'ach-power';
@@ -228,7 +263,12 @@ describe.each(backends())('achievements (SPEC §14) on %s', (backend) => {
     const strong = [];
     for (const c of SSR.slice(0, 5)) strong.push(await giveUnit(db(), u, c));
     await setTeam(db(), u, 'expedition', [strong[0]!]);
-    await setTeam(db(), u, 'battle', strong.map((x) => x));
+    await setTeam(
+      db(),
+      u,
+      'battle',
+      strong.map((x) => x),
+    );
     await db().query('UPDATE characters SET base_power = 40000 WHERE id = ANY($1::int[])', [SSR.slice(0, 5)]);
     await bot.say(u, '!ex start');
     await bot.post('/api/clock', { advanceSeconds: 3600 });
@@ -245,7 +285,7 @@ describe.each(backends())('achievements (SPEC §14) on %s', (backend) => {
     await db().query('UPDATE characters SET base_power = 11000 WHERE id = ANY($1::int[])', [SSR.slice(0, 5)]);
   });
 
-  it('!achievements: a badge page, then pages of 10 with names, conditions and rewards; another member\'s too', async () => {
+  it("!achievements: a badge page, then pages of 10 with names, conditions and rewards; another member's too", async () => {
     const u = 'ach-pages';
     await bot.say(u, '!ach');
     await bulkUnits(db(), u, [R[0]!]);

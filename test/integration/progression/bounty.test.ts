@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, openTestDb } from '../../helpers/db.js';
-import { startTestBot, textOf, type TestBot } from '../../helpers/app.js';
-import { AdjustableClock } from '../../../src/core/clock.js';
-import { ledgerSums } from '../../../src/core/economy.js';
-import { PostgresDb } from '../../../src/core/db/postgres.js';
-import type { Db } from '../../../src/core/db/index.js';
-import { Rng } from '../../../src/core/rng.js';
-import { itemQuantities, changeItems } from '../../../src/core/items.js';
-import { setTeam } from '../../../src/core/teams.js';
-import { bountyKeys, currentBoard, huntBounty, slotStatuses, spendKey } from '../../../src/core/bounty/index.js';
 import bounty from '../../../src/cogs/bounty.js';
+import { bountyKeys, currentBoard, huntBounty, slotStatuses, spendKey } from '../../../src/core/bounty/index.js';
+import { AdjustableClock } from '../../../src/core/clock.js';
+import type { Db } from '../../../src/core/db/index.js';
+import { PostgresDb } from '../../../src/core/db/postgres.js';
+import { ledgerSums } from '../../../src/core/economy.js';
+import { changeItems, itemQuantities } from '../../../src/core/items.js';
+import { Rng } from '../../../src/core/rng.js';
+import { setTeam } from '../../../src/core/teams.js';
+import { startTestBot, type TestBot, textOf } from '../../helpers/app.js';
+import { backends } from '../../helpers/db.js';
 import { addCharacters, balance, giveUnit } from './fixtures.js';
 
 const T0 = Date.parse('2030-06-01T10:30:00Z');
@@ -189,7 +189,11 @@ describe.each(backends())('bounty board, keys, hunts and gifts (SPEC §11) on %s
     const hour = at('2032-02-02T02:00:00Z');
     await db().query(`INSERT INTO bounty_boards (hour_start, slots, created_at) VALUES ($1, $2::jsonb, $1)`, [
       hour,
-      JSON.stringify([{ tier: 'UR', power: 90_000 }, { tier: 'UR', power: 90_000 }, { tier: 'R', power: 30_000 }]),
+      JSON.stringify([
+        { tier: 'UR', power: 90_000 },
+        { tier: 'UR', power: 90_000 },
+        { tier: 'R', power: 30_000 },
+      ]),
     ]);
     const now = new Date(hour.getTime() + 60_000);
     const plain = 'b-ur';
@@ -206,7 +210,9 @@ describe.each(backends())('bounty board, keys, hunts and gifts (SPEC §11) on %s
     expect(b.reward).toMatchObject({ royalty: true, gems: 7_500, coins: 75 });
     expect(await balance(db(), royal)).toEqual({ gems: 7_500, coins: 75 });
     expect(await ledgerSums(db(), royal)).toEqual(await balance(db(), royal));
-    expect((await db().query<{ tier: string; kills: number }>('SELECT tier, kills FROM bounty_kills WHERE player_id = $1', [royal])).rows).toEqual([{ tier: 'UR', kills: 1 }]);
+    expect((await db().query<{ tier: string; kills: number }>('SELECT tier, kills FROM bounty_kills WHERE player_id = $1', [royal])).rows).toEqual([
+      { tier: 'UR', kills: 1 },
+    ]);
   });
 
   it('a new board (the next hour) clears every slot status; a picker from the old board is refused', async () => {
@@ -236,7 +242,8 @@ describe.each(backends())('bounty board, keys, hunts and gifts (SPEC §11) on %s
   describe('!gift', () => {
     const u = 'g-1';
     let units: number[] = [];
-    const bondOf = async (id: number) => (await db().query<{ bond_level: number; bond_xp: number }>('SELECT bond_level, bond_xp FROM units WHERE id = $1', [id])).rows[0]!;
+    const bondOf = async (id: number) =>
+      (await db().query<{ bond_level: number; bond_xp: number }>('SELECT bond_level, bond_xp FROM units WHERE id = $1', [id])).rows[0]!;
     beforeAll(async () => {
       units = [
         await giveUnit(db(), u, BOND[0]!),
@@ -249,7 +256,7 @@ describe.each(backends())('bounty board, keys, hunts and gifts (SPEC §11) on %s
       await changeItems(db(), u, 'bond_ur', 2);
     });
 
-    it('bad input, too few items, or someone else\'s unit: a clear message and nothing changes', async () => {
+    it("bad input, too few items, or someone else's unit: a clear message and nothing changes", async () => {
       const before = await itemQuantities(db(), u);
       const cases: Array<[string, RegExp]> = [
         ['!gift', /Tell me what to gift/],

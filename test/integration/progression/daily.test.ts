@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends } from '../../helpers/db.js';
-import { startTestBot, textOf, type TestBot } from '../../helpers/app.js';
+import battle from '../../../src/cogs/battle.js';
+import daily from '../../../src/cogs/daily.js';
+import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
 import { AdjustableClock } from '../../../src/core/clock.js';
 import { ledgerSums } from '../../../src/core/economy.js';
 import { recordTaskWin } from '../../../src/core/tasks.js';
 import { setTeam } from '../../../src/core/teams.js';
-import daily from '../../../src/cogs/daily.js';
-import battle from '../../../src/cogs/battle.js';
-import { upsertCharacters, generateOfflineCatalog } from '../../../src/core/catalog/index.js';
+import { startTestBot, type TestBot, textOf } from '../../helpers/app.js';
+import { backends } from '../../helpers/db.js';
 import { addCharacters, balance, giveUnit } from './fixtures.js';
 
 // 22:00 UTC, so "the next day" is two hours away.
@@ -27,7 +27,9 @@ describe.each(backends())('daily check-in and tasks (SPEC §9) on %s', (backend)
   afterAll(async () => bot?.close());
 
   const db = () => bot.tdb.db;
-  const player = async (id: string) => (await db().query<{ last_checkin: string | null; checkin_streak: number }>('SELECT last_checkin, checkin_streak FROM players WHERE id = $1', [id])).rows[0]!;
+  const player = async (id: string) =>
+    (await db().query<{ last_checkin: string | null; checkin_streak: number }>('SELECT last_checkin, checkin_streak FROM players WHERE id = $1', [id]))
+      .rows[0]!;
 
   it('check-in: +1,500 once a day; twice in a day says when it resets; consecutive days grow the streak; a gap resets it', async () => {
     const u = 'ci-1';

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends } from '../../helpers/db.js';
-import { startTestBot, textOf, type TestBot } from '../../helpers/app.js';
-import { AdjustableClock } from '../../../src/core/clock.js';
-import { claimExpedition, startExpedition } from '../../../src/core/expedition.js';
-import { ledgerSums } from '../../../src/core/economy.js';
-import { setTeam } from '../../../src/core/teams.js';
 import expedition from '../../../src/cogs/expedition.js';
+import { AdjustableClock } from '../../../src/core/clock.js';
+import { ledgerSums } from '../../../src/core/economy.js';
+import { claimExpedition, startExpedition } from '../../../src/core/expedition.js';
+import { setTeam } from '../../../src/core/teams.js';
+import { startTestBot, type TestBot, textOf } from '../../helpers/app.js';
+import { backends } from '../../helpers/db.js';
 import { addCharacters, balance, giveUnit } from './fixtures.js';
 
 const T0 = Date.parse('2030-03-01T10:30:00Z');
@@ -39,7 +39,14 @@ describe.each(backends())('expeditions (SPEC §8) on %s', (backend) => {
     // One unit per character per player: duplicates of the same base power use sibling characters.
     for (const [i, c] of chars.entries()) {
       const id = c + 100 * (i + 1);
-      await addCharacters(db, [{ id, rarity: 'SSR', basePower: (await db.query<{ base_power: number }>('SELECT base_power FROM characters WHERE id = $1', [c])).rows[0]!.base_power, skills: (await db.query<{ skills: string[] }>('SELECT skills FROM characters WHERE id = $1', [c])).rows[0]!.skills }]);
+      await addCharacters(db, [
+        {
+          id,
+          rarity: 'SSR',
+          basePower: (await db.query<{ base_power: number }>('SELECT base_power FROM characters WHERE id = $1', [c])).rows[0]!.base_power,
+          skills: (await db.query<{ skills: string[] }>('SELECT skills FROM characters WHERE id = $1', [c])).rows[0]!.skills,
+        },
+      ]);
       ids.push(await giveUnit(db, playerId, id));
     }
     for (const c of owned) await giveUnit(db, playerId, c);
@@ -76,7 +83,12 @@ describe.each(backends())('expeditions (SPEC §8) on %s', (backend) => {
     const c = await run(id, hours * HOUR);
     expect(c.yield.gems).toBe(gems);
     expect(await balance(bot.tdb.db, id)).toEqual({ gems, coins: 0 });
-    const p = (await bot.tdb.db.query<{ expedition_gems_total: number; expeditions_claimed: number }>('SELECT expedition_gems_total, expeditions_claimed FROM players WHERE id = $1', [id])).rows[0]!;
+    const p = (
+      await bot.tdb.db.query<{ expedition_gems_total: number; expeditions_claimed: number }>(
+        'SELECT expedition_gems_total, expeditions_claimed FROM players WHERE id = $1',
+        [id],
+      )
+    ).rows[0]!;
     expect(p).toEqual({ expedition_gems_total: gems, expeditions_claimed: 1 });
   });
 
@@ -151,7 +163,12 @@ describe.each(backends())('expeditions (SPEC §8) on %s', (backend) => {
     expect(replies.filter((r) => /no expedition running/.test(textOf(r)))).toHaveLength(19);
     expect((await balance(bot.tdb.db, u)).gems).toBe(5_075);
     expect(await ledgerSums(bot.tdb.db, u)).toEqual(await balance(bot.tdb.db, u));
-    const p = (await bot.tdb.db.query<{ expeditions_claimed: number; team_level: number; team_xp: number }>('SELECT expeditions_claimed, team_level, team_xp FROM players WHERE id = $1', [u])).rows[0]!;
+    const p = (
+      await bot.tdb.db.query<{ expeditions_claimed: number; team_level: number; team_xp: number }>(
+        'SELECT expeditions_claimed, team_level, team_xp FROM players WHERE id = $1',
+        [u],
+      )
+    ).rows[0]!;
     expect(p).toEqual({ expeditions_claimed: 1, team_level: 4, team_xp: 40 });
   });
 });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends } from '../../helpers/db.js';
-import { startTestBot, textOf, type TestBot } from '../../helpers/app.js';
+import bounty from '../../../src/cogs/bounty.js';
 import { AdjustableClock } from '../../../src/core/clock.js';
 import { changeItems, itemQuantities } from '../../../src/core/items.js';
-import bounty from '../../../src/cogs/bounty.js';
+import { startTestBot, type TestBot, textOf } from '../../helpers/app.js';
+import { backends } from '../../helpers/db.js';
 import { addCharacters, giveUnit } from './fixtures.js';
 
 // SPEC §11: `!gift` "checks all quantities first" — the items asked for must be

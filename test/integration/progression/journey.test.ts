@@ -4,18 +4,18 @@
  * tasks, a bounty hunt, a gift, and achievements unlocking on the way.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends } from '../../helpers/db.js';
-import { startTestBot, textOf, type TestBot } from '../../helpers/app.js';
-import { AdjustableClock } from '../../../src/core/clock.js';
 import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
+import { AdjustableClock } from '../../../src/core/clock.js';
 import { ledgerSums } from '../../../src/core/economy.js';
-import { listUnits } from '../../../src/core/units.js';
 import { itemQuantities } from '../../../src/core/items.js';
+import { listUnits } from '../../../src/core/units.js';
+import { startTestBot, type TestBot, textOf } from '../../helpers/app.js';
+import { backends } from '../../helpers/db.js';
 import { balance } from './fixtures.js';
 
 const T0 = Date.parse('2030-09-01T08:20:00Z');
 
-describe.each(backends())('a new player\'s progression through the playground on %s', (backend) => {
+describe.each(backends())("a new player's progression through the playground on %s", (backend) => {
   let bot: TestBot;
   beforeAll(async () => {
     bot = await startTestBot(backend, { clock: new AdjustableClock(() => T0) });
@@ -60,7 +60,10 @@ describe.each(backends())('a new player\'s progression through the playground on
     );
     const maxed: number[] = [];
     for (const c of ssr.rows) {
-      const r = await db.query<{ id: number }>(`INSERT INTO units (player_id, character_id, dupe_level, bond_level) VALUES ($1, $2, 10, 50) RETURNING id`, [u, c.id]);
+      const r = await db.query<{ id: number }>(`INSERT INTO units (player_id, character_id, dupe_level, bond_level) VALUES ($1, $2, 10, 50) RETURNING id`, [
+        u,
+        c.id,
+      ]);
       maxed.push(Number(r.rows[0]!.id));
     }
     const stb = textOf(await bot.say(u, `!stb ${maxed.join(' ')}`));
@@ -71,7 +74,7 @@ describe.each(backends())('a new player\'s progression through the playground on
     expect(board).toMatch(/3\/3/);
     const [picker] = await bot.say(u, '!hunt');
     const select = picker!.components.find((c) => c.type === 'select');
-    if (!select || select.type !== 'select') throw new Error('no slot picker');
+    if (select?.type !== 'select') throw new Error('no slot picker');
     const option = select.options[0]!;
     const tier = /— (\w+) ·/.exec(option.label)![1]!;
     await bot.click(u, picker!.id, 'bounty:pick', [option.value]);
@@ -90,8 +93,15 @@ describe.each(backends())('a new player\'s progression through the playground on
 
     // Help for every command of this part.
     for (const [cmd, usage] of [
-      ['checkin', '!checkin'], ['tasks', '!tasks'], ['claim', '!claim <task>'], ['claimall', '!claimall'], ['expedition', '!expedition [action]'],
-      ['bounty', '!bounty'], ['hunt', '!hunt'], ['gift', '!gift <id> <item> [amount] ! <id> <item> [amount] …'], ['achievements', '!achievements [member]'],
+      ['checkin', '!checkin'],
+      ['tasks', '!tasks'],
+      ['claim', '!claim <task>'],
+      ['claimall', '!claimall'],
+      ['expedition', '!expedition [action]'],
+      ['bounty', '!bounty'],
+      ['hunt', '!hunt'],
+      ['gift', '!gift <id> <item> [amount] ! <id> <item> [amount] …'],
+      ['achievements', '!achievements [member]'],
     ] as const) {
       expect(textOf(await bot.say(u, `!help ${cmd}`))).toContain(`\`${usage}\``);
     }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDb, type TestDb } from '../../helpers/db.js';
 import { casinoFight, endEvent, openRound } from '../../../src/core/casino.js';
+import { openTestDb, type TestDb } from '../../helpers/db.js';
 import { ledgerMismatches, playerWithTeam, seedCatalog } from './helpers.js';
 
 /**
@@ -45,7 +45,10 @@ run('casino: the round closing during a !fight (Postgres interleaving)', () => {
     const fight = casinoFight(tdb.db, 'p2', now); // takes the round FOR SHARE, then waits on p2's score row
     await sleep(300);
     let ended = false;
-    const end = endEvent(tdb.db, 'owner', now).then((r) => ((ended = true), r));
+    const end = endEvent(tdb.db, 'owner', now).then((r) => {
+      ended = true;
+      return r;
+    });
     await sleep(300);
     expect(ended).toBe(false); // the close waits for the fight that holds the round
     releaseBlocker();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { backends } from '../../helpers/db.js';
-import { textOf, useTestBot } from '../../helpers/app.js';
 import event from '../../../src/cogs/event.js';
 import { listUnits } from '../../../src/core/units.js';
+import { textOf, useTestBot } from '../../helpers/app.js';
+import { backends } from '../../helpers/db.js';
 import { ledgerMismatches, playerWithTeam, seedCatalog } from './helpers.js';
 
 describe.each(backends())('casino event (!casino, !fight, !rank, !end_event) on %s', (backend) => {

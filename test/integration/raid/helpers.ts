@@ -1,6 +1,6 @@
-import type { Db } from '../../../src/core/db/index.js';
 import { upsertCharacters } from '../../../src/core/catalog/repo.js';
 import type { CharacterSeed } from '../../../src/core/catalog/types.js';
+import type { Db } from '../../../src/core/db/index.js';
 import { ensurePlayer } from '../../../src/core/players.js';
 import { setTeam } from '../../../src/core/teams.js';
 

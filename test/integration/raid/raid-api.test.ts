@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { backends } from '../../helpers/db.js';
-import { textOf, useTestBot } from '../../helpers/app.js';
-import raid from '../../../src/cogs/raid.js';
 import help from '../../../src/cogs/help.js';
+import raid from '../../../src/cogs/raid.js';
+import { textOf, useTestBot } from '../../helpers/app.js';
+import { backends } from '../../helpers/db.js';
 import { ledgerMismatches, playerWithTeam, seedCatalog } from './helpers.js';
 
 const ROOM = { channelId: 'raid-room', guildId: 'guild-r' };
@@ -18,7 +18,9 @@ describe.each(backends())('!raid through the playground API on %s', (backend) =>
     expect(textOf(await game.bot.say('alice', '!raid', { ...ROOM, guildId: null }))).toMatch(/works in a server channel, not in DMs/);
     expect(textOf(await game.bot.say('alice', '!raid', ROOM))).toMatch(/No raid is running in this server/);
     expect(textOf(await game.bot.say('owner', '!raid start', ROOM))).toMatch(/Raid bosses[\s\S]*gloomfang/);
-    expect(textOf(await game.bot.say('owner', '!raid start dragonking', ROOM))).toMatch(/There is no boss called `dragonking`. Bosses: `gloomfang`, `seraphine`, `null`/);
+    expect(textOf(await game.bot.say('owner', '!raid start dragonking', ROOM))).toMatch(
+      /There is no boss called `dragonking`. Bosses: `gloomfang`, `seraphine`, `null`/,
+    );
 
     const started = await game.bot.say('owner', '!raid start gloomfang 2', ROOM);
     expect(textOf(started)).toMatch(/A raid begins: Gloomfang/);

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
+import { snapshotOfUnits } from '../../../src/core/battle/snapshot.js';
 import { UserError } from '../../../src/core/errors.js';
+import { requireBossByKey } from '../../../src/core/raid/bosses.js';
+import { type AttackResult, attackRaid, getRaid, startRaid } from '../../../src/core/raid/raids.js';
+import { computeRaidRewards } from '../../../src/core/raid/rewards.js';
 import { Rng } from '../../../src/core/rng.js';
 import { runBattle } from '../../../src/core/skills/engine.js';
-import { requireBossByKey } from '../../../src/core/raid/bosses.js';
-import { computeRaidRewards } from '../../../src/core/raid/rewards.js';
-import { attackRaid, getRaid, startRaid, type AttackResult } from '../../../src/core/raid/raids.js';
-import { snapshotOfUnits } from '../../../src/core/battle/snapshot.js';
 import { teamUnits } from '../../../src/core/teams.js';
+import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
 import { ledgerMismatches, playerWithTeam, seedCatalog } from './helpers.js';
 
 const T0 = new Date('2030-03-01T10:00:00Z');
@@ -33,7 +33,10 @@ describe.each(backends())('raids (core) on %s', (backend) => {
     const boss = requireBossByKey('gloomfang');
     const phase = boss.phases[phaseIndex]!;
     const team = snapshotOfUnits(await teamUnits(db(), playerId, 'battle'));
-    const battle = runBattle(team, phase.defenders, { seed: new Rng(seed).nextUint32(), variance: phase.mechanics.attackerVariance ? { attacker: phase.mechanics.attackerVariance } : undefined });
+    const battle = runBattle(team, phase.defenders, {
+      seed: new Rng(seed).nextUint32(),
+      variance: phase.mechanics.attackerVariance ? { attacker: phase.mechanics.attackerVariance } : undefined,
+    });
     return Math.floor(battle.totals.attacker * phase.mechanics.damageTaken + 1e-9);
   }
 
@@ -51,7 +54,9 @@ describe.each(backends())('raids (core) on %s', (backend) => {
     // Roughly 30 one-unit hits are needed: some land, the rest find the raid over.
     await setHp(raid.id, 250_000);
 
-    const results = await Promise.allSettled(players.map((p, i) => attackRaid(db(), { guildId: GUILD, playerId: p, rng: new Rng(1000 + i), now: new Date(T0.getTime() + 60_000) })));
+    const results = await Promise.allSettled(
+      players.map((p, i) => attackRaid(db(), { guildId: GUILD, playerId: p, rng: new Rng(1000 + i), now: new Date(T0.getTime() + 60_000) })),
+    );
     const hits = results.filter((r): r is PromiseFulfilledResult<AttackResult> => r.status === 'fulfilled').map((r) => r.value);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     for (const r of refused) {
@@ -72,15 +77,25 @@ describe.each(backends())('raids (core) on %s', (backend) => {
     // The hits took exactly the HP that was left.
     const applied = hits.reduce((s, h) => s + (h.kind === 'hit' ? h.applied : 0), 0);
     expect(applied).toBe(250_000);
-    const attacks = await db().query<{ n: number; last: number }>('SELECT count(*)::int AS n, count(*) FILTER (WHERE last_hit)::int AS last FROM raid_attacks WHERE raid_id = $1', [raid.id]);
+    const attacks = await db().query<{ n: number; last: number }>(
+      'SELECT count(*)::int AS n, count(*) FILTER (WHERE last_hit)::int AS last FROM raid_attacks WHERE raid_id = $1',
+      [raid.id],
+    );
     expect(attacks.rows[0]).toEqual({ n: hits.length + 2, last: 1 });
     // Tickets: only attacks that hit spent one.
     const tickets = await db().query<{ used: number }>("SELECT COALESCE(SUM(used), 0)::int AS used FROM daily_tickets WHERE kind = 'raid'");
     expect(tickets.rows[0]!.used).toBe(hits.length + 2);
 
     // Rewards paid once: one raid_rewards row and one ledger row per paid participant.
-    const participants = await db().query<{ player_id: string; damage: number }>('SELECT player_id, damage FROM raid_damage WHERE raid_id = $1 ORDER BY damage DESC, first_attack_at, player_id', [raid.id]);
-    const expected = computeRaidRewards(requireBossByKey('gloomfang').rewards, participants.rows.map((r) => ({ playerId: r.player_id, damage: Number(r.damage) })), { reason: 'defeated', lastHitPlayerId: after.lastHitPlayerId });
+    const participants = await db().query<{ player_id: string; damage: number }>(
+      'SELECT player_id, damage FROM raid_damage WHERE raid_id = $1 ORDER BY damage DESC, first_attack_at, player_id',
+      [raid.id],
+    );
+    const expected = computeRaidRewards(
+      requireBossByKey('gloomfang').rewards,
+      participants.rows.map((r) => ({ playerId: r.player_id, damage: Number(r.damage) })),
+      { reason: 'defeated', lastHitPlayerId: after.lastHitPlayerId },
+    );
     const ledger = await db().query<{ player_id: string; n: number; gems: number }>(
       "SELECT player_id, count(*)::int AS n, SUM(delta)::bigint AS gems FROM ledger WHERE reason = 'raid_reward' AND ref = $1 GROUP BY player_id",
       [`raid:${raid.id}`],
@@ -92,7 +107,9 @@ describe.each(backends())('raids (core) on %s', (backend) => {
     expect(rewardsRows.rows[0]!.n).toBe(participants.rows.length);
     expect(await ledgerMismatches(db())).toEqual([]);
     // The last hitter got the last-hit bonus item.
-    const items = await db().query<{ quantity: number }>("SELECT quantity FROM player_items WHERE player_id = $1 AND item_id = 'bond_large'", [after.lastHitPlayerId]);
+    const items = await db().query<{ quantity: number }>("SELECT quantity FROM player_items WHERE player_id = $1 AND item_id = 'bond_large'", [
+      after.lastHitPlayerId,
+    ]);
     expect(items.rows[0]?.quantity ?? 0).toBeGreaterThanOrEqual(1);
   });
 
@@ -111,7 +128,7 @@ describe.each(backends())('raids (core) on %s', (backend) => {
     r = await attackRaid(db(), { guildId: GUILD, playerId: 'x', rng: new Rng(12), now: T0 });
     expect(r).toMatchObject({ kind: 'hit', hpAfter: max * 0.6, phaseBefore: 1, phaseAfter: 2 });
     // The next attack fights phase 2 (20% less damage) and sees no switch.
-    await db().query("DELETE FROM daily_tickets");
+    await db().query('DELETE FROM daily_tickets');
     r = await attackRaid(db(), { guildId: GUILD, playerId: 'x', rng: new Rng(13), now: T0 });
     expect(r).toMatchObject({ kind: 'hit', phaseBefore: 2, phaseAfter: 2 });
     if (r.kind === 'hit') {
@@ -141,7 +158,9 @@ describe.each(backends())('raids (core) on %s', (backend) => {
     await playerWithTeam(db(), 'empty', []);
     await expect(attackRaid(db(), { guildId: GUILD, playerId: 'empty', rng: new Rng(1), now: T0 })).rejects.toThrow(/no battle team/);
     await playerWithTeam(db(), 'y', [5000]);
-    const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => attackRaid(db(), { guildId: GUILD, playerId: 'y', rng: new Rng(i), now: T0 })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) => attackRaid(db(), { guildId: GUILD, playerId: 'y', rng: new Rng(i), now: T0 })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(refused).toHaveLength(3);
@@ -160,7 +179,9 @@ describe.each(backends())('raids (core) on %s', (backend) => {
     const before = new Date(raid.endsAt.getTime() - 1000);
     const after = new Date(raid.endsAt.getTime() + 1000);
     // Even players attack just before the end, odd ones just after: interleaved.
-    const results = await Promise.allSettled(players.map((p, i) => attackRaid(db(), { guildId: GUILD, playerId: p, rng: new Rng(i), now: i % 2 ? after : before })));
+    const results = await Promise.allSettled(
+      players.map((p, i) => attackRaid(db(), { guildId: GUILD, playerId: p, rng: new Rng(i), now: i % 2 ? after : before })),
+    );
     const ok = results.filter((r): r is PromiseFulfilledResult<AttackResult> => r.status === 'fulfilled').map((r) => r.value);
     const expired = ok.filter((r) => r.kind === 'expired');
     const hits = ok.filter((r) => r.kind === 'hit');
@@ -172,9 +193,18 @@ describe.each(backends())('raids (core) on %s', (backend) => {
     const tickets = await db().query<{ used: number }>("SELECT COALESCE(SUM(used), 0)::int AS used FROM daily_tickets WHERE kind = 'raid'");
     expect(tickets.rows[0]!.used).toBe(hits.length);
     // Paid once, at the timed-out factor.
-    const participants = await db().query<{ player_id: string; damage: number }>('SELECT player_id, damage FROM raid_damage WHERE raid_id = $1 ORDER BY damage DESC, first_attack_at, player_id', [raid.id]);
-    const expected = computeRaidRewards(requireBossByKey('gloomfang').rewards, participants.rows.map((r) => ({ playerId: r.player_id, damage: Number(r.damage) })), { reason: 'timeout', lastHitPlayerId: null });
-    const total = await db().query<{ gems: number; n: number }>("SELECT COALESCE(SUM(delta), 0)::bigint AS gems, count(*)::int AS n FROM ledger WHERE reason = 'raid_reward'");
+    const participants = await db().query<{ player_id: string; damage: number }>(
+      'SELECT player_id, damage FROM raid_damage WHERE raid_id = $1 ORDER BY damage DESC, first_attack_at, player_id',
+      [raid.id],
+    );
+    const expected = computeRaidRewards(
+      requireBossByKey('gloomfang').rewards,
+      participants.rows.map((r) => ({ playerId: r.player_id, damage: Number(r.damage) })),
+      { reason: 'timeout', lastHitPlayerId: null },
+    );
+    const total = await db().query<{ gems: number; n: number }>(
+      "SELECT COALESCE(SUM(delta), 0)::bigint AS gems, count(*)::int AS n FROM ledger WHERE reason = 'raid_reward'",
+    );
     expect(Number(total.rows[0]!.gems)).toBe(expected.reduce((s, l) => s + l.gems, 0));
     expect(total.rows[0]!.n).toBe(expected.filter((l) => l.gems > 0).length);
     expect(await ledgerMismatches(db())).toEqual([]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { backends } from '../../helpers/db.js';
-import { textOf, useTestBot } from '../../helpers/app.js';
 import raid, { sweepExpiredRaids } from '../../../src/cogs/raid.js';
+import { textOf, useTestBot } from '../../helpers/app.js';
+import { backends } from '../../helpers/db.js';
 import { ledgerMismatches, playerWithTeam, seedCatalog, smallCatalog } from './helpers.js';
 
 const ROOM = { channelId: 'sweep-room', guildId: 'guild-sweep' };
@@ -11,7 +11,13 @@ describe.each(backends())('a raid whose time runs out with nobody around, on %s'
 
   it('is ended, paid once and announced by the background sweep, without any raid command', async () => {
     await game.bot.say('owner', '!raid start gloomfang 1', ROOM);
-    await playerWithTeam(game.db, 'hunter', smallCatalog().slice(0, 5).map((c) => c.id));
+    await playerWithTeam(
+      game.db,
+      'hunter',
+      smallCatalog()
+        .slice(0, 5)
+        .map((c) => c.id),
+    );
     expect(textOf(await game.bot.say('hunter', '!raid attack', ROOM))).toMatch(/damage/);
     expect(await sweepExpiredRaids(game.bot.app.services)).toBe(0);
 

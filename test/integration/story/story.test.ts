@@ -1,12 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { backends, type TestDb } from '../../helpers/db.js';
-import { textOf, useTestBot } from '../../helpers/app.js';
+import inventory from '../../../src/cogs/inventory.js';
+import rpg from '../../../src/cogs/rpg.js';
 import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
 import { ledgerSums } from '../../../src/core/economy.js';
-import { setTeam } from '../../../src/core/teams.js';
 import { findStage } from '../../../src/core/story/story.js';
-import rpg from '../../../src/cogs/rpg.js';
-import inventory from '../../../src/cogs/inventory.js';
+import { setTeam } from '../../../src/core/teams.js';
+import { textOf, useTestBot } from '../../helpers/app.js';
+import { backends, type TestDb } from '../../helpers/db.js';
 
 /** Gives a player `count` units of strong (low-rank) characters at dupe 10 and sets them as the battle team. */
 async function strongTeam(tdb: TestDb, playerId: string, dupe = 10): Promise<number[]> {
@@ -23,7 +23,9 @@ async function strongTeam(tdb: TestDb, playerId: string, dupe = 10): Promise<num
 
 async function weakTeam(tdb: TestDb, playerId: string): Promise<void> {
   await tdb.db.query(`INSERT INTO players (id, username) VALUES ($1, $1) ON CONFLICT DO NOTHING`, [playerId]);
-  const r = await tdb.db.query<{ id: number }>(`INSERT INTO units (player_id, character_id) SELECT $1, id FROM characters WHERE rank = 9999 RETURNING id`, [playerId]);
+  const r = await tdb.db.query<{ id: number }>(`INSERT INTO units (player_id, character_id) SELECT $1, id FROM characters WHERE rank = 9999 RETURNING id`, [
+    playerId,
+  ]);
   await setTeam(tdb.db, playerId, 'battle', [Number(r.rows[0]!.id)]);
 }
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { backends } from '../../helpers/db.js';
-import { textOf, useTestBot } from '../../helpers/app.js';
-import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
 import utility from '../../../src/cogs/utility.js';
+import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
 import { SKILLS } from '../../../src/core/skills/registry.js';
+import { textOf, useTestBot } from '../../helpers/app.js';
+import { backends } from '../../helpers/db.js';
 
 describe.each(backends())('utility commands on %s', (backend) => {
   const game = useTestBot(backend, { seed: (db) => upsertCharacters(db, generateOfflineCatalog()), cogs: [utility], env: { STARDUST_OFFLINE: '1' } });

@@ -1,16 +1,52 @@
 import { describe, expect, it } from 'vitest';
-import { DIFFICULTIES, NPC_LINEUPS, npcPower, npcPowerRange, npcTeam, npcTotalRange, type Difficulty } from '../../../src/core/battle/npc.js';
+import { DIFFICULTIES, type Difficulty, NPC_LINEUPS, npcPower, npcPowerRange, npcTeam, npcTotalRange } from '../../../src/core/battle/npc.js';
 import { RANK_BANDS, rarityForRank } from '../../../src/core/power.js';
 import { Rng } from '../../../src/core/rng.js';
 
 /** Line-ups from SPEC §7 as (rarity, rank range) per slot. */
 const EXPECTED: Record<Difficulty, Array<[string, number, number]>> = {
-  easy: [['R', 1501, 10000], ['R', 1501, 10000], ['R', 1501, 10000], ['R', 1501, 10000], ['R', 1501, 10000]],
-  normal: [['SR', 251, 1500], ['SR', 251, 1500], ['R', 1501, 10000], ['R', 1501, 10000], ['R', 1501, 10000]],
-  hard: [['SR', 251, 1500], ['SR', 251, 1500], ['SR', 251, 1500], ['SR', 251, 1500], ['SR', 251, 1500]],
-  expert: [['SSR', 1, 250], ['SSR', 1, 250], ['SR', 251, 1500], ['SR', 251, 1500], ['R', 1501, 10000]],
-  nightmare: [['SSR', 1, 250], ['SSR', 1, 250], ['SSR', 1, 250], ['SR', 251, 1500], ['SR', 251, 1500]],
-  hell: [['SSR', 1, 50], ['SSR', 1, 50], ['SSR', 1, 250], ['SSR', 1, 250], ['SSR', 1, 250]],
+  easy: [
+    ['R', 1501, 10000],
+    ['R', 1501, 10000],
+    ['R', 1501, 10000],
+    ['R', 1501, 10000],
+    ['R', 1501, 10000],
+  ],
+  normal: [
+    ['SR', 251, 1500],
+    ['SR', 251, 1500],
+    ['R', 1501, 10000],
+    ['R', 1501, 10000],
+    ['R', 1501, 10000],
+  ],
+  hard: [
+    ['SR', 251, 1500],
+    ['SR', 251, 1500],
+    ['SR', 251, 1500],
+    ['SR', 251, 1500],
+    ['SR', 251, 1500],
+  ],
+  expert: [
+    ['SSR', 1, 250],
+    ['SSR', 1, 250],
+    ['SR', 251, 1500],
+    ['SR', 251, 1500],
+    ['R', 1501, 10000],
+  ],
+  nightmare: [
+    ['SSR', 1, 250],
+    ['SSR', 1, 250],
+    ['SSR', 1, 250],
+    ['SR', 251, 1500],
+    ['SR', 251, 1500],
+  ],
+  hell: [
+    ['SSR', 1, 50],
+    ['SSR', 1, 50],
+    ['SSR', 1, 250],
+    ['SSR', 1, 250],
+    ['SSR', 1, 250],
+  ],
 };
 
 describe('NPC unit power (SPEC §7: favourites floor(600000 / sqrt(rank)), base power by §1)', () => {
@@ -55,7 +91,8 @@ describe.each(DIFFICULTIES)('npcTeam(%s)', (difficulty) => {
         const [pLo, pHi] = npcPowerRange(NPC_LINEUPS[difficulty][i]!);
         if (u.rarity !== rarity || rarityForRank(rank) !== rarity) problems.push(`seed ${seed} slot ${i}: rarity ${u.rarity} at rank ${rank}`);
         if (rank < minRank || rank > maxRank) problems.push(`seed ${seed} slot ${i}: rank ${rank}`);
-        if (u.power !== npcPower(rarity as 'R' | 'SR' | 'SSR', rank) || u.power < pLo || u.power > pHi) problems.push(`seed ${seed} slot ${i}: power ${u.power}`);
+        if (u.power !== npcPower(rarity as 'R' | 'SR' | 'SSR', rank) || u.power < pLo || u.power > pHi)
+          problems.push(`seed ${seed} slot ${i}: power ${u.power}`);
         if (u.skills.length !== 0 || u.unitId !== null || u.characterId !== -rank) problems.push(`seed ${seed} slot ${i}: not a plain NPC unit`);
         seen[i]!.min = Math.min(seen[i]!.min, rank);
         seen[i]!.max = Math.max(seen[i]!.max, rank);

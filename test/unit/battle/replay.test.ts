@@ -9,7 +9,16 @@ import { runBattle } from '../../../src/core/skills/engine.js';
 const SKILLY: SnapshotUnit[] = [
   { name: 'Tohru Honda', characterId: 207, power: 12000, skills: ['Queen of the Zodiacs'], rarity: 'SSR', imageUrl: null, unitId: 1, dupeLevel: 3 },
   { name: 'Kyo Sohma', characterId: 209, power: 11000, skills: ['Entwined Souls', 'Feline Fealty'], rarity: 'SSR', imageUrl: null, unitId: 2, dupeLevel: 0 },
-  { name: 'Lucky', characterId: 9000001, power: 9500, skills: ['Lucky 7', 'Second Wind'], rarity: 'SR', imageUrl: 'https://example.invalid/a.png', unitId: 3, dupeLevel: 10 },
+  {
+    name: 'Lucky',
+    characterId: 9000001,
+    power: 9500,
+    skills: ['Lucky 7', 'Second Wind'],
+    rarity: 'SR',
+    imageUrl: 'https://example.invalid/a.png',
+    unitId: 3,
+    dupeLevel: 10,
+  },
   { name: 'Reviver', characterId: 9000002, power: 6000, skills: ['Revive', 'Kamikaze'], rarity: 'R', imageUrl: null, unitId: 4, dupeLevel: 1 },
   { name: 'Moon', characterId: 9000003, power: 10500, skills: ['The Onyx Moon', 'The Joker'], rarity: 'SSR', imageUrl: null, unitId: 5, dupeLevel: 0 },
 ];
@@ -67,7 +76,11 @@ describe('snapshot → replay determinism', () => {
 
   it('a record that does not match its replay says what differs', () => {
     const rec = recordOf(SKILLY, npcTeam('easy', new Rng(3)).units, 99);
-    const tampered: BattleRecord = { ...rec, totals: { ...rec.totals, attacker: rec.totals.attacker + 1 }, finalPowers: { ...rec.finalPowers, defender: rec.finalPowers.defender.map((p) => p + 1) } };
+    const tampered: BattleRecord = {
+      ...rec,
+      totals: { ...rec.totals, attacker: rec.totals.attacker + 1 },
+      finalPowers: { ...rec.finalPowers, defender: rec.finalPowers.defender.map((p) => p + 1) },
+    };
     const replay = replayRecord(tampered);
     expect(replay.matches).toBe(false);
     expect(replay.differences.join('\n')).toMatch(/attacker total/);

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AniListClient, AniListError, parseRetryAfter, type AniListClientOptions } from '../../../src/core/anilist/client.js';
 import { RequestBudget } from '../../../src/core/anilist/budget.js';
+import { AniListClient, type AniListClientOptions, AniListError, parseRetryAfter } from '../../../src/core/anilist/client.js';
 import { FakeAniList, generateFakeCharacters } from '../../fakes/anilist.js';
 
 /** A fake clock: sleeping advances it instantly and records the wait. */
@@ -87,7 +87,9 @@ describe('AniList client against the fake server', () => {
 
   it('gives up with a rate-limited error after maxRateLimitWaits 429s', async () => {
     fake.rateLimitNext(10, '1');
-    const err = await client(fakeClock(), { maxRateLimitWaits: 2 }).topCharacters(1).catch((e: unknown) => e);
+    const err = await client(fakeClock(), { maxRateLimitWaits: 2 })
+      .topCharacters(1)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AniListError);
     expect((err as AniListError).kind).toBe('rate-limited');
     expect(fake.requestCount).toBe(3);
@@ -107,7 +109,9 @@ describe('AniList client against the fake server', () => {
   it('fails with a timeout error once retries are spent', async () => {
     const clock = fakeClock();
     fake.hangNext(5);
-    const err = await client(clock, { timeoutMs: 100, maxRetries: 2, backoffBaseMs: 500 }).topCharacters(1).catch((e: unknown) => e);
+    const err = await client(clock, { timeoutMs: 100, maxRetries: 2, backoffBaseMs: 500 })
+      .topCharacters(1)
+      .catch((e: unknown) => e);
     expect((err as AniListError).kind).toBe('timeout');
     expect((err as Error).message).toMatch(/TopCharacters got no answer within 100 ms/);
     expect(clock.sleeps).toEqual([500, 1000]);
@@ -123,7 +127,9 @@ describe('AniList client against the fake server', () => {
 
   it('does not retry a 400', async () => {
     fake.failNext(1, 400);
-    const err = await client().topCharacters(1).catch((e: unknown) => e);
+    const err = await client()
+      .topCharacters(1)
+      .catch((e: unknown) => e);
     expect((err as AniListError).kind).toBe('http');
     expect((err as AniListError).status).toBe(400);
     expect(fake.requestCount).toBe(1);
@@ -131,7 +137,9 @@ describe('AniList client against the fake server', () => {
 
   it('turns a wrongly shaped answer into a clear malformed error naming the fields', async () => {
     fake.malformNext(1, 'shape');
-    const err = await client().topCharacters(1).catch((e: unknown) => e);
+    const err = await client()
+      .topCharacters(1)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AniListError);
     expect((err as AniListError).kind).toBe('malformed');
     expect((err as Error).message).toMatch(/TopCharacters answer has an unexpected shape/);
@@ -141,13 +149,17 @@ describe('AniList client against the fake server', () => {
 
   it('turns a body that is not JSON into a malformed error', async () => {
     fake.malformNext(1, 'json');
-    const err = await client().topCharacters(1).catch((e: unknown) => e);
+    const err = await client()
+      .topCharacters(1)
+      .catch((e: unknown) => e);
     expect((err as AniListError).kind).toBe('malformed');
   });
 
   it('reports GraphQL errors as such', async () => {
     fake.malformNext(1, 'graphql-error');
-    const err = await client().topCharacters(1).catch((e: unknown) => e);
+    const err = await client()
+      .topCharacters(1)
+      .catch((e: unknown) => e);
     expect((err as AniListError).kind).toBe('graphql');
     expect((err as Error).message).toMatch(/Validation error/);
   });
@@ -164,7 +176,11 @@ describe('AniList client against the fake server', () => {
   it('stops waiting when the caller aborts', async () => {
     fake.rateLimitNext(1, '30');
     const ac = new AbortController();
-    const c = new AniListClient({ url: fake.url, requestsPerMinute: 0, sleep: (ms, signal) => new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason))) });
+    const c = new AniListClient({
+      url: fake.url,
+      requestsPerMinute: 0,
+      sleep: (_ms, signal) => new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason))),
+    });
     const p = c.topCharacters(1, 50, { signal: ac.signal });
     setTimeout(() => ac.abort(), 50);
     const err = await p.catch((e: unknown) => e);

@@ -4,9 +4,27 @@ import { basePower, CATALOG_SIZE, rarityForRank } from '../../../src/core/power.
 
 const catalog = generateOfflineCatalog();
 const REGISTRY_SKILLS = new Set([
-  'Surge', 'Berserk', 'Golden Egg', 'Lucky 7', 'The Joker', 'Guard', 'Kamikaze', 'Revive', 'Second Wind', 'Royalty',
-  'Anchor', 'The Amber Sun', 'Eternity', 'Ephemerality', 'Feline Fealty', 'The Onyx Moon', 'Queen of the Zodiacs',
-  'Entwined Souls', 'Master of Coin', 'Hardworker', 'The Long Road',
+  'Surge',
+  'Berserk',
+  'Golden Egg',
+  'Lucky 7',
+  'The Joker',
+  'Guard',
+  'Kamikaze',
+  'Revive',
+  'Second Wind',
+  'Royalty',
+  'Anchor',
+  'The Amber Sun',
+  'Eternity',
+  'Ephemerality',
+  'Feline Fealty',
+  'The Onyx Moon',
+  'Queen of the Zodiacs',
+  'Entwined Souls',
+  'Master of Coin',
+  'Hardworker',
+  'The Long Road',
 ]);
 
 describe('offline catalog', () => {
@@ -23,7 +41,12 @@ describe('offline catalog', () => {
   it('places the six characters skills refer to with their real AniList ids and names', () => {
     const byId = new Map(catalog.map((c) => [c.id, c]));
     for (const [id, name] of [
-      [207, 'Tohru Honda'], [209, 'Kyo Sohma'], [129840, 'Coco'], [129842, 'Agott'], [176754, 'Frieren'], [184311, 'Himmel'],
+      [207, 'Tohru Honda'],
+      [209, 'Kyo Sohma'],
+      [129840, 'Coco'],
+      [129842, 'Agott'],
+      [176754, 'Frieren'],
+      [184311, 'Himmel'],
     ] as const) {
       const c = byId.get(id);
       expect(c?.name).toBe(name);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseBannerSpec } from '../../../src/core/gacha/banner.js';
 import { UserError } from '../../../src/core/errors.js';
-import { rotationRanks, shopPrice } from '../../../src/core/shop.js';
+import { parseBannerSpec } from '../../../src/core/gacha/banner.js';
 import { rarityForRank } from '../../../src/core/power.js';
+import { rotationRanks, shopPrice } from '../../../src/core/shop.js';
 
 describe('!set_banner syntax', () => {
   it('parses days, name, rate-ups and an optional chance', () => {

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../src/core/rng.js';
+import { type RateUp, rateUpOf, rollOffBanner, rollOnBanner, rollOne, seedHash, streamSeed, TIER_CHANCE, tierFor } from '../../../src/core/gacha/roll.js';
 import { RANK_BANDS } from '../../../src/core/power.js';
-import {
-  rateUpOf,
-  rollOffBanner,
-  rollOnBanner,
-  rollOne,
-  seedHash,
-  streamSeed,
-  TIER_CHANCE,
-  tierFor,
-  type RateUp,
-} from '../../../src/core/gacha/roll.js';
+import { Rng } from '../../../src/core/rng.js';
 
 /**
  * Tolerances: a share p estimated from n independent rolls has standard error

@@ -1,12 +1,13 @@
 // Art cache against a local HTTP server: shared downloads, disk cache,
 // failing hosts (500, hang, junk bytes, too big) falling back to portraits.
+
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { artStats, clearArtMemory, configureArtCache, loadArt, renderCard, renderPortraitPng, type CardInfo } from '../../../src/core/images/index.js';
+import { artStats, type CardInfo, clearArtMemory, configureArtCache, loadArt, renderCard, renderPortraitPng } from '../../../src/core/images/index.js';
 
 let server: http.Server;
 let baseUrl = '';

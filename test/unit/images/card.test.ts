@@ -1,36 +1,30 @@
-import { describe, expect, it } from 'vitest';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { describe, expect, it } from 'vitest';
+import { cardLayout } from '../../../src/core/images/card.js';
+import { font } from '../../../src/core/images/fonts.js';
 import {
+  type CardInfo,
+  drawnPortrait,
   dupeDisplay,
   fitCardName,
   hasCjkFont,
   initialsOf,
   measureTextWidth,
-  renderCard,
-  renderTeam,
-  renderBattle,
-  renderTenPull,
-  renderBountyBoard,
-  renderRaidBar,
   renderBanner,
-  drawnPortrait,
-  type CardInfo,
+  renderBattle,
+  renderBountyBoard,
+  renderCard,
+  renderRaidBar,
+  renderTeam,
+  renderTenPull,
 } from '../../../src/core/images/index.js';
-import { font } from '../../../src/core/images/fonts.js';
-import { cardLayout } from '../../../src/core/images/card.js';
 import { Rng } from '../../../src/core/rng.js';
 
 const base: CardInfo = { characterId: 1, name: 'Test', rarity: 'R', power: 4000, dupeLevel: 0, imageUrl: null };
 
 describe('name bar fitting', () => {
   const rng = new Rng(7);
-  const alphabets = [
-    'abcdefghijklmnopqrstuvwxyz ',
-    'WMWMWMQQ@',
-    'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
-    '涼宮ハルヒの憂鬱鬼滅の刃進撃の巨人',
-    'Ñéüßçøå -',
-  ];
+  const alphabets = ['abcdefghijklmnopqrstuvwxyz ', 'WMWMWMQQ@', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', '涼宮ハルヒの憂鬱鬼滅の刃進撃の巨人', 'Ñéüßçøå -'];
   for (const width of [200, 170, 160, 300]) {
     it(`names of 1-80 characters fit a ${width}px card`, () => {
       for (const alpha of alphabets) {
@@ -143,7 +137,17 @@ describe('edge inputs never throw', () => {
     await expect(renderTenPull([])).resolves.toBeInstanceOf(Buffer);
     await expect(renderTeam('', [], 0)).resolves.toBeInstanceOf(Buffer);
     await expect(
-      renderBattle({ attackerName: '', defenderName: '', attacker: [], defender: [base], attackerFinal: [], defenderFinal: [1], attackerTotal: 0, defenderTotal: 1, outcome: 'LOSS' }),
+      renderBattle({
+        attackerName: '',
+        defenderName: '',
+        attacker: [],
+        defender: [base],
+        attackerFinal: [],
+        defenderFinal: [1],
+        attackerTotal: 0,
+        defenderTotal: 1,
+        outcome: 'LOSS',
+      }),
     ).resolves.toBeInstanceOf(Buffer);
     await expect(renderBanner({ name: 'x'.repeat(200), endsAt: new Date(NaN), featured: [] })).resolves.toBeInstanceOf(Buffer);
     await expect(renderBountyBoard({ slots: [], resetsAt: new Date(0), keys: 9 })).resolves.toBeInstanceOf(Buffer);

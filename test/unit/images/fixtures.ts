@@ -1,6 +1,7 @@
 // Deterministic inputs for the golden images: null art URLs (drawn portraits)
 // and fixed dates, so a render depends only on the code and the fonts.
 import {
+  type CardInfo,
   renderBanner,
   renderBattle,
   renderBountyBoard,
@@ -9,7 +10,6 @@ import {
   renderRaidBar,
   renderTeam,
   renderTenPull,
-  type CardInfo,
   type TeamSlot,
 } from '../../../src/core/images/index.js';
 
@@ -54,8 +54,7 @@ export const goldenCases: Record<string, () => Promise<Buffer>> = {
       defenderTotal: 41000,
       outcome: 'WIN',
     }),
-  banner: () =>
-    renderBanner({ name: 'Journey Beyond the Ends of the Earth', endsAt: new Date(Date.UTC(2025, 2, 12, 18, 0)), featured: [c(0), c(6), c(1)] }),
+  banner: () => renderBanner({ name: 'Journey Beyond the Ends of the Earth', endsAt: new Date(Date.UTC(2025, 2, 12, 18, 0)), featured: [c(0), c(6), c(1)] }),
   bounty: () =>
     renderBountyBoard({
       slots: [

@@ -1,10 +1,10 @@
 // Golden-image tests: each render is compared with its reference PNG in
 // test/golden/ (rewrite them on purpose with `npx tsx scripts/update-golden.ts`).
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { describe, expect, it } from 'vitest';
 import { goldenCases } from './fixtures.js';
 
 const goldenDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'golden');
@@ -18,6 +18,7 @@ async function pixels(png: Buffer): Promise<{ w: number; h: number; data: Uint8C
 }
 
 /** Fraction of pixels where any channel differs by more than `tol` (0-255). */
+// biome-ignore lint/suspicious/noExportsInTest: the image bench compares renders the same way
 export async function diffFraction(a: Buffer, b: Buffer, tol = 24): Promise<number> {
   const pa = await pixels(a);
   const pb = await pixels(b);

@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { deflateSync, inflateSync } from 'node:zlib';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { describe, expect, it } from 'vitest';
+import { frameCanvas, releaseFrame } from '../../../src/core/images/gfx.js';
 import { adler32, adler32Join, encodeRgba, encoderStats } from '../../../src/core/images/png.js';
 import { assemblePng, encodeBand } from '../../../src/core/images/png-bands.mjs';
-import { frameCanvas, releaseFrame } from '../../../src/core/images/gfx.js';
 import { Rng } from '../../../src/core/rng.js';
 
 async function decode(png: Buffer, w: number, h: number): Promise<Uint8ClampedArray> {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { expeditionYield, pullsPerDay } from '../../../src/core/expedition.js';
-import { keysAt } from '../../../src/core/bounty/keys.js';
-import { generateSlots, boardRng, TIER_DEFS } from '../../../src/core/bounty/board.js';
-import { bountyEnemies, bountyReward } from '../../../src/core/bounty/hunt.js';
+import { ACHIEVEMENTS, type AchievementStats, newlyMet } from '../../../src/core/achievements.js';
+import { boardRng, generateSlots, TIER_DEFS } from '../../../src/core/bounty/board.js';
 import { parseGifts } from '../../../src/core/bounty/gift.js';
-import { ACHIEVEMENTS, newlyMet, type AchievementStats } from '../../../src/core/achievements.js';
+import { bountyEnemies, bountyReward } from '../../../src/core/bounty/hunt.js';
+import { keysAt } from '../../../src/core/bounty/keys.js';
 import { UserError } from '../../../src/core/errors.js';
+import { expeditionYield, pullsPerDay } from '../../../src/core/expedition.js';
 import { Rng } from '../../../src/core/rng.js';
 
 const H = 3_600_000;
@@ -152,17 +152,43 @@ describe('!gift syntax', () => {
 
 describe('achievement table (SPEC §14)', () => {
   const zero: AchievementStats = {
-    units: 0, ssrUnits: 0, copies: 0, maxDupe: 0, maxSsrDupe: 0, maxBond: 0, lockedUnits: 0, totalPulls: 0, totalScrapped: 0,
-    totalBounties: 0, expeditionGemsTotal: 0, expeditionsClaimed: 0, teamLevel: 1, coins: 0, checkinStreak: 0, bossKills: 0,
-    sparkMax: 0, bountyR: 0, bountySR: 0, bountySSR: 0, bountyUR: 0, battlePower: 0, battleSsr: 0,
+    units: 0,
+    ssrUnits: 0,
+    copies: 0,
+    maxDupe: 0,
+    maxSsrDupe: 0,
+    maxBond: 0,
+    lockedUnits: 0,
+    totalPulls: 0,
+    totalScrapped: 0,
+    totalBounties: 0,
+    expeditionGemsTotal: 0,
+    expeditionsClaimed: 0,
+    teamLevel: 1,
+    coins: 0,
+    checkinStreak: 0,
+    bossKills: 0,
+    sparkMax: 0,
+    bountyR: 0,
+    bountySR: 0,
+    bountySSR: 0,
+    bountyUR: 0,
+    battlePower: 0,
+    battleSsr: 0,
   };
   it('has the 32 achievements with their rewards', () => {
     expect(ACHIEVEMENTS).toHaveLength(32);
     expect(new Set(ACHIEVEMENTS.map((a) => a.id)).size).toBe(32);
     const by = Object.fromEntries(ACHIEVEMENTS.map((a) => [a.id, [a.gems, a.coins]]));
     expect(by).toMatchObject({
-      FIRST_PULL: [500, 0], COLLECTOR_100: [10_000, 100], PRISMATIC_TRANSCENDENCE: [50_000, 1_000], ULTIMATE_BATTLER: [50_000, 1_000],
-      TREASURE_HUNTER: [15_000, 0], MONTHLY_DEVOTION: [50_000, 0], UR_TAKEDOWN: [25_000, 0], COIN_COLLECTOR: [2_000, 0],
+      FIRST_PULL: [500, 0],
+      COLLECTOR_100: [10_000, 100],
+      PRISMATIC_TRANSCENDENCE: [50_000, 1_000],
+      ULTIMATE_BATTLER: [50_000, 1_000],
+      TREASURE_HUNTER: [15_000, 0],
+      MONTHLY_DEVOTION: [50_000, 0],
+      UR_TAKEDOWN: [25_000, 0],
+      COIN_COLLECTOR: [2_000, 0],
     });
   });
   it('each triggers at its threshold and not one below', () => {

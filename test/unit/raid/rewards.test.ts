@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeMechanics, findBoss, phaseForHp, phaseThresholds, RAID_BOSSES, requireBossByKey } from '../../../src/core/raid/bosses.js';
-import { computeRaidRewards, splitByWeight } from '../../../src/core/raid/rewards.js';
 import { suppressOneSkillEach } from '../../../src/core/raid/raids.js';
+import { computeRaidRewards, splitByWeight } from '../../../src/core/raid/rewards.js';
 import { Rng } from '../../../src/core/rng.js';
 
 const gloom = requireBossByKey('gloomfang');

@@ -1,5 +1,5 @@
 /** Inline teams and forced rolls for the battle engine tests. */
-import { runBattle, type BattleOptions, type BattleResult, type BattleUnit, type RandomSource } from '../../../src/core/skills/engine.js';
+import { type BattleOptions, type BattleResult, type BattleUnit, type RandomSource, runBattle } from '../../../src/core/skills/engine.js';
 
 let nextId = 1_000_000;
 
@@ -14,7 +14,10 @@ export const NO_VARIANCE = { attacker: [1, 1], defender: [1, 1] } as const;
 /** Rolls in order; after they run out, `fallback`. Counts how many were drawn. */
 export class ScriptedRolls implements RandomSource {
   drawn = 0;
-  constructor(private readonly rolls: readonly number[], private readonly fallback = 0.5) {}
+  constructor(
+    private readonly rolls: readonly number[],
+    private readonly fallback = 0.5,
+  ) {}
   next(): number {
     const v = this.rolls[this.drawn] ?? this.fallback;
     this.drawn++;

@@ -2,15 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import { fight, unit, zodiacRoll } from './helpers.js';
 
-const SNAKE = zodiacRoll(5), SHEEP = zodiacRoll(7), MONKEY = zodiacRoll(8), DOG = zodiacRoll(10), PIG = zodiacRoll(11);
+const SNAKE = zodiacRoll(5),
+  SHEEP = zodiacRoll(7),
+  MONKEY = zodiacRoll(8),
+  DOG = zodiacRoll(10),
+  PIG = zodiacRoll(11);
 
 describe('suppression', () => {
   it('The Onyx Moon silences Surge for every enemy holding it, not for its own side', () => {
-    const r = fight(
-      [unit('Onyx', 1000, ['The Onyx Moon']), unit('Mine', 10000, ['Surge'])],
-      [unit('D1', 10000, ['Surge']), unit('D2', 10000, ['Surge'])],
-      [0],
-    );
+    const r = fight([unit('Onyx', 1000, ['The Onyx Moon']), unit('Mine', 10000, ['Surge'])], [unit('D1', 10000, ['Surge']), unit('D2', 10000, ['Surge'])], [0]);
     expect(r.finalPowers.defender).toEqual([10000, 10000]);
     expect(r.finalPowers.attacker).toEqual([1000, 12500]);
   });
@@ -22,11 +22,7 @@ describe('suppression', () => {
   });
 
   it('The Onyx Moon cannot be silenced: a Pig finds nothing to take from it', () => {
-    const r = fight(
-      [unit('Queen', 10000, ['Queen of the Zodiacs'])],
-      [unit('Onyx', 10000, ['The Onyx Moon']), unit('D', 1, [], 129840)],
-      [PIG, 0],
-    );
+    const r = fight([unit('Queen', 10000, ['Queen of the Zodiacs'])], [unit('Onyx', 10000, ['The Onyx Moon']), unit('D', 1, [], 129840)], [PIG, 0]);
     // Pig had nothing to silence; the Onyx Moon still acted, but the Queen can't be silenced either.
     expect(r.log.filter((e) => e.kind === 'suppress')).toEqual([]);
   });
@@ -37,11 +33,7 @@ describe('suppression', () => {
   });
 
   it('a second Onyx Moon picks a skill not yet silenced', () => {
-    const r = fight(
-      [unit('O1', 1, ['The Onyx Moon']), unit('O2', 1, ['The Onyx Moon'])],
-      [unit('D', 10000, ['Surge', 'Berserk'])],
-      [0, 0, 0.9],
-    );
+    const r = fight([unit('O1', 1, ['The Onyx Moon']), unit('O2', 1, ['The Onyx Moon'])], [unit('D', 10000, ['Surge', 'Berserk'])], [0, 0, 0.9]);
     expect(r.log.map((e) => e.detail).sort()).toEqual(['Berserk', 'Surge']);
     expect(r.finalPowers.defender).toEqual([10000]);
   });
@@ -102,7 +94,7 @@ describe('outcome skills protect only their own side', () => {
     expect(fight([unit('A', 1000)], [unit('D', 10000, ['Revive'])], [0.5, 0.5, 0]).outcome).toBe('LOSS');
   });
 
-  it('a tie is the attacker\'s loss, so only the attacker\'s Revive is asked', () => {
+  it("a tie is the attacker's loss, so only the attacker's Revive is asked", () => {
     const r = fight([unit('A', 10000, ['Revive'])], [unit('D', 10000, ['Revive'])], [0.5, 0.5, 0]);
     expect(r.outcome).toBe('DRAW');
     expect(r.log).toEqual([expect.objectContaining({ side: 'attacker', kind: 'draw' })]);
@@ -125,21 +117,12 @@ describe('RETRY', () => {
 
   it("a retry keeps the start phase's lines and the retry line, and drops the failed attempt's rolls", () => {
     // Attempt 1: Berserk hits (0) but A still loses; Second Wind (0) retries; attempt 2: Berserk misses (0.9).
-    const r = fight(
-      [unit('Q', 1000, ['Guard']), unit('A', 1000, ['Berserk', 'Second Wind'])],
-      [unit('D', 100000)],
-      [0, 0.5, 0.5, 0.5, 0, 0.9],
-    );
+    const r = fight([unit('Q', 1000, ['Guard']), unit('A', 1000, ['Berserk', 'Second Wind'])], [unit('D', 100000)], [0, 0.5, 0.5, 0.5, 0, 0.9]);
     expect(r.log.map((e) => `${e.skill}:${e.kind}`)).toEqual(['Guard:teamMultiplier', 'Second Wind:retry']);
   });
 
   it('the start phase is not re-run: a Queen keeps her sign through a retry', () => {
-    const r = fight(
-      [unit('Queen', 1000, ['Queen of the Zodiacs', 'Second Wind'])],
-      [unit('D', 100000)],
-      [zodiacRoll(0), 0.5, 0.5, 0.1],
-      { fallback: 0.99 },
-    );
+    const r = fight([unit('Queen', 1000, ['Queen of the Zodiacs', 'Second Wind'])], [unit('D', 100000)], [zodiacRoll(0), 0.5, 0.5, 0.1], { fallback: 0.99 });
     expect(r.retries).toBe(1);
     expect(r.finalPowers.attacker).toEqual([1200]);
     expect(r.log.filter((e) => e.kind === 'zodiac')).toHaveLength(1);
@@ -164,11 +147,7 @@ describe('post-calculation sees variance', () => {
   });
 
   it('a taken-out Sheep does not come back by copying', () => {
-    const r = fight(
-      [unit('Queen', 1000, ['Queen of the Zodiacs'])],
-      [unit('K', 10000, ['Kamikaze']), unit('D', 20000)],
-      [SHEEP, 0],
-    );
+    const r = fight([unit('Queen', 1000, ['Queen of the Zodiacs'])], [unit('K', 10000, ['Kamikaze']), unit('D', 20000)], [SHEEP, 0]);
     expect(r.finalPowers.attacker).toEqual([0]);
   });
 });

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/core/rng.js';
-import { BattleEngine, ReseedableRng, runBattle, type BattleUnit, type Outcome } from '../../../src/core/skills/engine.js';
+import { BattleEngine, type BattleUnit, type Outcome, ReseedableRng, runBattle } from '../../../src/core/skills/engine.js';
 import { SKILL_NAMES } from '../../../src/core/skills/registry.js';
 
 const PARTNERS = [207, 209, 129840, 129842, 176754, 184311];

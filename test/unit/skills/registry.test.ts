@@ -2,21 +2,39 @@
 import { describe, expect, it } from 'vitest';
 import {
   ANCHOR_SQUASH_RESISTANCE,
-  ROYALTY_REWARD_MULTIPLIER,
-  SKILLS,
-  SKILL_NAMES,
   describeSkill,
   expeditionBonus,
   findSkill,
+  ROYALTY_REWARD_MULTIPLIER,
+  SKILL_NAMES,
+  SKILLS,
   scaleZodiacEffect,
 } from '../../../src/core/skills/registry.js';
 
 describe('skill registry', () => {
   it('holds every skill of SPEC §6 with its applies-in and priority', () => {
     expect(SKILL_NAMES).toEqual([
-      'Surge', 'Berserk', 'Golden Egg', 'Lucky 7', 'The Joker', 'Guard', 'Kamikaze', 'Revive', 'Second Wind',
-      'Royalty', 'Anchor', 'The Amber Sun', 'Eternity', 'Ephemerality', 'Feline Fealty', 'The Onyx Moon',
-      'Queen of the Zodiacs', 'Entwined Souls', 'Master of Coin', 'Hardworker', 'The Long Road',
+      'Surge',
+      'Berserk',
+      'Golden Egg',
+      'Lucky 7',
+      'The Joker',
+      'Guard',
+      'Kamikaze',
+      'Revive',
+      'Second Wind',
+      'Royalty',
+      'Anchor',
+      'The Amber Sun',
+      'Eternity',
+      'Ephemerality',
+      'Feline Fealty',
+      'The Onyx Moon',
+      'Queen of the Zodiacs',
+      'Entwined Souls',
+      'Master of Coin',
+      'Hardworker',
+      'The Long Road',
     ]);
     const at = (n: string) => findSkill(n)!;
     expect(at('The Onyx Moon').priority).toBe(10);
@@ -68,7 +86,7 @@ describe('skill registry', () => {
     expect(ANCHOR_SQUASH_RESISTANCE).toBe(0.4);
   });
 
-  it('scales zodiac effects in the holder\'s favour only', () => {
+  it("scales zodiac effects in the holder's favour only", () => {
     expect(scaleZodiacEffect({ enemy: 0.8 }, 1.2)).toEqual({ enemy: 0.76 });
     expect(scaleZodiacEffect({ team: 1.05 }, 1.2)).toEqual({ team: 1.06 });
     expect(scaleZodiacEffect({ holder: 0.9, teammate: 1.3 }, 1.2)).toEqual({ holder: 0.9, teammate: 1.36 });

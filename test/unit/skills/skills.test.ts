@@ -5,7 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { fight, unit, zodiacRoll } from './helpers.js';
 
-const TOHRU = 207, KYO = 209, COCO = 129840, AGOTT = 129842, FRIEREN = 176754, HIMMEL = 184311;
+const TOHRU = 207,
+  KYO = 209,
+  COCO = 129840,
+  AGOTT = 129842,
+  FRIEREN = 176754,
+  HIMMEL = 184311;
 
 describe('power skills', () => {
   it('Surge multiplies its holder by 1.25: 10,000 → 12,500', () => {
@@ -58,9 +63,7 @@ describe('start skills', () => {
     const r = fight([unit('K', 10000, ['Kamikaze']), unit('X', 5000)], [unit('D1', 8000), unit('D2', 6000)], [0.6]);
     expect(r.finalPowers.attacker).toEqual([0, 5000]);
     expect(r.finalPowers.defender).toEqual([8000, 0]);
-    expect(r.log).toEqual([
-      expect.objectContaining({ skill: 'Kamikaze', kind: 'knockout', side: 'attacker', slot: 0, targetSide: 'defender', targetSlot: 1 }),
-    ]);
+    expect(r.log).toEqual([expect.objectContaining({ skill: 'Kamikaze', kind: 'knockout', side: 'attacker', slot: 0, targetSide: 'defender', targetSlot: 1 })]);
   });
 
   it('Kamikaze with no enemy to take does nothing, not even sacrifice its holder', () => {

@@ -1,13 +1,13 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { generateOfflineCatalog } from '../../../src/core/catalog/index.js';
+import { BootError } from '../../../src/core/errors.js';
+import { basePower, effectivePower, RANK_BANDS, rarityForRank } from '../../../src/core/power.js';
+import { Rng } from '../../../src/core/rng.js';
+import { type BattleUnit, runBattle } from '../../../src/core/skills/engine.js';
 import { STORY } from '../../../src/core/story/content.js';
 import { validateStory } from '../../../src/core/story/schema.js';
 import { findStage, recommendedPower, stageEnemies, starsFor, storyChapters, withRoyalty } from '../../../src/core/story/story.js';
-import { BootError } from '../../../src/core/errors.js';
-import { generateOfflineCatalog } from '../../../src/core/catalog/index.js';
-import { Rng } from '../../../src/core/rng.js';
-import { basePower, effectivePower, rarityForRank, RANK_BANDS } from '../../../src/core/power.js';
-import { runBattle, type BattleUnit } from '../../../src/core/skills/engine.js';
 
 describe('story content', () => {
   it('has at least 4 chapters of 5 stages, each with 2–3 lines, enemies, a recommended power and rewards', () => {
@@ -98,7 +98,13 @@ describe('chapter 1 is winnable by a fresh starter team', () => {
     const units = [...new Set(ranks)].map((rank) => {
       const c = byRank.get(rank)!;
       const rarity = rarityForRank(rank);
-      return { name: c.name, characterId: c.id, rarity, skills: c.skills ?? [], power: effectivePower(basePower(c.favourites, rarity, c.squashResistance ?? 0), { dupeLevel: 0, teamLevel: 1, bondLevel: 1 }) };
+      return {
+        name: c.name,
+        characterId: c.id,
+        rarity,
+        skills: c.skills ?? [],
+        power: effectivePower(basePower(c.favourites, rarity, c.squashResistance ?? 0), { dupeLevel: 0, teamLevel: 1, bondLevel: 1 }),
+      };
     });
     return units.sort((a, b) => b.power - a.power).slice(0, 5);
   }
