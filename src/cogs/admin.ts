@@ -78,7 +78,7 @@ async function runSyncInBackground(ctx: CommandContext, limit: number, holder: s
       embeds: [
         {
           title: '📥 Catalog sync stopped',
-          description: `The sync couldn't finish (error id \`${id}\`). What was saved stays; run \`${ctx.prefix}catalog_sync\` again to resume where it stopped.`,
+          description: `The sync couldn't finish (error id \`${id}\`). What was saved stays; run ${ctx.voice.cmd('catalog_sync')} again to resume where it stopped.`,
           color: Colors.error,
         },
       ],

@@ -1,5 +1,5 @@
 import { type ArgSpec, truncate } from '../commands/args.js';
-import { battleEmbed, battleImage } from '../commands/battle-view.js';
+import { battleEmbed, battleImageJob } from '../commands/battle-view.js';
 import { ArgumentError } from '../commands/errors.js';
 import { n, rewardText } from '../commands/format.js';
 import { Colors, type Reply } from '../commands/reply.js';
@@ -15,6 +15,7 @@ import {
   storyChapters,
   storyProgress,
 } from '../core/story/story.js';
+import { cmd, text } from '../core/text.js';
 
 /** `1-3` → {chapter 1, stage 3}. */
 const stageArg: ArgSpec<{ chapter: number; stage: number } | undefined> = {
@@ -53,7 +54,7 @@ async function overview(ctx: CommandContext): Promise<Reply> {
       {
         title: '📖 Story',
         description: next
-          ? `Next: \`${ctx.prefix}story ${next.chapter}-${next.stage}\` — ${findStage(next.chapter, next.stage)!.title}. Your battle team fights each stage.`
+          ? `Next: ${ctx.voice.cmd('story', `${next.chapter}-${next.stage}`)} — ${findStage(next.chapter, next.stage)!.title}. Your battle team fights each stage.`
           : 'Every stage cleared — replay stages for more stars and daily repeat rewards.',
         fields,
         footer: `First clears pay once; repeat clears pay up to ${REPEAT_REWARDS_PER_DAY} times a day (UTC).`,
@@ -69,7 +70,7 @@ async function stageReply(ctx: CommandContext, r: StageResult): Promise<Reply> {
   if (r.stars > 0) extra.push(`Stars: **${stars(r.stars)}** (best ${stars(r.bestStars)})`);
   else
     extra.push(
-      `Not cleared. Recommended power: ${n(recommendedPower(s))}. Raise dupes, bonds and team level, or rethink your team (\`${ctx.prefix}teambuilder\`).`,
+      `Not cleared. Recommended power: ${n(recommendedPower(s))}. Raise dupes, bonds and team level, or rethink your team (${ctx.voice.cmd('teambuilder')}).`,
     );
   if (r.firstClear && r.paid) extra.push(`🎉 First clear! You earned ${rewardText(ctx.services.config, r.paid)}.`);
   else if (r.paid) extra.push(`🔁 Repeat clear: ${rewardText(ctx.services.config, r.paid)} (${r.repeatsToday}/${REPEAT_REWARDS_PER_DAY} today).`);
@@ -77,7 +78,7 @@ async function stageReply(ctx: CommandContext, r: StageResult): Promise<Reply> {
   const shown = { attackerName: ctx.author.username, defenderName: s.title, attacker: r.attacker, defender: r.defender, result: r.result };
   const embed = battleEmbed(shown, extra, `Stage ${s.chapter}-${s.stage} · seed ${r.result.seed}`, { royaltyPays: true });
   embed.title = `📖 ${s.chapter}-${s.stage} · ${s.title}`;
-  return { embeds: [embed], attachments: [{ name: 'battle.png', data: await battleImage(shown), contentType: 'image/png' }] };
+  return { embeds: [embed], images: [battleImageJob(shown)] };
 }
 
 export default defineCog({
@@ -90,7 +91,7 @@ export default defineCog({
   commands: [
     defineCommand({
       name: 'story',
-      description: 'Story chapters with your stars, or fights a stage: `!story 1-3`.',
+      description: text`Story chapters with your stars, or fights a stage: ${cmd('story', '1-3')}.`,
       details:
         'Stages open one after another. Stars by margin of victory: a win is 1★, winning by 10% or more 2★, by 25% or more 3★; your best is kept. ' +
         `A first clear pays its reward once; repeat clears pay a small reward up to ${REPEAT_REWARDS_PER_DAY} times a day.`,
@@ -103,7 +104,6 @@ export default defineCog({
           stage: stage.stage,
           seed: ctx.services.rng().nextUint32(),
           now: ctx.services.clock.now(),
-          prefix: ctx.prefix,
         });
         return stageReply(ctx, result);
       },

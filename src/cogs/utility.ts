@@ -121,7 +121,7 @@ export default defineCog({
       args: { skill: arg.text('skill', { maxLength: 60 }) },
       async run(ctx, { skill }) {
         const def = findSkill(skill);
-        if (!def) throw new UserError(`There is no skill \`${truncate(skill)}\`. Try \`${ctx.prefix}skills\`.`);
+        if (!def) throw new UserError(`There is no skill \`${truncate(skill)}\`. Try ${ctx.voice.cmd('skills')}.`);
         const [list, total] = await Promise.all([charactersWithSkill(ctx.services.db, def.name, 20), countCharactersWithSkill(ctx.services.db, def.name)]);
         const lines = list.map((c) => `${rarityEmoji(ctx.services.config, c.rarity)} **${c.name}** — id ${c.id}${c.rank > 0 ? `, rank #${n(c.rank)}` : ''}`);
         const more = total > list.length ? `\n…and ${n(total - list.length)} more.` : '';
@@ -154,7 +154,7 @@ export default defineCog({
                 description: SKILLS.slice(page * SKILLS_PER_PAGE, (page + 1) * SKILLS_PER_PAGE)
                   .map((d) => `**${d.name}** · ${APPLIES[d.appliesIn]}\n${d.description}`)
                   .join('\n\n'),
-                footer: `${ctx.prefix}skill_details <name> for the numbers`,
+                footer: `${ctx.voice.plain('skill_details', '<name>')} for the numbers`,
                 color: Colors.SR,
               },
             ],
