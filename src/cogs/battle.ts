@@ -18,6 +18,14 @@ const opponentArg: ArgSpec<Opponent | undefined> = {
   label: `[@member|${DIFFICULTIES.join('|')}]`,
   take: 'one',
   isOptional: true,
+  // Two options on the slash surface: `/battle difficulty:hard` or `/battle member:@someone`.
+  slash: {
+    options: [
+      { type: 'string', name: 'difficulty', description: 'An NPC team of this difficulty (default: the Training Dummy)', required: false, choices: DIFFICULTIES },
+      { type: 'user', name: 'member', description: "Fight this member's battle team instead", required: false },
+    ],
+    toTokens: (v) => (v.member ? [`<@${v.member}>`] : v.difficulty ? [String(v.difficulty)] : []),
+  },
   parse(tokens) {
     const t = tokens[0];
     if (t === undefined) return undefined;

@@ -25,6 +25,7 @@ import {
 import { formatDuration } from '../core/clock.js';
 import { UserError } from '../core/errors.js';
 import { renderBountyBoard } from '../core/images/index.js';
+import { MAX_GIFT_AMOUNT } from '../core/bounty/gift.js';
 import { ITEMS, type ItemId, itemQuantities } from '../core/items.js';
 import { bondXpToNext, MAX_BOND_LEVEL } from '../core/progression.js';
 import { ROYALTY_REWARD_MULTIPLIER } from '../core/skills/registry.js';
@@ -284,7 +285,17 @@ export default defineCog({
         text`Several gifts in one go: ${cmd('gift', '12 small 3 ! 14 med')}. All quantities are checked first — if any is short, nothing is gifted.`,
         'Bond level L → L+1 needs 50 + 50 × (L − 1) XP; bond 50 (soulmate) is the maximum, and soulmates keep the items.',
       ].join('\n'),
-      args: { gifts: arg.tokens('gifts') },
+      // On the slash surface one gift at a time: a unit, an item, an amount.
+      args: {
+        gifts: arg.tokens('gifts', {
+          options: [
+            { type: 'integer', name: 'unit', description: 'One of your units: type a name or an id', required: true, min: 1, max: Number.MAX_SAFE_INTEGER, complete: 'unit' },
+            { type: 'string', name: 'item', description: 'The bond item', required: true, choices: ['small', 'med', 'large', 'ur'] },
+            { type: 'integer', name: 'amount', description: 'How many (default 1)', required: false, min: 1, max: MAX_GIFT_AMOUNT },
+          ],
+          toTokens: (v) => [String(v.unit), String(v.item), ...(v.amount === undefined ? [] : [String(v.amount)])],
+        }),
+      },
       run: (ctx, { gifts }) => gift(ctx, gifts),
     }),
   ],

@@ -66,7 +66,7 @@ export default defineCog({
       name: 'help',
       aliases: ['h', 'commands'],
       description: 'Lists the commands, or explains one.',
-      args: { command: arg.word('command', 40).optional() },
+      args: { command: arg.word('command', 40, 'command').optional() },
       async run(ctx, { command }) {
         return command ? helpForCommand(ctx, command) : overview(ctx);
       },

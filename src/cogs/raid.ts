@@ -21,6 +21,7 @@ import {
   type FinishResult,
   type HitResult,
   latestRaid,
+  MAX_RAID_HOURS,
   noRaidMessage,
   type Raid,
   raidRewards,
@@ -361,6 +362,23 @@ export default defineCog({
       usage: '[status | attack | lb | start <boss> [hours] | stop]',
       guildOnly: true,
       args: { action: arg.choice('action', ACTIONS).default('status'), rest: arg.tokens('options') },
+      slash: {
+        subcommands: [
+          { name: 'status', description: 'HP bar, phase and mechanics, time left and the top 5' },
+          { name: 'attack', description: 'Your battle team fights the boss (1 of 3 daily raid tickets)' },
+          { name: 'lb', description: 'The full damage board' },
+          {
+            name: 'start',
+            description: 'Owners: start a raid in this server',
+            ownerOnly: true,
+            options: [
+              { type: 'string', name: 'boss', description: 'Which boss', required: true, maxLength: 40, complete: 'boss' },
+              { type: 'integer', name: 'hours', description: `How long it lasts: 1 to ${MAX_RAID_HOURS} hours`, required: false, min: 1, max: MAX_RAID_HOURS },
+            ],
+          },
+          { name: 'stop', description: 'Owners: end the running raid (reduced rewards)', ownerOnly: true },
+        ],
+      },
       async run(ctx, { action, rest }) {
         const guildId = ctx.guildId!;
         if (OWNER_ACTIONS.has(action) && !ctx.isOwner) throw new UserError(`${ctx.voice.cmd('raid', `${action}`)} is for the bot's owners only.`);

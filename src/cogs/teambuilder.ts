@@ -286,7 +286,7 @@ function parseIds(values: string[]): number[] {
 
 // ---- the cog ----------------------------------------------------------------
 
-const nameArg = () => arg.text('name', { maxLength: 100 });
+const nameArg = () => arg.text('name', { maxLength: 100, complete: 'preset' });
 
 export default defineCog({
   name: 'teambuilder',
@@ -297,7 +297,7 @@ export default defineCog({
       aliases: ['stb', 'sbt', 'st'],
       description: 'Sets your battle team: 1–5 of your unit ids, in slot order.',
       details: text`Example: ${cmd('stb', '12 7 31')}. Each id must be one of your units (see ${cmd('inventory')}) and can fill one slot. Your battle team fights in ${cmd('battle')}, raids, bounties and events.`,
-      args: { ids: arg.list('id', parsers.unitId, { min: 1, max: TEAM_SIZE }) },
+      args: { ids: arg.list('id', parsers.unitId, { min: 1, max: TEAM_SIZE, slash: parsers.unitSlash }) },
       async run(ctx, { ids }) {
         return setTeamReply(ctx, 'battle', ids);
       },
@@ -307,7 +307,7 @@ export default defineCog({
       aliases: ['se'],
       description: 'Sets your expedition team: 0–5 of your unit ids (none clears it).',
       details: text`Example: ${cmd('se', '4 9 15')}. Expedition skills (Hardworker, The Long Road) count for units in this team. ${cmd('se')} with no ids empties the team.`,
-      args: { ids: arg.list('id', parsers.unitId, { min: 0, max: TEAM_SIZE }) },
+      args: { ids: arg.list('id', parsers.unitId, { min: 0, max: TEAM_SIZE, slash: parsers.unitSlash }) },
       async run(ctx, { ids }) {
         return setTeamReply(ctx, 'expedition', ids);
       },

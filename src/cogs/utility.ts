@@ -98,7 +98,7 @@ export default defineCog({
       name: 'lookup',
       description: 'Finds a character by name: id, rarity, power, rank and skills.',
       details: 'Searches the catalog first, then AniList when it can be reached.',
-      args: { name: arg.text('name', { maxLength: 100 }) },
+      args: { name: arg.text('name', { maxLength: 100, complete: 'character' }) },
       async run(ctx, { name }) {
         const s = ctx.services;
         const hits = await searchCharactersByName(s.db, name, 6);
@@ -118,7 +118,7 @@ export default defineCog({
       name: 'whohas',
       aliases: ['usersof', 'skillsearch'],
       description: 'Lists catalog characters that carry a skill.',
-      args: { skill: arg.text('skill', { maxLength: 60 }) },
+      args: { skill: arg.text('skill', { maxLength: 60, complete: 'skill' }) },
       async run(ctx, { skill }) {
         const def = findSkill(skill);
         if (!def) throw new UserError(`There is no skill \`${truncate(skill)}\`. Try ${ctx.voice.cmd('skills')}.`);
@@ -166,7 +166,7 @@ export default defineCog({
       name: 'skill_details',
       aliases: ['sd', 'skillinfo'],
       description: "One skill's type, stackability and values — or a menu to pick one.",
-      args: { name: arg.text('name', { maxLength: 60, optional: true }) },
+      args: { name: arg.text('name', { maxLength: 60, optional: true, complete: 'skill' }) },
       async run(ctx, { name }) {
         if (name) {
           const def = findSkill(name);

@@ -5,7 +5,7 @@ import type { GuildPrefixCache } from '../core/guilds.js';
 import type { Rng } from '../core/rng.js';
 import type { Text } from '../core/text.js';
 import type { Logger } from '../log.js';
-import type { ArgsShape, InferArgs } from './args.js';
+import type { ArgsShape, InferArgs, SlashOption } from './args.js';
 import type { CommandRegistry } from './registry.js';
 import type { Reply } from './reply.js';
 import type { Voice } from './voice.js';
@@ -82,7 +82,21 @@ export interface Command<S extends ArgsShape = ArgsShape> {
   guildOnly?: boolean;
   /** Hidden from `!help` listings (still reachable). */
   hidden?: boolean;
+  /**
+   * A command whose first argument is an action reads better as slash
+   * subcommands (`/raid attack`): each becomes the first token, its options
+   * the tokens after it. Without this the slash options come from `args`.
+   */
+  slash?: { subcommands: SlashSubcommand[] };
   run(ctx: CommandContext, args: InferArgs<S>): Promise<Reply | Reply[]>;
+}
+
+export interface SlashSubcommand {
+  name: string;
+  description: string;
+  options?: SlashOption[];
+  /** Only the bot's owners may run it (the handler refuses others too). */
+  ownerOnly?: boolean;
 }
 
 export interface Cog {
