@@ -114,6 +114,27 @@ describe('privileged intents', () => {
   });
 });
 
+describe('member lists follow the privileged intents', () => {
+  it('GUILD_CREATE holds only the bot without GUILD_PRESENCES; members come over REST; listing them all needs GUILD_MEMBERS', async () => {
+    const fake = new FakeDiscord({ bot: { id: BOT_ID }, privilegedIntents: { guildMembers: false } });
+    await fake.start();
+    fake.addGuild({ id: GUILD, name: 'Hall', channels: [{ id: GENERAL, name: 'general' }], members: [{ id: ALICE, username: 'alice' }] });
+    const client = new Client({ intents: [GatewayIntentBits.Guilds], ...fakeClientOptions(fake.url) });
+    try {
+      await login(client);
+      const guild = client.guilds.cache.get(GUILD)!;
+      expect([...guild.members.cache.keys()]).toEqual([BOT_ID]);
+      expect(guild.memberCount).toBe(2);
+      expect((await guild.members.fetch(ALICE)).user.username).toBe('alice');
+      const err = await apiError(client.rest.get(`/guilds/${GUILD}/members`, { query: new URLSearchParams({ limit: '10' }) }));
+      expect(err.code).toBe(50001);
+    } finally {
+      await client.destroy();
+      await fake.stop();
+    }
+  });
+});
+
 describe('permissions computed per channel', () => {
   let fake: FakeDiscord;
   let client: Client;

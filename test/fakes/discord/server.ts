@@ -654,7 +654,7 @@ export class FakeDiscord {
     });
     this.guilds.set(input.id, guild);
     for (const session of this.sessionsForGuild(input.id)) {
-      if (session.intents & Intents.Guilds) this.dispatch(session, 'GUILD_CREATE', this.guildCreatePayload(guild));
+      if (session.intents & Intents.Guilds) this.dispatch(session, 'GUILD_CREATE', this.guildCreatePayload(guild, session));
     }
   }
 
@@ -1356,7 +1356,7 @@ export class FakeDiscord {
       _trace: ['fake-discord'],
     });
     if (session.intents & Intents.Guilds) {
-      for (const g of guilds) this.dispatch(session, 'GUILD_CREATE', this.guildCreatePayload(g));
+      for (const g of guilds) this.dispatch(session, 'GUILD_CREATE', this.guildCreatePayload(g, session));
     }
   }
 
@@ -1504,7 +1504,10 @@ export class FakeDiscord {
     };
   }
 
-  private guildCreatePayload(g: GuildState): Json {
+  private guildCreatePayload(g: GuildState, session?: Session): Json {
+    // events/gateway-events "Guild Create": "If your bot does not have the GUILD_PRESENCES Gateway Intent …, members
+    // and presences returned in this event will only contain your bot and users in voice channels."
+    const members = [...g.members.values()].filter((m) => !session || session.intents & Intents.GuildPresences || m.user.id === this.botUser.id);
     const channels = g.channelIds.map((id) => this.channels.get(id)).filter((c): c is ApiChannel => c !== undefined);
     // "threads: All active threads in the guild that current user has permission to view".
     const threads = g.threadIds
@@ -1550,7 +1553,7 @@ export class FakeDiscord {
       unavailable: false,
       member_count: g.members.size,
       voice_states: [],
-      members: clone([...g.members.values()]),
+      members: clone(members),
       channels: clone(channels).map(({ guild_id: _gid, ...c }) => c),
       threads,
       presences: [],
@@ -1874,6 +1877,9 @@ export class FakeDiscord {
     this.route('GET', '/guilds/:guildId/roles', ({ params }) => [...guildOr404(params.guildId).roles.values()].map((r) => this.roleJson(r)));
     this.route('GET', '/guilds/:guildId/members', ({ params, query }) => {
       const g = guildOr404(params.guildId);
+      // events/gateway "HTTP Restrictions": "to use the List Guild Members endpoint, your app must enable the GUILD_MEMBERS
+      // intent"; without it Discord answers 403 50001 Missing Access (bwmarrin/discordgo#820, discord-net/Discord.Net#1908).
+      if (!this.opts.privilegedIntents.guildMembers) throw new HttpError(403, ErrorCode.MissingAccess, 'Missing Access');
       const limit = Number(query.get('limit') ?? '1');
       const after = query.get('after') ?? '0';
       return clone(
