@@ -148,6 +148,12 @@ describe('FakeDiscord enforces Discord payload limits on every call', () => {
       'components.0.components.1.label: Must be 80 or fewer in length. [BASE_TYPE_MAX_LENGTH]',
     ]);
 
+    await post([row({ type: 2, style: 2, custom_id: 'e', emoji: {} }, { type: 2, style: 2, custom_id: 'n' })]);
+    expect(fake.takeViolations()[0]!.problems).toEqual([
+      'components.0.components.0.emoji.name: Invalid emoji [BUTTON_COMPONENT_INVALID_EMOJI]',
+      'components.0.components.1: A button needs a label or an emoji [BUTTON_COMPONENT_LABEL_OR_EMOJI_REQUIRED]',
+    ]);
+
     await post([row(select('s', 2, { placeholder: x(151), options: [{ label: x(101), value: x(101), description: x(101) }] }))]);
     expect(fake.takeViolations()[0]!.problems).toEqual(
       expect.arrayContaining([

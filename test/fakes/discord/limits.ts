@@ -222,6 +222,7 @@ function checkButton(e: FormErrors, b: Json, path: ErrorPath): void {
   const style = typeof b.style === 'number' ? b.style : 0;
   if (style < 1 || style > 6) e.add([...path, 'style'], 'BASE_TYPE_CHOICES', 'Value must be one of {1, 2, 3, 4, 5, 6}.');
   maxLen(e, [...path, 'label'], b.label, Limits.buttonLabel);
+  checkEmoji(e, b.emoji, [...path, 'emoji']);
   if (style === 5) {
     if (typeof b.url !== 'string') e.add([...path, 'url'], 'BASE_TYPE_REQUIRED', 'This field is required');
     else maxLen(e, [...path, 'url'], b.url, Limits.buttonUrl);
@@ -233,6 +234,14 @@ function checkButton(e: FormErrors, b: Json, path: ErrorPath): void {
     if ((typeof b.label !== 'string' || b.label === '') && !isObj(b.emoji)) {
       e.add(path, 'BUTTON_COMPONENT_LABEL_OR_EMOJI_REQUIRED', 'A button needs a label or an emoji');
     }
+  }
+}
+
+/** An emoji object needs a name (unicode) or an id (custom); `{}` is refused (bwmarrin/discordgo#1479, #1504). */
+function checkEmoji(e: FormErrors, emoji: unknown, path: ErrorPath): void {
+  if (emoji === undefined || emoji === null) return;
+  if (!isObj(emoji) || ((typeof emoji.name !== 'string' || emoji.name === '') && typeof emoji.id !== 'string')) {
+    e.add([...path, 'name'], 'BUTTON_COMPONENT_INVALID_EMOJI', 'Invalid emoji');
   }
 }
 
@@ -256,6 +265,7 @@ function checkSelect(e: FormErrors, s: Json, path: ErrorPath): void {
     badLen(e, [...at, 'label'], o.label, 1, Limits.selectOption);
     badLen(e, [...at, 'value'], o.value, 1, Limits.selectOption);
     maxLen(e, [...at, 'description'], o.description, Limits.selectOption);
+    checkEmoji(e, o.emoji, [...at, 'emoji']);
     if (typeof o.value === 'string') {
       if (seen.has(o.value)) e.add([...at, 'value'], 'SELECT_COMPONENT_OPTION_VALUE_DUPLICATED', 'The specified option value is already used');
       seen.add(o.value);
