@@ -45,6 +45,17 @@ const schema = z.object({
   COMMAND_RATE_PER_SECOND: z.coerce.number().min(0).max(1000).default(2),
   BOSS_USER_ID: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OWNER_GUILD_IDS: z.preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : (v ?? []),
+    z.array(z.string().regex(/^\d{5,25}$/, 'each guild id must be a server id (digits)')),
+  ),
+  DISCORD_MESSAGE_CONTENT: z.enum(['auto', 'on', 'off']).default('auto'),
   SHARD_COUNT: z.preprocess(emptyToUndefined, z.union([z.literal('auto'), int(1, 1000)]).optional()),
   GATEWAY_GRACE_SECONDS: int(0, 3600).default(60),
   UNBELIEVABOAT_URL: z.string().url().default('https://unbelievaboat.com/api/v1'),
@@ -82,6 +93,10 @@ export interface Config {
   commandRatePerSecond: number;
   bossUserId?: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** Guilds where the owner commands are registered as slash commands. */
+  ownerGuildIds: string[];
+  /** Ask Discord for the Message Content intent: auto (and carry on without it if refused), on, off. */
+  discordMessageContent: 'auto' | 'on' | 'off';
   shardCount?: number | 'auto';
   gatewayGraceSeconds: number;
   unbelievaboat: { url: string; token?: string; guildId?: string; timeoutMs: number };
@@ -125,6 +140,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     commandRatePerSecond: e.COMMAND_RATE_PER_SECOND,
     bossUserId: e.BOSS_USER_ID,
     logLevel: e.LOG_LEVEL,
+    ownerGuildIds: e.OWNER_GUILD_IDS,
+    discordMessageContent: e.DISCORD_MESSAGE_CONTENT,
     shardCount: e.SHARD_COUNT,
     gatewayGraceSeconds: e.GATEWAY_GRACE_SECONDS,
     unbelievaboat: {

@@ -21,7 +21,13 @@ const opponentArg: ArgSpec<Opponent | undefined> = {
   // Two options on the slash surface: `/battle difficulty:hard` or `/battle member:@someone`.
   slash: {
     options: [
-      { type: 'string', name: 'difficulty', description: 'An NPC team of this difficulty (default: the Training Dummy)', required: false, choices: DIFFICULTIES },
+      {
+        type: 'string',
+        name: 'difficulty',
+        description: 'An NPC team of this difficulty (default: the Training Dummy)',
+        required: false,
+        choices: DIFFICULTIES,
+      },
       { type: 'user', name: 'member', description: "Fight this member's battle team instead", required: false },
     ],
     toTokens: (v) => (v.member ? [`<@${v.member}>`] : v.difficulty ? [String(v.difficulty)] : []),

@@ -6,6 +6,7 @@ import { Colors, type EmbedField, type Reply, type View } from '../commands/repl
 import { type Command, type CommandContext, defineCog, defineCommand } from '../commands/types.js';
 import type { Config } from '../config.js';
 import { snapshotOfUnits } from '../core/battle/snapshot.js';
+import { MAX_GIFT_AMOUNT } from '../core/bounty/gift.js';
 import {
   type BountySlot,
   type BountyTier,
@@ -25,7 +26,6 @@ import {
 import { formatDuration } from '../core/clock.js';
 import { UserError } from '../core/errors.js';
 import { renderBountyBoard } from '../core/images/index.js';
-import { MAX_GIFT_AMOUNT } from '../core/bounty/gift.js';
 import { ITEMS, type ItemId, itemQuantities } from '../core/items.js';
 import { bondXpToNext, MAX_BOND_LEVEL } from '../core/progression.js';
 import { ROYALTY_REWARD_MULTIPLIER } from '../core/skills/registry.js';
@@ -289,7 +289,15 @@ export default defineCog({
       args: {
         gifts: arg.tokens('gifts', {
           options: [
-            { type: 'integer', name: 'unit', description: 'One of your units: type a name or an id', required: true, min: 1, max: Number.MAX_SAFE_INTEGER, complete: 'unit' },
+            {
+              type: 'integer',
+              name: 'unit',
+              description: 'One of your units: type a name or an id',
+              required: true,
+              min: 1,
+              max: Number.MAX_SAFE_INTEGER,
+              complete: 'unit',
+            },
             { type: 'string', name: 'item', description: 'The bond item', required: true, choices: ['small', 'med', 'large', 'ur'] },
             { type: 'integer', name: 'amount', description: 'How many (default 1)', required: false, min: 1, max: MAX_GIFT_AMOUNT },
           ],

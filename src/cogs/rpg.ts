@@ -23,7 +23,16 @@ const stageArg: ArgSpec<{ chapter: number; stage: number } | undefined> = {
   take: 'one',
   isOptional: true,
   slash: {
-    options: [{ type: 'string', name: 'stage', description: 'A stage as chapter-stage, e.g. 1-3 (none: your chapters)', required: false, maxLength: 7, complete: 'stage' }],
+    options: [
+      {
+        type: 'string',
+        name: 'stage',
+        description: 'A stage as chapter-stage, e.g. 1-3 (none: your chapters)',
+        required: false,
+        maxLength: 7,
+        complete: 'stage',
+      },
+    ],
     toTokens: (v) => (v.stage ? [String(v.stage)] : []),
   },
   parse(tokens) {

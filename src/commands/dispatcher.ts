@@ -269,6 +269,7 @@ export class Dispatcher {
               color: Colors.error,
             },
           ],
+          error: true,
         },
       ];
     }
@@ -326,7 +327,7 @@ export class Dispatcher {
 }
 
 export function warn(message: string): Reply {
-  return { embeds: [{ description: `⚠️ ${message}`, color: Colors.warning }] };
+  return { embeds: [{ description: `⚠️ ${message}`, color: Colors.warning }], error: true };
 }
 
 /** `!name <args>` as the player would type it on their surface (no code formatting). */

@@ -123,6 +123,8 @@ export interface Reply {
   /** Rows of components (Discord: at most 5 rows, 5 buttons or 1 select each). */
   components?: Component[][];
   ephemeral?: boolean;
+  /** A warning or an apology: where the surface allows it (slash commands), only the player sees it. */
+  error?: boolean;
   view?: View;
   prompt?: TextPrompt;
 }

@@ -111,7 +111,7 @@ export interface ReceivedOption {
   type: number;
   value?: string | number | boolean;
   focused?: boolean;
-  options?: ReceivedOption[];
+  options?: readonly ReceivedOption[];
 }
 
 /** Where a received option tree points: the subcommand (if any) and the option values. */

@@ -1,6 +1,6 @@
+import { escapeLike } from './catalog/repo.js';
 import type { Queryable } from './db/index.js';
 import { effectivePower, type Rarity } from './power.js';
-import { escapeLike } from './catalog/repo.js';
 
 /** A unit a player owns, joined with its character, with effective power (SPEC §2). */
 export interface Unit {

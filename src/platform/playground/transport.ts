@@ -1,5 +1,6 @@
-import type { Dispatcher } from '../../commands/dispatcher.js';
+import { type Dispatcher, warn } from '../../commands/dispatcher.js';
 import type { Reply } from '../../commands/reply.js';
+import { optionsFromText, SlashInputError, tokensFromOptions } from '../../commands/slash.js';
 import type { MemberInfo } from '../../commands/types.js';
 import { type PlaygroundMessage, PlaygroundStore } from './store.js';
 
@@ -56,6 +57,7 @@ export class PlaygroundTransport {
 
   async postMessage(input: PostMessageInput): Promise<PlaygroundMessage[]> {
     this.store.addUserMessage(input.channelId, { id: input.userId, username: input.username }, input.content);
+    if (input.content.trimStart().startsWith('/')) return this.postSlash(input);
     if (input.guildId) await this.dispatcher.services.prefixes.load(input.guildId);
     const content = await this.expandMentions(input.content);
     const replies = await this.dispatcher.handleMessage({
@@ -70,6 +72,42 @@ export class PlaygroundTransport {
       hasManageGuild: async () => true,
     });
     return replies.map((r) => this.send(input.channelId, r, r.ephemeral ? input.userId : undefined));
+  }
+
+  /**
+   * `/pull 10` typed in the page runs the slash path, as Discord's command box
+   * would: the line becomes the options Discord would send (refused like
+   * Discord refuses them), then the same tokens and dispatcher; replies name
+   * commands with `/` and errors are shown to the player only.
+   */
+  private async postSlash(input: PostMessageInput): Promise<PlaygroundMessage[]> {
+    const line = input.content.trim().slice(1);
+    const name = (line.split(/\s+/, 1)[0] ?? '').toLowerCase();
+    const registry = this.dispatcher.registry;
+    const command = registry.get(name);
+    const only = (r: Reply) => [this.send(input.channelId, r, input.userId)];
+    if (!command || command.name !== name) {
+      const close = command?.name ?? registry.closest(name, (c) => !c.hidden);
+      return only(warn(`There is no slash command \`/${name.slice(0, 32)}\`.${close ? ` Did you mean \`/${registry.get(close)?.name ?? close}\`?` : ''}`));
+    }
+    let tokens: string[];
+    try {
+      tokens = tokensFromOptions(command, optionsFromText(command, line.slice(name.length)));
+    } catch (err) {
+      if (err instanceof SlashInputError) return only(warn(err.message));
+      throw err;
+    }
+    const replies = await this.dispatcher.handleSlash({
+      author: { id: input.userId, username: input.username },
+      channelId: input.channelId,
+      guildId: input.guildId,
+      command: command.name,
+      tokens,
+      platform: 'playground',
+      resolveMember: (id) => this.resolveMember(id),
+      hasManageGuild: async () => true,
+    });
+    return replies.map((r) => this.send(input.channelId, r, r.ephemeral || r.error ? input.userId : undefined));
   }
 
   /** Sends a bot message (command replies and announcements) and arms its view. */
