@@ -168,3 +168,18 @@ describe('README configuration table', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('render.yaml', () => {
+  it('checks /health, wires DATABASE_URL from its own database and sets only real settings, secrets unsynced', async () => {
+    const yaml = await read('render.yaml');
+    expect(yaml).toMatch(/^\s+runtime: docker$/m);
+    expect(yaml).toMatch(/^\s+healthCheckPath: \/health$/m);
+    const keys = [...yaml.matchAll(/^\s+- key: (\w+)$/gm)].map((m) => m[1]!);
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.filter((k) => !SETTINGS.includes(k))).toEqual([]);
+    const db = /- key: DATABASE_URL\n\s+fromDatabase:\n\s+name: ([\w-]+)\n\s+property: connectionString/.exec(yaml);
+    expect(db, 'DATABASE_URL fromDatabase connectionString').not.toBeNull();
+    expect(yaml).toMatch(new RegExp(`^databases:\\n(?:.*\\n)*?\\s+- name: ${db![1]}$`, 'm'));
+    for (const secret of ['DISCORD_TOKEN', 'OWNER_IDS']) expect(yaml).toMatch(new RegExp(`- key: ${secret}\\n\\s+sync: false`));
+  });
+});
