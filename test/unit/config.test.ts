@@ -1,7 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'dotenv';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, PLATFORM_VARIABLES, parseShardIds, SETTINGS, testConfig } from '../../src/config.js';
+import {
+  bootWarnings,
+  ConfigError,
+  isLoopback,
+  loadConfig,
+  PLATFORM_VARIABLES,
+  parseShardIds,
+  releaseShardVariables,
+  SETTINGS,
+  testConfig,
+} from '../../src/config.js';
 
 const read = (file: string) => readFile(new URL(`../../${file}`, import.meta.url), 'utf8');
 
@@ -104,6 +114,30 @@ describe('config', () => {
     expect(render).toMatchObject({ render: true, host: '0.0.0.0', hostFromPlatform: true });
     expect(loadConfig({ RENDER: 'true', HOST: '127.0.0.1' })).toMatchObject({ host: '127.0.0.1', hostFromPlatform: false });
     expect(loadConfig({})).toMatchObject({ render: false, host: '127.0.0.1', hostFromPlatform: false });
+  });
+
+  it('on Render, boot warns that the embedded database is wiped and says why it listens on 0.0.0.0', () => {
+    const w = bootWarnings(loadConfig({ RENDER: 'true', DISCORD_TOKEN: 't' }));
+    expect(w).toEqual([
+      'RENDER is set: listening on 0.0.0.0 (HOST defaults to 0.0.0.0 on Render so its router can reach /health)',
+      'running on Render with the embedded database (PGlite) in ./data: without a persistent disk mounted there, every deploy or restart wipes all players — set DATABASE_URL (docs/deploy.md)',
+    ]);
+    expect(bootWarnings(loadConfig({ RENDER: 'true', HOST: '0.0.0.0', DISCORD_TOKEN: 't', DATABASE_URL: 'postgres://u@h/db' }))).toEqual([]);
+    expect(bootWarnings(loadConfig({ DISCORD_TOKEN: 't' }))).toEqual([]);
+  });
+
+  it('knows loopback hosts', () => {
+    for (const h of ['127.0.0.1', '127.0.1.1', 'localhost', '::1']) expect(isLoopback(h), h).toBe(true);
+    for (const h of ['0.0.0.0', '::', '10.0.0.5', 'example.com']) expect(isLoopback(h), h).toBe(false);
+  });
+
+  it("takes SHARDS and SHARD_COUNT out of discord.js's way, unless a ShardingManager set them", () => {
+    const own: NodeJS.ProcessEnv = { SHARD_COUNT: '', SHARDS: '3', OTHER: 'x' };
+    releaseShardVariables(own);
+    expect(own).toEqual({ OTHER: 'x' });
+    const child: NodeJS.ProcessEnv = { SHARDING_MANAGER: 'true', SHARD_COUNT: '4', SHARDS: '2' };
+    releaseShardVariables(child);
+    expect(child).toEqual({ SHARDING_MANAGER: 'true', SHARD_COUNT: '4', SHARDS: '2' });
   });
 
   it('testConfig keeps the playground off beside a token unless asked', () => {

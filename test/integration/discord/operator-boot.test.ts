@@ -104,6 +104,27 @@ describe('npm start with .env copied from .env.example', () => {
     await stop();
   });
 
+  it('on Render (RENDER=true) it listens on 0.0.0.0 and warns that the embedded database would be wiped', async () => {
+    await envFromExample(work.dir, { DISCORD_TOKEN: TOKEN });
+    const port = await freePort();
+    bot = await startBotProcess('main', {
+      cwd: work.dir,
+      env: { DISCORD_API_URL: fake.url.restUrl, STARDUST_OFFLINE: '1', PORT: String(port), RENDER: 'true' },
+    });
+    await bot.waitForOutput(/connected to Discord/, 90_000);
+    const out = bot.output();
+    expect(out).toContain('RENDER is set: listening on 0.0.0.0');
+    expect(out).toContain('running on Render with the embedded database (PGlite) in ./data');
+    expect(out).toMatch(/health on http:\/\/localhost:\d+\/health/);
+    // 0.0.0.0 answers on every interface, not only loopback.
+    const { networkInterfaces } = await import('node:os');
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal);
+    if (external) expect((await getJson(`http://${external.address}:${port}/health`))?.status).toBe(200);
+    await stop();
+  });
+
   it('a bad SHARD_COUNT stops the bot with one line naming it, before touching anything', async () => {
     await envFromExample(work.dir, { DISCORD_TOKEN: TOKEN, SHARD_COUNT: 'lots' });
     const p = await startBotProcess('main', { cwd: work.dir, env: { DISCORD_API_URL: fake.url.restUrl, STARDUST_OFFLINE: '1', PORT: '0' } });
