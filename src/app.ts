@@ -94,10 +94,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     log,
     rng: () => new Rng(seedSource ? seedSource.nextUint32() : Rng.randomSeed()),
     announce: async (channelId, reply) => {
-      // A channel no transport has seen belongs, on Discord, to a guild of another shard
-      // (another process or machine): work settled here (a raid swept by this process)
-      // is still announced, since Discord's REST API takes a message for any channel from any shard.
-      const t = transports.find((x) => x.owns(channelId)) ?? transports.find((x) => x.name === 'discord');
+      const t = transports.find((x) => x.owns(channelId));
       if (t) await t.send(channelId, reply);
       else log.warn({ channelId }, 'announcement for a channel no transport knows');
     },
