@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
+# Node 26 is the current LTS line ("Lithium", LTS since October 2026); package.json
+# still allows Node >= 20 for machines that have it, and CI tests both.
 # Build stage: install dependencies (dev included), check the types, compile TypeScript.
-FROM node:20-bookworm-slim AS build
+FROM node:26-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -10,7 +12,7 @@ COPY src ./src
 RUN npx tsc -p tsconfig.build.json --noEmit && npm run build
 
 # Runtime stage: production dependencies and the compiled bot, as a non-root user.
-FROM node:20-bookworm-slim
+FROM node:26-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 STARDUST_DATA_DIR=/data
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -22,6 +24,7 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 8080
+# Docker and docker compose use this; Render ignores it (set healthCheckPath: /health there, see render.yaml).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 CMD ["node", "--liftoff-only", "dist/main.js"]

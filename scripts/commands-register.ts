@@ -36,8 +36,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const registry = new CommandRegistry();
   for (const cog of (await loadCogs(log)).cogs) registry.add(cog);
-  const apiUrl = (config as { discordApiUrl?: string }).discordApiUrl;
-  const rest = new REST(apiUrl ? { api: apiUrl } : {}).setToken(config.discordToken);
+  const rest = new REST({ api: config.discordApiUrl }).setToken(config.discordToken);
   const app = (await rest.get(Routes.currentApplication())) as { id: string; name: string };
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1, statementTimeoutMs: config.databaseStatementTimeoutMs });
   try {

@@ -81,8 +81,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     ? async () => {}
     : await bootCatalog(db, { anilistUrl: config.anilistUrl, requestsPerMinute: config.anilistRequestsPerMinute, offline: config.offline, log });
 
-  // The playground's clock can be moved forward; Discord runs on real time.
-  const clock = opts.clock ?? (config.playground ? new AdjustableClock() : { now: () => new Date() });
+  // The playground's clock can be moved forward; Discord runs on real time, so a bot
+  // with a Discord token never gets a movable clock, playground or not.
+  const clock = opts.clock ?? (config.playground && !config.discordToken ? new AdjustableClock() : { now: () => new Date() });
   const seedSource = config.seed !== undefined ? new Rng(config.seed) : null;
   const transports: Transport[] = [];
 
@@ -149,7 +150,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     playground: playground
       ? {
           transport: playground,
-          clock: clock instanceof AdjustableClock ? clock : new AdjustableClock(),
+          // Only the playground alone may move the game clock (POST /api/clock answers 403 beside Discord).
+          clock: clock instanceof AdjustableClock && !config.discordToken ? clock : { now: () => clock.now() },
+          token: config.playgroundToken,
           db,
           playerUnits: async (playerId) =>
             (await listUnits(db, playerId)).map((u) => ({

@@ -11,6 +11,8 @@ const REDACT = [
   '*.headers.authorization',
   'discordToken',
   '*.discordToken',
+  'playgroundToken',
+  '*.playgroundToken',
   'databaseUrl',
   '*.databaseUrl',
   '*.unbelievaboat.token',

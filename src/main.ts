@@ -1,13 +1,15 @@
 import 'dotenv/config';
 import { type App, createApp } from './app.js';
-import { loadConfigOrExit } from './config.js';
+import { bootWarnings, loadConfigOrExit, releaseShardVariables } from './config.js';
 import { MigrationError } from './core/db/migrate.js';
 import { BootError } from './core/errors.js';
 import { createLogger } from './log.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  releaseShardVariables();
   const log = createLogger(config.logLevel);
+  for (const warning of bootWarnings(config)) log.warn(warning);
   let app: App;
   try {
     app = await createApp({ config, log });

@@ -2,7 +2,7 @@ import 'dotenv/config';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Shard, ShardingManager } from 'discord.js';
+import { type APIGatewayBotInfo, REST, Routes, type Shard, ShardingManager } from 'discord.js';
 import { type Config, loadConfigOrExit } from './config.js';
 import { createLogger } from './log.js';
 
@@ -14,6 +14,10 @@ import { createLogger } from './log.js';
  *
  * Ports: this manager serves GET /health on PORT (all shards); shard N serves
  * its own /health on PORT + 1 + N.
+ *
+ * More than one machine: SHARD_IDS (e.g. 0-3 on one, 4-7 on another) with a
+ * fixed SHARD_COUNT runs that subset here; every machine uses the same
+ * DATABASE_URL, so the once-only jobs stay once across all of them.
  */
 
 /** Why this environment can't be sharded, or null when it can. */
@@ -23,6 +27,39 @@ export function shardingProblem(config: Config): string | null {
     return 'Sharding needs DATABASE_URL (a Postgres database): the embedded PGlite database can only be opened by one process. Set DATABASE_URL, or run `npm start` for a single process.';
   }
   return null;
+}
+
+/**
+ * Discord's recommended shard count (GET /gateway/bot), asked of
+ * DISCORD_API_URL. discord.js's own `totalShards: 'auto'` always asks
+ * discord.com, so 'auto' is resolved here instead.
+ */
+export async function recommendedShardCount(config: Pick<Config, 'discordApiUrl' | 'discordToken'>): Promise<number> {
+  const rest = new REST({ api: config.discordApiUrl, retries: 2, timeout: 15_000 }).setToken(config.discordToken ?? '');
+  try {
+    const info = (await rest.get(Routes.gatewayBot())) as APIGatewayBotInfo;
+    return Math.max(1, info.shards);
+  } catch (err) {
+    const status = err && typeof err === 'object' && 'status' in err ? (err as { status: number }).status : undefined;
+    if (status === 401)
+      throw new Error('Discord rejected DISCORD_TOKEN (invalid token). Copy the bot token again from the developer portal — see docs/discord-setup.md.');
+    throw new Error(`could not ask Discord for the shard count (SHARD_COUNT=auto): ${(err as Error)?.message ?? String(err)}`);
+  } finally {
+    rest.clearHashSweeper();
+    rest.clearHandlerSweeper();
+  }
+}
+
+/** "0-3" for [0,1,2,3], "4, 6" for [4,6]: how the log names a shard list. */
+export function describeShards(ids: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < ids.length; ) {
+    let j = i;
+    while (j + 1 < ids.length && ids[j + 1] === ids[j]! + 1) j++;
+    parts.push(j > i ? `${ids[i]}-${ids[j]}` : String(ids[i]));
+    i = j + 1;
+  }
+  return parts.join(', ');
 }
 
 interface ShardState {
@@ -45,9 +82,18 @@ async function main(): Promise<void> {
   const here = fileURLToPath(import.meta.url);
   const ext = path.extname(here);
   const file = path.join(path.dirname(here), `main${ext}`);
+  const totalShards = typeof config.shardCount === 'number' ? config.shardCount : await recommendedShardCount(config);
+  const shardList = config.shardIds ?? Array.from({ length: totalShards }, (_, i) => i);
+  log.info(
+    { totalShards, shards: shardList },
+    config.shardIds
+      ? `this machine runs shard${shardList.length > 1 ? 's' : ''} ${describeShards(shardList)} of ${totalShards}`
+      : `running all ${totalShards} shard(s)${config.shardCount === undefined || config.shardCount === 'auto' ? " (Discord's recommendation)" : ''}`,
+  );
   const manager = new ShardingManager(file, {
     token: config.discordToken,
-    totalShards: config.shardCount ?? 'auto',
+    totalShards,
+    shardList,
     respawn: true,
     // Resolved here: `--import tsx` alone would be looked up from the working directory.
     execArgv: ext === '.ts' ? ['--import', import.meta.resolve('tsx')] : [],
@@ -99,7 +145,7 @@ async function main(): Promise<void> {
     const ok = shards.length > 0 && [...states.values()].every((s) => s.ready || now - s.since <= graceMs);
     res
       .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ status: ok ? 'ok' : 'degraded', totalShards: manager.totalShards, shards }));
+      .end(JSON.stringify({ status: ok ? 'ok' : 'degraded', totalShards: manager.totalShards, shardList, shards }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,9 +1,10 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { AdjustableClock } from '../core/clock.js';
+import type { AdjustableClock, Clock } from '../core/clock.js';
 import type { Db } from '../core/db/index.js';
 import { errorId } from '../core/errors.js';
 import { getPlayer } from '../core/players.js';
@@ -22,7 +23,10 @@ export interface HttpDeps {
   health(): Promise<HealthReport>;
   playground?: {
     transport: PlaygroundTransport;
-    clock: AdjustableClock;
+    /** The game clock; an AdjustableClock can be moved by POST /api/clock, any other clock can't (Discord runs on real time). */
+    clock: Clock | AdjustableClock;
+    /** PLAYGROUND_TOKEN: when set, every /api/ route but attachments needs `Authorization: Bearer <token>`. */
+    token?: string;
     db: Db;
     /** Units of a player for GET /api/players/:id (kept out of this layer's SQL). */
     playerUnits(playerId: string): Promise<unknown[]>;
@@ -62,11 +66,38 @@ const clockBody = z.object({
 
 const PAGE_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'playground/page.html');
 
+/** The largest JSON body the playground API reads; a bigger one gets 413. */
+export const MAX_BODY = '64kb';
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/**
+ * Express middleware that lets a request through only with `Authorization:
+ * Bearer <token>`. Both sides are hashed first, so the comparison is of
+ * equal-length digests in constant time (nothing learned from timing,
+ * not even the token's length).
+ */
+export function requireBearer(token: string): express.RequestHandler {
+  const expected = digest(token);
+  return (req, res, next) => {
+    const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.get('authorization') ?? '');
+    if (m && timingSafeEqual(digest(m[1]!), expected)) {
+      next();
+      return;
+    }
+    res
+      .status(401)
+      .set('WWW-Authenticate', 'Bearer realm="stardust-playground"')
+      .json({ error: m ? 'That playground token is wrong.' : 'This playground needs its token (PLAYGROUND_TOKEN), sent as Authorization: Bearer <token>.' });
+  };
+}
+
+const isAdjustable = (c: Clock | AdjustableClock): c is AdjustableClock => typeof (c as AdjustableClock).advance === 'function';
+
 /** GET /health for the hosting platform, plus the playground page and JSON API when enabled. */
 export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '64kb' }));
 
   const health = async (_req: Request, res: Response) => {
     const h = await deps.health();
@@ -83,6 +114,20 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       page ??= await readFile(PAGE_PATH, 'utf8');
       res.type('html').send(page);
     });
+
+    // Images are fetched by <img> tags, which can't send a token: their ids are random (128 bits) instead.
+    app.get('/api/attachments/:fileId/:name', (req, res) => {
+      const file = pg.transport.store.file(String(req.params.fileId));
+      if (!file) {
+        res.status(404).json({ error: 'That image is no longer kept.' });
+        return;
+      }
+      res.type(file.contentType).set('Cache-Control', 'private, max-age=86400').send(file.data);
+    });
+
+    // Checked before the body is read: without the token nothing is parsed, let alone run.
+    if (pg.token) app.use('/api', requireBearer(pg.token));
+    app.use('/api', express.json({ limit: MAX_BODY }));
 
     app.post('/api/messages', async (req, res) => {
       const body = messageBody.parse(req.body);
@@ -103,6 +148,10 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
     app.post('/api/clock', (req, res) => {
       const body = clockBody.parse(req.body);
+      if (!isAdjustable(pg.clock)) {
+        res.status(403).json({ error: "The game clock can't be moved while the bot is connected to Discord: it runs on real time." });
+        return;
+      }
       const now = pg.clock.advance(body.advanceSeconds);
       res.json({ now: now.toISOString() });
     });
@@ -126,15 +175,6 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       const viewer = typeof req.query.viewer === 'string' ? req.query.viewer : undefined;
       res.json(pg.transport.store.eventsAfter(channelId, after, viewer));
     });
-
-    app.get('/api/attachments/:fileId/:name', (req, res) => {
-      const file = pg.transport.store.file(String(req.params.fileId));
-      if (!file) {
-        res.status(404).json({ error: 'That image is no longer kept.' });
-        return;
-      }
-      res.type(file.contentType).set('Cache-Control', 'private, max-age=86400').send(file.data);
-    });
   }
 
   app.use((_req, res) => {
@@ -152,8 +192,19 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       res.status(err.status).json({ error: err.message });
       return;
     }
-    if (err && typeof err === 'object' && 'type' in err && (err as { type: string }).type === 'entity.parse.failed') {
+    // body-parser's own errors: malformed JSON, a body over MAX_BODY, an unknown encoding or charset.
+    const type = err && typeof err === 'object' && 'type' in err ? String((err as { type: unknown }).type) : '';
+    if (type === 'entity.parse.failed') {
       res.status(400).json({ error: 'The body must be JSON.' });
+      return;
+    }
+    if (type === 'entity.too.large') {
+      res.status(413).json({ error: `The body is too large (at most ${MAX_BODY}).` });
+      return;
+    }
+    const status = err && typeof err === 'object' && 'status' in err ? Number((err as { status: unknown }).status) : 0;
+    if (status >= 400 && status < 500 && (err as { expose?: boolean }).expose) {
+      res.status(status).json({ error: (err as Error).message });
       return;
     }
     const eid = errorId();

@@ -67,7 +67,12 @@ describe('operator safety', () => {
       },
     });
     const log = createLogger('trace', sink);
-    const config = testConfig({ DISCORD_TOKEN: 'MTIz.secret-token-value', DATABASE_URL: 'postgres://bot:hunter2@127.0.0.1:5432/test', PLAYGROUND: '1' });
+    const config = testConfig({
+      DISCORD_TOKEN: 'MTIz.secret-token-value',
+      DATABASE_URL: 'postgres://bot:hunter2@127.0.0.1:5432/test',
+      PLAYGROUND: '1',
+      PLAYGROUND_TOKEN: 'playground-secret-value',
+    });
     // The database handle is the test's own; the URL is only in config — as in production, it must not leak.
     const app = await createApp({ config, db: tdb.db, cogs: [], skipCatalog: true, log });
     const port = await app.listen(0, '127.0.0.1');
@@ -79,6 +84,7 @@ describe('operator safety', () => {
       const all = lines.join('\n') + health;
       expect(all).not.toContain('secret-token-value');
       expect(all).not.toContain('hunter2');
+      expect(all).not.toContain('playground-secret-value');
     } finally {
       await app.stop();
     }

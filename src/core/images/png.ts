@@ -47,7 +47,8 @@ class EncoderThreads {
     while (this.workers.length < this.size) {
       const worker = new Worker(new URL('./png-worker.mjs', import.meta.url));
       worker.on('message', (m: BandReply) => this.settle(m));
-      worker.on('error', (err) => this.fail(worker, err));
+      // A thread can throw anything (Node's types say unknown since v24).
+      worker.on('error', (err) => this.fail(worker, err instanceof Error ? err : new Error(String(err))));
       worker.on('exit', (code) => this.fail(worker, new Error(`PNG encoder thread exited (${code})`)));
       // Keeps the process alive only while it has bands to encode (unref after
       // the listeners: adding a 'message' listener refs the worker again).

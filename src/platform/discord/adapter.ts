@@ -190,16 +190,22 @@ export class DiscordTransport implements Transport {
       allowedMentions: ALLOWED_MENTIONS,
       presence: { activities: [{ name: this.messageContent ? `${cfg.prefix}help` : '/help', type: ActivityType.Listening }] },
       ...extra,
-      rest: { ...extra.rest },
+      // DISCORD_API_URL: Discord itself unless pointed at a proxy or a test server.
+      rest: { api: cfg.discordApiUrl, ...extra.rest },
       ws: { ...extra.ws },
     };
     if (this.opts.shards !== undefined) {
       base.shards = this.opts.shards;
       if (this.opts.shardCount !== undefined) base.shardCount = this.opts.shardCount;
     } else if (!process.env.SHARDING_MANAGER) {
-      // Not under the ShardingManager: say exactly what we run so discord.js
-      // doesn't read SHARD_COUNT=auto from the environment as a number.
-      if (cfg.shardCount === 'auto') base.shards = 'auto';
+      // Not under the ShardingManager (which passes SHARDS / SHARD_COUNT itself):
+      // run exactly the configured shards — SHARD_IDS of SHARD_COUNT, all of
+      // SHARD_COUNT, or Discord's recommendation for auto. main.ts keeps the
+      // operator's SHARD_COUNT out of discord.js's environment lookup.
+      if (cfg.shardIds && typeof cfg.shardCount === 'number') {
+        base.shards = cfg.shardIds;
+        base.shardCount = cfg.shardCount;
+      } else if (cfg.shardCount === 'auto') base.shards = 'auto';
       else {
         const count = cfg.shardCount ?? 1;
         base.shards = Array.from({ length: count }, (_, i) => i);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Attachment, Component, Embed, Reply } from '../../commands/reply.js';
 
 /** A message as the playground page and its JSON API show it. */
@@ -134,7 +135,8 @@ export class PlaygroundStore {
   }
 
   private storeFile(a: Attachment): string {
-    const id = `${this.newId()}`;
+    // Random, not sequential: <img> tags can't send the playground token, so an image URL must not be guessable.
+    const id = randomBytes(16).toString('hex');
     this.files.set(id, a);
     this.fileBytes += a.data.length;
     for (const [k, f] of this.files) {
