@@ -94,6 +94,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     log,
     prefixes: new GuildPrefixCache(db),
     rng: () => new Rng(seedSource ? seedSource.nextUint32() : Rng.randomSeed()),
+    canPost: (channelId) => transports.some((t) => t.owns(channelId)),
     announce: async (channelId, reply) => {
       const t = transports.find((x) => x.owns(channelId));
       if (t) await t.send(channelId, reply);

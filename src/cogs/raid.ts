@@ -17,7 +17,7 @@ import {
   type BoardEntry,
   currentPhase,
   damageBoard,
-  expiredRaidGuilds,
+  expiredRaids,
   type FinishResult,
   type HitResult,
   latestRaid,
@@ -326,12 +326,21 @@ async function stop(ctx: CommandContext, guildId: string): Promise<Reply[]> {
   return [reply];
 }
 
+/**
+ * With several shard processes, a raid is swept by the process that can post
+ * in its channel, so its end is announced where it was fought. A raid nobody
+ * has settled this long after its end (its channel gone, its shard down) is
+ * settled by anyone: paying matters more than the post.
+ */
+const ORPHAN_RAID_GRACE_MS = 10 * 60_000;
+
 /** Settles and announces every raid whose time ran out; returns how many it ended. */
 export async function sweepExpiredRaids(services: Services): Promise<number> {
   const now = services.clock.now();
   let ended = 0;
-  for (const guildId of await expiredRaidGuilds(services.db, now)) {
-    const f = await settleExpiredRaid(services.db, guildId, now);
+  for (const raid of await expiredRaids(services.db, now)) {
+    if (!services.canPost(raid.channelId) && now.getTime() - raid.endsAt.getTime() < ORPHAN_RAID_GRACE_MS) continue;
+    const f = await settleExpiredRaid(services.db, raid.guildId, now);
     if (!f) continue;
     ended++;
     await services

@@ -20,6 +20,8 @@ export interface Services {
   rng(): Rng;
   /** Per-server prefixes (`!prefix`), read by every transport before dispatching. */
   prefixes: GuildPrefixCache;
+  /** Whether this process can post in a channel (with several shard processes, each serves its own servers). */
+  canPost(channelId: string): boolean;
   /** Posts a message in a channel outside a command's reply (announcements). */
   announce(channelId: string, reply: Reply): Promise<void>;
   /** Jobs and hooks other parts register (achievement checks, etc.). */

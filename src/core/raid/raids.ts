@@ -229,9 +229,12 @@ async function grantItemsMany(db: Queryable, grants: Array<{ playerId: string; i
 }
 
 /** Guilds whose running raid is past its end time (the background sweep settles them). */
-export async function expiredRaidGuilds(db: Queryable, now: Date): Promise<string[]> {
-  const r = await db.query<{ guild_id: string }>('SELECT guild_id FROM raids WHERE active AND ends_at <= $1', [now]);
-  return r.rows.map((x) => x.guild_id);
+export async function expiredRaids(db: Queryable, now: Date): Promise<Array<{ guildId: string; channelId: string; endsAt: Date }>> {
+  const r = await db.query<{ guild_id: string; channel_id: string; ends_at: Date }>(
+    'SELECT guild_id, channel_id, ends_at FROM raids WHERE active AND ends_at <= $1',
+    [now],
+  );
+  return r.rows.map((x) => ({ guildId: x.guild_id, channelId: x.channel_id, endsAt: new Date(x.ends_at) }));
 }
 
 /** Ends the guild's raid if its time is up (every raid command calls this first). */
