@@ -4,7 +4,17 @@ import { ArgumentError } from '../commands/errors.js';
 import { n } from '../commands/format.js';
 import type { Reply } from '../commands/reply.js';
 import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
-import { DIFFICULTIES, type Difficulty, type Fight, isDifficulty, prepareNpcBattle, preparePvpBattle, replayBattle, saveBattle } from '../core/battle/index.js';
+import {
+  DIFFICULTIES,
+  type Difficulty,
+  type Fight,
+  isDifficulty,
+  NPC_DUPES,
+  prepareNpcBattle,
+  preparePvpBattle,
+  replayBattle,
+  saveBattle,
+} from '../core/battle/index.js';
 import { UserError } from '../core/errors.js';
 
 type Opponent = { kind: 'member'; id: string } | { kind: 'npc'; difficulty: Difficulty };
@@ -52,7 +62,7 @@ export default defineCog({
       details: [
         '`!battle` fights the Training Dummy (normal). `!battle <difficulty>` fights an NPC team:',
         '• easy — 5 R · normal — 3 R + 2 SR · hard — 5 SR',
-        '• expert — 2 SSR + 2 SR + 1 R · nightmare — 3 SSR + 2 SR · hell — 5 top SSR',
+        `• expert — 2 SSR + 2 SR + 1 R at dupe ${NPC_DUPES.expert} · nightmare — 3 SSR + 2 SR at dupe ${NPC_DUPES.nightmare} · hell — 5 top SSR at dupe ${NPC_DUPES.hell}`,
         '`!battle @member` fights their battle team. A win completes that day’s task (`pvp` or the difficulty). Every battle gets an id you can `!replay`.',
       ].join('\n'),
       args: { opponent: opponentArg },
