@@ -339,6 +339,47 @@ export class SecondWindSkill extends BattleSkill<ChanceValues, boolean> {
   }
 }
 
+// ---------------------------------------------------------------- delayed effects
+
+export interface TimeBombValues {
+  /** The bombed enemy's final power is multiplied by this after the roll. */
+  readonly finalMultiplier: number;
+}
+
+/**
+ * Time Bomb: at the start, plants a bomb on one random enemy still standing;
+ * after every power roll it goes off on that enemy (final power × the value,
+ * floored). The start phase isn't re-run, so a re-fight finds the bomb where it
+ * was planted. State: the bombed enemy's slot, -1 while none is.
+ */
+export class TimeBombSkill extends BattleSkill<TimeBombValues, number> {
+  override initialState(): number {
+    return -1;
+  }
+
+  override onBattleStart(ctx: BattleContext): void {
+    const enemy = this.side ^ 1;
+    const target = ctx.randomStandingSlot(enemy, -1);
+    if (target < 0) ctx.log(this, 'noTarget', 0, enemy, -1);
+    else ctx.setState(this, target);
+  }
+
+  override onPostPowerCalculation(ctx: BattleContext): void {
+    const target = ctx.state(this);
+    if (target < 0) return;
+    const enemy = this.side ^ 1;
+    const p = ctx.finalPower(enemy, target);
+    if (p <= 0) {
+      ctx.log(this, 'noTarget', 0, enemy, target); // taken out before it went off
+      return;
+    }
+    const m = this.values.finalMultiplier;
+    // Finals are integers; the epsilon keeps float noise from costing a point.
+    ctx.setFinalPower(enemy, target, Math.floor(p * m + 1e-7));
+    ctx.log(this, 'finalMultiplier', m, enemy, target);
+  }
+}
+
 // ---------------------------------------------------------------- zodiacs
 
 export const ZODIAC_SIGNS = ['Rat', 'Ox', 'Tiger', 'Rabbit', 'Dragon', 'Snake', 'Horse', 'Sheep', 'Monkey', 'Rooster', 'Dog', 'Pig'] as const;

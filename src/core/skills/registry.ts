@@ -30,6 +30,8 @@ import {
   SecondWindSkill,
   type SkillClass,
   type SkillIdentity,
+  TimeBombSkill,
+  type TimeBombValues,
   ZODIAC_SIGNS,
   type ZodiacEffect,
   type ZodiacSign,
@@ -358,6 +360,17 @@ define<LongRoadValues>('The Long Road', {
   impl: null,
   describe: (v) =>
     `In the expedition team: yield up to ${change(1 + v.maxBonus)}, growing with the expedition's length ` + `and full at ${v.fullHours} h (counts once).`,
+});
+
+// Appended, not inserted: a skill's id is its bit in the suppression masks, so
+// moving ids would change which skill an old battle's Onyx Moon silenced.
+define<TimeBombValues>('Time Bomb', {
+  appliesIn: 'b',
+  values: { finalMultiplier: 0.75 },
+  impl: TimeBombSkill,
+  describe: (v) =>
+    'At the start, plants a bomb on one random enemy still standing. After the power roll it goes off: ' +
+    `that enemy's power ${change(v.finalMultiplier)} (×${v.finalMultiplier}). A re-fight finds it still planted.`,
 });
 
 export const SKILLS: readonly SkillDef[] = defs;

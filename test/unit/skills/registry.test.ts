@@ -35,6 +35,7 @@ describe('skill registry', () => {
       'Master of Coin',
       'Hardworker',
       'The Long Road',
+      'Time Bomb',
     ]);
     const at = (n: string) => findSkill(n)!;
     expect(at('The Onyx Moon').priority).toBe(10);
