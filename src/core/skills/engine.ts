@@ -680,7 +680,6 @@ export class BattleEngine {
       ctx.closeLoss = loserTotal >= winnerTotal * CLOSE_LOSS_RATIO;
       ctx.lossRatio = winnerTotal > 0 ? loserTotal / winnerTotal : 1;
 
-      const endMark = log.length;
       let decision: EndDecision = null;
       let pooledRolled = false;
       const end = this.endKeys;
@@ -701,8 +700,9 @@ export class BattleEngine {
       }
       if (decision === 'RETRY') {
         ctx.retries++;
-        // Drop the failed attempt's lines but keep the one saying why it re-ran.
-        log.splice(keep, endMark - keep);
+        // Drop the failed attempt's lines (a "too wide to save" among them)
+        // but keep the last, the one saying why it re-ran.
+        log.splice(keep, log.length - 1 - keep);
         keep = log.length;
         retriedBy.push(decisionEntry(log, 'retry'));
         continue;

@@ -217,6 +217,13 @@ describe('RETRY', () => {
     expect(r.log.map((e) => `${e.skill}:${e.kind}`)).toEqual(['Guard:teamMultiplier', 'Second Wind:retry']);
   });
 
+  it("a re-fight drops the failed attempt's end lines too: only the retry line stays from it", () => {
+    // Attempt 1: a rout, so the Snake can't save it (a notClose line) and Second Wind re-fights; attempt 2 the same.
+    const r = fight([unit('Queen', 1000, ['Queen of the Zodiacs', 'Second Wind'])], [unit('D', 100000)], [SNAKE, 0.5, 0.5, 0], { fallback: 0.5 });
+    expect(r.retries).toBe(1);
+    expect(r.log.map((e) => e.kind)).toEqual(['pick', 'retry', 'notClose']);
+  });
+
   it('the start phase is not re-run: a Queen keeps her sign through a retry', () => {
     const r = fight([unit('Queen', 1000, ['Queen of the Zodiacs', 'Second Wind'])], [unit('D', 100000)], [zodiacRoll(0), 0.5, 0.5, 0.1], { fallback: 0.99 });
     expect(r.retries).toBe(1);
