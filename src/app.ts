@@ -11,7 +11,7 @@ import { AdjustableClock, type Clock } from './core/clock.js';
 import { type Db, openDb } from './core/db/index.js';
 import { migrate } from './core/db/migrate.js';
 import { BootError } from './core/errors.js';
-import { guildPrefixes } from './core/guilds.js';
+import { GuildPrefixCache } from './core/guilds.js';
 import { configureArtCache } from './core/images/index.js';
 import { Rng } from './core/rng.js';
 import { listUnits } from './core/units.js';
@@ -91,6 +91,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     db,
     clock,
     log,
+    prefixes: new GuildPrefixCache(db),
     rng: () => new Rng(seedSource ? seedSource.nextUint32() : Rng.randomSeed()),
     announce: async (channelId, reply) => {
       const t = transports.find((x) => x.owns(channelId));
@@ -116,9 +117,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
     const t = transports.find((x) => x.owns(channelId));
     void t?.edit(channelId, messageId, reply).catch((err: unknown) => log.warn({ err }, 'could not disable an expired view'));
   });
-
-  // Per-server prefixes (`!prefix`), for every transport; transports load a guild's entry before dispatching.
-  dispatcher.guildPrefix = (guildId) => guildPrefixes(db).peek(guildId);
 
   let playground: PlaygroundTransport | undefined;
   if (config.playground) {

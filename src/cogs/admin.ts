@@ -78,7 +78,7 @@ async function runSyncInBackground(ctx: CommandContext, limit: number, holder: s
       embeds: [
         {
           title: '📥 Catalog sync stopped',
-          description: `The sync couldn't finish (error id \`${id}\`). What was saved stays; run \`${ctx.prefix}catalog_sync\` again to resume where it stopped.`,
+          description: `The sync couldn't finish (error id \`${id}\`). What was saved stays; run ${ctx.voice.cmd('catalog_sync')} again to resume where it stopped.`,
           color: Colors.error,
         },
       ],
@@ -96,7 +96,7 @@ export default defineCog({
       name: 'add_skill',
       description: 'Adds a skill to a character (Anchor also sets squash resistance 0.4 and recomputes power).',
       ownerOnly: true,
-      args: { characterId: arg.int('character id', { min: 1, max: 2_147_483_647 }), skill: arg.text('skill name', { maxLength: 60 }) },
+      args: { characterId: arg.int('character id', { min: 1, max: 2_147_483_647 }), skill: arg.text('skill name', { maxLength: 60, complete: 'skill' }) },
       async run(ctx, { characterId, skill }) {
         const def = findSkill(skill);
         if (!def) throw new UserError(`There is no skill called \`${skill.slice(0, 40)}\`. Skills: ${SKILL_NAMES.map((s) => `\`${s}\``).join(', ')}.`);

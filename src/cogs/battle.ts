@@ -1,5 +1,5 @@
 import { type ArgSpec, arg, truncate } from '../commands/args.js';
-import { battleEmbed, battleImage, type Shown } from '../commands/battle-view.js';
+import { battleEmbed, battleImageJob, type Shown } from '../commands/battle-view.js';
 import { ArgumentError } from '../commands/errors.js';
 import { n } from '../commands/format.js';
 import type { Reply } from '../commands/reply.js';
@@ -17,6 +17,7 @@ import {
 } from '../core/battle/index.js';
 import { UserError } from '../core/errors.js';
 import { RULES_VERSION } from '../core/skills/engine.js';
+import { cmd, joinText, text } from '../core/text.js';
 
 type Opponent = { kind: 'member'; id: string } | { kind: 'npc'; difficulty: Difficulty };
 
@@ -28,6 +29,20 @@ const opponentArg: ArgSpec<Opponent | undefined> = {
   label: `[@member|${DIFFICULTIES.join('|')}]`,
   take: 'one',
   isOptional: true,
+  // Two options on the slash surface: `/battle difficulty:hard` or `/battle member:@someone`.
+  slash: {
+    options: [
+      {
+        type: 'string',
+        name: 'difficulty',
+        description: 'An NPC team of this difficulty (default: the Training Dummy)',
+        required: false,
+        choices: DIFFICULTIES,
+      },
+      { type: 'user', name: 'member', description: "Fight this member's battle team instead", required: false },
+    ],
+    toTokens: (v) => (v.member ? [`<@${v.member}>`] : v.difficulty ? [String(v.difficulty)] : []),
+  },
   parse(tokens) {
     const t = tokens[0];
     if (t === undefined) return undefined;
@@ -41,15 +56,13 @@ const opponentArg: ArgSpec<Opponent | undefined> = {
 };
 
 async function fightReply(ctx: CommandContext, fight: Fight): Promise<Reply> {
-  // Render before saving: if the image fails, nothing is recorded.
-  const png = await battleImage(fight);
   const saved = await saveBattle(ctx.services.db, fight, { now: ctx.services.clock.now(), bossUserId: ctx.services.config.bossUserId });
   const extra: string[] = [];
-  if (saved.task) extra.push(`✅ Daily task **${saved.task}** is complete for today — see \`${ctx.prefix}tasks\`.`);
+  if (saved.task) extra.push(`✅ Daily task **${saved.task}** is complete for today — see ${ctx.voice.cmd('tasks')}.`);
   if (saved.bossKill) extra.push(`🐉 You beat the boss! Boss kills are counted toward **Ultimate Battler**.`);
   return {
-    embeds: [battleEmbed(fight, extra, `Battle #${saved.id} · seed ${fight.result.seed} · replay with ${ctx.prefix}replay ${saved.id}`)],
-    attachments: [{ name: 'battle.png', data: png, contentType: 'image/png' }],
+    embeds: [battleEmbed(fight, extra, `Battle #${saved.id} · seed ${fight.result.seed} · replay with ${ctx.voice.plain('replay', saved.id)}`)],
+    images: [battleImageJob(fight)],
   };
 }
 
@@ -60,12 +73,15 @@ export default defineCog({
     defineCommand({
       name: 'battle',
       description: 'Your battle team vs an NPC team of a difficulty, or vs another player’s team.',
-      details: [
-        '`!battle` fights the Training Dummy (normal). `!battle <difficulty>` fights an NPC team:',
-        '• easy — 5 R · normal — 3 R + 2 SR · hard — 5 SR',
-        `• expert — 2 SSR + 2 SR + 1 R at dupe ${NPC_DUPES.expert} · nightmare — 3 SSR + 2 SR at dupe ${NPC_DUPES.nightmare} · hell — 5 top SSR at dupe ${NPC_DUPES.hell}`,
-        '`!battle @member` fights their battle team. A win completes that day’s task (`pvp` or the difficulty). Every battle gets an id you can `!replay`.',
-      ].join('\n'),
+      details: joinText(
+        [
+          text`${cmd('battle')} fights the Training Dummy (normal). ${cmd('battle', '<difficulty>')} fights an NPC team:`,
+          '• easy — 5 R · normal — 3 R + 2 SR · hard — 5 SR',
+          `• expert — 2 SSR + 2 SR + 1 R at dupe ${NPC_DUPES.expert} · nightmare — 3 SSR + 2 SR at dupe ${NPC_DUPES.nightmare} · hell — 5 top SSR at dupe ${NPC_DUPES.hell}`,
+          text`${cmd('battle', '@member')} fights their battle team. A win completes that day’s task (\`pvp\` or the difficulty). Every battle gets an id you can ${cmd('replay')}.`,
+        ],
+        '\n',
+      ),
       args: { opponent: opponentArg },
       async run(ctx, { opponent }) {
         const db = ctx.services.db;
@@ -76,18 +92,18 @@ export default defineCog({
             difficulty: opponent?.difficulty ?? 'normal',
             trainingDummy: !opponent,
             rng: ctx.services.rng(),
-            prefix: ctx.prefix,
           });
           return fightReply(ctx, fight);
         }
         const member = await ctx.resolveMember(opponent.id);
         if (member?.bot)
-          throw new UserError(`${member.displayName} is a bot and has no team to fight. Battle a player, or an NPC team with \`${ctx.prefix}battle hard\`.`);
+          throw new UserError(
+            `${member.displayName} is a bot and has no team to fight. Battle a player, or an NPC team with ${ctx.voice.cmd('battle', 'hard')}.`,
+          );
         const fight = await preparePvpBattle(db, {
           player,
           opponent: { id: opponent.id, name: member?.displayName },
           rng: ctx.services.rng(),
-          prefix: ctx.prefix,
         });
         return fightReply(ctx, fight);
       },
@@ -103,7 +119,6 @@ export default defineCog({
         const replay = await replayBattle(ctx.services.db, id);
         const r = replay.record;
         const shown: Shown = { attackerName: r.attackerName, defenderName: r.defenderName, attacker: r.attacker, defender: r.defender, result: replay.result };
-        const png = await battleImage(shown);
         const verdict = !replay.sameRules
           ? `ℹ️ **Battle #${r.id} was fought under rule set ${r.rulesVersion}**: ${r.outcome}, ${n(r.totals.attacker)} vs ${n(r.totals.defender)}. ` +
             `The battle rules have changed since (now rule set ${RULES_VERSION}), so it can't be re-run exactly; below, the same teams and seed under today's rules.`
@@ -113,7 +128,7 @@ export default defineCog({
         const when = r.createdAt.toISOString().replace('T', ' ').slice(0, 16);
         return {
           embeds: [battleEmbed(shown, [verdict], `Replay of battle #${r.id} · fought ${when} UTC · seed ${r.seed}`)],
-          attachments: [{ name: 'battle.png', data: png, contentType: 'image/png' }],
+          images: [battleImageJob(shown)],
         };
       },
     }),

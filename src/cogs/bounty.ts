@@ -1,6 +1,7 @@
 import { arg } from '../commands/args.js';
-import { battleEmbed, battleImage, type Shown } from '../commands/battle-view.js';
+import { battleEmbed, battleImageJob, type Shown } from '../commands/battle-view.js';
 import { coins, gems, n, rarityEmoji } from '../commands/format.js';
+import { image } from '../commands/images.js';
 import { Colors, type EmbedField, type Reply, type View } from '../commands/reply.js';
 import { type Command, type CommandContext, defineCog, defineCommand } from '../commands/types.js';
 import type { Config } from '../config.js';
@@ -24,10 +25,12 @@ import {
 import { formatDuration } from '../core/clock.js';
 import { UserError } from '../core/errors.js';
 import { renderBountyBoard } from '../core/images/index.js';
+import { MAX_GIFT_AMOUNT } from '../core/bounty/gift.js';
 import { ITEMS, type ItemId, itemQuantities } from '../core/items.js';
 import { bondXpToNext, MAX_BOND_LEVEL } from '../core/progression.js';
 import { ROYALTY_REWARD_MULTIPLIER } from '../core/skills/registry.js';
 import { totalPower } from '../core/teams.js';
+import { cmd, joinText, text } from '../core/text.js';
 
 const VIEW_TIMEOUT_MS = 120_000;
 const STATUS_MARK: Record<SlotStatus, string> = { AVAILABLE: '🟢 available', COMPLETED: '✅ completed', FAILED: '❌ failed' };
@@ -56,11 +59,6 @@ async function boardReply(ctx: CommandContext): Promise<Reply> {
   const now = ctx.services.clock.now();
   const board = await currentBoard(db, now);
   const [statuses, keys] = await Promise.all([slotStatuses(db, ctx.author.id, board.hourStart), bountyKeys(db, ctx.author.id, now)]);
-  const png = await renderBountyBoard({
-    slots: board.slots.map((s) => ({ tier: s.tier, power: s.power, status: statuses[s.index] ?? 'AVAILABLE', reward: rewardText(cfg, s.tier) })),
-    resetsAt: board.resetsAt,
-    keys: keys.keys,
-  });
   const fields: EmbedField[] = board.slots.map((s) => ({
     name: `Slot ${s.index + 1} — ${tierLabel(cfg, s.tier)}`,
     value: `Power **${n(s.power)}** (5 × ${n(s.power / 5)})\nReward: ${rewardText(cfg, s.tier)}\n${STATUS_MARK[statuses[s.index] ?? 'AVAILABLE']}`,
@@ -71,13 +69,20 @@ async function boardReply(ctx: CommandContext): Promise<Reply> {
     embeds: [
       {
         title: '📜 Bounty board',
-        description: `A new board every hour, shared by everyone — the next in **${formatDuration(board.resetsAt.getTime() - now.getTime())}**. Each hunt costs 1 key; one try per slot. Hunt with \`${ctx.prefix}hunt\`, gift the bond items with \`${ctx.prefix}gift\`.`,
+        description: `A new board every hour, shared by everyone — the next in **${formatDuration(board.resetsAt.getTime() - now.getTime())}**. Each hunt costs 1 key; one try per slot. Hunt with ${ctx.voice.cmd('hunt')}, gift the bond items with ${ctx.voice.cmd('gift')}.`,
         fields,
-        image: 'attachment://bounty.png',
         color: Colors.SSR,
       },
     ],
-    attachments: [{ name: 'bounty.png', data: png, contentType: 'image/png' }],
+    images: [
+      image('bounty', 'the bounty board picture', () =>
+        renderBountyBoard({
+          slots: board.slots.map((s) => ({ tier: s.tier, power: s.power, status: statuses[s.index] ?? 'AVAILABLE', reward: rewardText(cfg, s.tier) })),
+          resetsAt: board.resetsAt,
+          keys: keys.keys,
+        }),
+      ),
+    ],
   };
 }
 
@@ -155,7 +160,7 @@ async function resultReply(ctx: CommandContext, r: HuntResult): Promise<Reply> {
     const parts = [`1 ${r.reward.item.emoji} ${r.reward.item.name}`];
     if (r.reward.gems) parts.push(gems(cfg, r.reward.gems));
     if (r.reward.coins) parts.push(coins(cfg, r.reward.coins));
-    extra.push(`🎁 Reward: ${parts.join(' + ')} — gift it with \`${ctx.prefix}gift <id> ${r.reward.item.words[0]}\`.`);
+    extra.push(`🎁 Reward: ${parts.join(' + ')} — gift it with ${ctx.voice.cmd('gift', `<id> ${r.reward.item.words[0]}`)}.`);
   }
   extra.push(`${cfg.emoji.key} Keys left: ${r.keysLeft}/${MAX_KEYS}`);
   const shown: Shown = {
@@ -168,21 +173,13 @@ async function resultReply(ctx: CommandContext, r: HuntResult): Promise<Reply> {
   // Gems and coins come only with a UR bounty, so only there does Royalty pay.
   const embed = battleEmbed(shown, extra, `Bounty slot ${r.slot.index + 1} · seed ${r.battle.seed}`, { royaltyPays: r.slot.tier === 'UR' });
   embed.title = `🏹 ${tierLabel(cfg, r.slot.tier)} bounty — slot ${r.slot.index + 1}`;
-  const reply: Reply = { embeds: [embed] };
-  try {
-    reply.attachments = [{ name: 'battle.png', data: await battleImage(shown), contentType: 'image/png' }];
-  } catch (err) {
-    // The hunt is already recorded and paid; the picture is extra, so log it and answer in text.
-    ctx.services.log.warn({ err }, 'bounty battle image failed');
-    delete embed.image;
-  }
-  return reply;
+  return { embeds: [embed], images: [battleImageJob(shown)] };
 }
 
 async function hunt(ctx: CommandContext): Promise<Reply> {
   const { db } = ctx.services;
   const now = ctx.services.clock.now();
-  const { team, keys } = await checkCanHunt(db, ctx.author.id, now, ctx.prefix);
+  const { team, keys } = await checkCanHunt(db, ctx.author.id, now);
   const board = await currentBoard(db, now);
   const statuses = await slotStatuses(db, ctx.author.id, board.hourStart);
   const available = board.slots.filter((s) => statuses[s.index] === 'AVAILABLE');
@@ -212,7 +209,6 @@ async function hunt(ctx: CommandContext): Promise<Reply> {
           slotIndex: picked.index,
           now: ctx.services.clock.now(),
           seed: ctx.services.rng().nextUint32(),
-          prefix: ctx.prefix,
         });
         // The dispatcher runs the after-command hooks (achievements) for this press.
         return { update: await resultReply(ctx, r), done: true };
@@ -230,7 +226,7 @@ function itemList(have: Record<ItemId, number>): string {
 async function gift(ctx: CommandContext, tokens: string[]): Promise<Reply> {
   const orders = parseGifts(tokens);
   const db = ctx.services.db;
-  const out = await giveGifts(db, ctx.author.id, orders, ctx.prefix);
+  const out = await giveGifts(db, ctx.author.id, orders);
   const have = await itemQuantities(db, ctx.author.id);
   const lines = out.map((o) => {
     const used = (Object.entries(o.used) as Array<[ItemId, number]>).map(([id, k]) => `${k} × ${ITEMS[id].emoji}`).join(', ');
@@ -268,11 +264,14 @@ export default defineCog({
     defineCommand({
       name: 'bounty',
       description: 'Shows the bounty board: three slots, your keys and when it resets.',
-      details: [
-        'A new board of 3 bounties every hour, the same for everyone. Tiers: R (30,000–35,000 team power), SR (50,000–55,000), SSR (75,000–80,000), and rarely UR (90,000).',
-        'Rewards: R → Faint Tincture, SR → Vital Draught, SSR → Heart Elixir, UR → Essence of Devotion + 5,000 gems + 50 coins.',
-        'Keys: up to 3, one back every full hour.',
-      ].join('\n'),
+      details: joinText(
+        [
+          'A new board of 3 bounties every hour, the same for everyone. Tiers: R (30,000–35,000 team power), SR (50,000–55,000), SSR (75,000–80,000), and rarely UR (90,000).',
+          'Rewards: R → Faint Tincture, SR → Vital Draught, SSR → Heart Elixir, UR → Essence of Devotion + 5,000 gems + 50 coins.',
+          'Keys: up to 3, one back every full hour.',
+        ],
+        '\n',
+      ),
       args: {},
       run: (ctx) => boardReply(ctx),
     }),
@@ -283,10 +282,20 @@ export default defineCog({
       usage: '<id> <item> [amount] ! <id> <item> [amount] …',
       details: [
         'Items: `small`/`s` Faint Tincture (10 XP), `med`/`m` Vital Draught (50), `large`/`l` Heart Elixir (250), `ur` Essence of Devotion (2,500).',
-        'Several gifts in one go: `!gift 12 small 3 ! 14 med`. All quantities are checked first — if any is short, nothing is gifted.',
+        text`Several gifts in one go: ${cmd('gift', '12 small 3 ! 14 med')}. All quantities are checked first — if any is short, nothing is gifted.`,
         'Bond level L → L+1 needs 50 + 50 × (L − 1) XP; bond 50 (soulmate) is the maximum, and soulmates keep the items.',
       ].join('\n'),
-      args: { gifts: arg.tokens('gifts') },
+      // On the slash surface one gift at a time: a unit, an item, an amount.
+      args: {
+        gifts: arg.tokens('gifts', {
+          options: [
+            { type: 'integer', name: 'unit', description: 'One of your units: type a name or an id', required: true, min: 1, max: Number.MAX_SAFE_INTEGER, complete: 'unit' },
+            { type: 'string', name: 'item', description: 'The bond item', required: true, choices: ['small', 'med', 'large', 'ur'] },
+            { type: 'integer', name: 'amount', description: 'How many (default 1)', required: false, min: 1, max: MAX_GIFT_AMOUNT },
+          ],
+          toTokens: (v) => [String(v.unit), String(v.item), ...(v.amount === undefined ? [] : [String(v.amount)])],
+        }),
+      },
       run: (ctx, { gifts }) => gift(ctx, gifts),
     }),
   ],

@@ -32,7 +32,7 @@ export default defineCog({
           embeds: [
             {
               title: '🛒 Pulls bought',
-              description: `You paid **${n(r.credits)}** UnbelievaBoat credits and got **${gems(cfg, r.gems)}** — enough for ${r.pulls === 1 ? '1 pull' : `${r.pulls} pulls`}. \`${ctx.prefix}pull${r.pulls >= 10 ? ' 10' : ''}\` to use them.`,
+              description: `You paid **${n(r.credits)}** UnbelievaBoat credits and got **${gems(cfg, r.gems)}** — enough for ${r.pulls === 1 ? '1 pull' : `${r.pulls} pulls`}. ${ctx.voice.cmd('pull', r.pulls >= 10 ? '10' : '')} to use them.`,
               fields: [
                 { name: 'Gems now', value: gems(cfg, r.gemsBalance), inline: true },
                 { name: 'Bank left', value: `${n(r.bankAfter)} credits`, inline: true },

@@ -5,6 +5,7 @@ import { defineCog, defineCommand } from '../commands/types.js';
 import { formatDuration, nextUtcMidnight } from '../core/clock.js';
 import { CHECKIN_GEMS, checkIn, claimAllTasks, claimTask, type TaskState, taskHint, todaysTasks } from '../core/daily.js';
 import { TASK_KEYS } from '../core/tasks.js';
+import { cmd, text } from '../core/text.js';
 
 const STATE_LABEL: Record<TaskState, string> = {
   todo: '⬜ 0/1',
@@ -53,8 +54,7 @@ export default defineCog({
     defineCommand({
       name: 'tasks',
       description: "Today's tasks: win battles of each kind, then claim the gems.",
-      details:
-        'A task completes with a **win** of that kind today: `pvp` (`!battle @member`) or an NPC battle of that difficulty (`!battle easy` … `!battle hell`). Claim with `!claim <task>` or `!claimall`. Everything resets at 00:00 UTC.',
+      details: text`A task completes with a **win** of that kind today: \`pvp\` (${cmd('battle', '@member')}) or an NPC battle of that difficulty (${cmd('battle', 'easy')} … ${cmd('battle', 'hell')}). Claim with ${cmd('claim', '<task>')} or ${cmd('claimall')}. Everything resets at 00:00 UTC.`,
       args: {},
       async run(ctx) {
         const now = ctx.services.clock.now();
@@ -74,7 +74,7 @@ export default defineCog({
                     ? `${gems(
                         cfg,
                         claimable.reduce((s, t) => s + t.reward, 0),
-                      )} waiting — \`${ctx.prefix}claimall\` or \`${ctx.prefix}claim <task>\`.`
+                      )} waiting — ${ctx.voice.cmd('claimall')} or ${ctx.voice.cmd('claim', '<task>')}.`
                     : 'Nothing to claim right now — win a battle first.',
                 },
               ],
@@ -91,7 +91,7 @@ export default defineCog({
       details: `Tasks: ${TASK_KEYS.map((t) => `\`${t}\``).join(', ')}. Each pays once a day.`,
       args: { task: arg.choice('task', TASK_KEYS) },
       async run(ctx, { task }) {
-        const r = await claimTask(ctx.services.db, ctx.author.id, task, ctx.services.clock.now(), ctx.prefix);
+        const r = await claimTask(ctx.services.db, ctx.author.id, task, ctx.services.clock.now());
         const cfg = ctx.services.config;
         return {
           embeds: [{ description: `🎁 Claimed \`${r.task}\`: +${gems(cfg, r.reward)} — you now have ${gems(cfg, r.balance)}.`, color: Colors.success }],
@@ -110,7 +110,7 @@ export default defineCog({
           return {
             embeds: [
               {
-                description: `Nothing to claim yet — complete a task first, e.g. ${taskHint('normal', ctx.prefix)}. See \`${ctx.prefix}tasks\`.`,
+                description: `Nothing to claim yet — complete a task first, e.g. ${ctx.voice.render(taskHint('normal'))}. See ${ctx.voice.cmd('tasks')}.`,
                 color: Colors.warning,
               },
             ],

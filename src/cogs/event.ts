@@ -26,7 +26,7 @@ export default defineCog({
             {
               title: `🎰 ${s.round.name}`,
               description:
-                `A giant slime has swallowed the casino's jackpot. Hit it with your battle team: \`${ctx.prefix}fight\` spends 1 ticket and scores the total power of your team.\n` +
+                `A giant slime has swallowed the casino's jackpot. Hit it with your battle team: ${ctx.voice.cmd('fight')} spends 1 ticket and scores the total power of your team.\n` +
                 `When the event ends, **rank 1 wins The Dealer** (an event-only SSR unit) and everyone else gets ${Math.round(SCORE_TO_GEMS * 100)}% of their score as gems.`,
               fields: [
                 {
@@ -37,7 +37,7 @@ export default defineCog({
                 { name: 'Your score', value: `${n(s.score)} (${plural(s.fights, 'fight')})`, inline: true },
                 { name: 'Your rank', value: s.rank ? `#${s.rank} of ${n(s.players)}` : 'unranked', inline: true },
               ],
-              footer: `${ctx.prefix}rank — the leaderboard · event running since ${s.round.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+              footer: `${ctx.voice.plain('rank')} — the leaderboard · event running since ${s.round.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
               color: Colors.SSR,
             },
           ],
@@ -49,7 +49,7 @@ export default defineCog({
       description: 'Spends 1 casino ticket: your battle team hits the Jackpot Slime; its total power is added to your score.',
       args: {},
       async run(ctx) {
-        const r = await casinoFight(ctx.services.db, ctx.author.id, ctx.services.clock.now(), ctx.prefix);
+        const r = await casinoFight(ctx.services.db, ctx.author.id, ctx.services.clock.now());
         return {
           embeds: [
             {
@@ -77,7 +77,7 @@ export default defineCog({
           embeds: [
             {
               title: `🏆 ${round.name} — leaderboard`,
-              description: lines.join('\n') || `No scores yet — \`${ctx.prefix}fight\` to be the first.`,
+              description: lines.join('\n') || `No scores yet — ${ctx.voice.cmd('fight')} to be the first.`,
               color: Colors.SSR,
             },
           ],
@@ -115,7 +115,7 @@ export default defineCog({
           embeds: [
             {
               title: `🎰 ${EVENT_NAME} is over!`,
-              description: `${winnerLine}\n${r.paid.length ? `${plural(r.paid.length, 'player')} shared ${gems(cfg, r.totalGems)}.` : ''}\nScores are reset; the next \`${ctx.prefix}fight\` starts a new round.`,
+              description: `${winnerLine}\n${r.paid.length ? `${plural(r.paid.length, 'player')} shared ${gems(cfg, r.totalGems)}.` : ''}\nScores are reset; the next ${ctx.voice.cmd('fight')} starts a new round.`,
               fields: lines.length ? [{ name: 'Rewards', value: lines.join('\n').slice(0, 1024) }] : [],
               color: Colors.SSR,
             },

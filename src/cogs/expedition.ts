@@ -5,6 +5,7 @@ import { type CommandContext, defineCog, defineCommand } from '../commands/types
 import { formatDuration } from '../core/clock.js';
 import { claimExpedition, type ExpeditionYield, expeditionStatus, MIN_EXPEDITION_SECONDS, startExpedition } from '../core/expedition.js';
 import { totalPower } from '../core/teams.js';
+import { cmd, joinText, text } from '../core/text.js';
 import type { Unit } from '../core/units.js';
 
 function multiplierText(y: ExpeditionYield): string {
@@ -18,12 +19,12 @@ function teamLines(ctx: CommandContext, units: Unit[]): string {
 }
 
 async function start(ctx: CommandContext): Promise<Reply> {
-  const { units } = await startExpedition(ctx.services.db, ctx.author.id, ctx.services.clock.now(), ctx.prefix);
+  const { units } = await startExpedition(ctx.services.db, ctx.author.id, ctx.services.clock.now());
   return {
     embeds: [
       {
         title: '⛵ Expedition started',
-        description: `${plural(units.length, 'unit')} set out. The longer they are away, the more gems they bring back (at least ${MIN_EXPEDITION_SECONDS} s). Bring them home with \`${ctx.prefix}ex claim\`.`,
+        description: `${plural(units.length, 'unit')} set out. The longer they are away, the more gems they bring back (at least ${MIN_EXPEDITION_SECONDS} s). Bring them home with ${ctx.voice.cmd('ex', 'claim')}.`,
         fields: [{ name: `Team power ${n(totalPower(units))}`, value: teamLines(ctx, units) }],
         color: Colors.info,
       },
@@ -38,7 +39,7 @@ async function status(ctx: CommandContext): Promise<Reply> {
       embeds: [
         {
           title: '⛵ Expedition',
-          description: `Your team is at home. Choose up to 5 units with \`${ctx.prefix}se <id> …\`, then \`${ctx.prefix}ex start\`.`,
+          description: `Your team is at home. Choose up to 5 units with ${ctx.voice.cmd('se', '<id> …')}, then ${ctx.voice.cmd('ex', 'start')}.`,
           color: Colors.info,
         },
       ],
@@ -65,14 +66,14 @@ async function status(ctx: CommandContext): Promise<Reply> {
 }
 
 async function claim(ctx: CommandContext): Promise<Reply> {
-  const c = await claimExpedition(ctx.services.db, ctx.author.id, ctx.services.clock.now(), ctx.prefix);
+  const c = await claimExpedition(ctx.services.db, ctx.author.id, ctx.services.clock.now());
   const cfg = ctx.services.config;
   const levelLine = c.levelsGained > 0 ? `🎉 Team level **${c.levelBefore} → ${c.level}** (+${plural(c.levelsGained, 'level')})` : `Team level **${c.level}**`;
   return {
     embeds: [
       {
         title: '⛵ Expedition complete',
-        description: `Your team came home after **${formatDuration(c.elapsedMs)}** with **${gems(cfg, c.yield.gems)}**. Start again with \`${ctx.prefix}ex start\`.`,
+        description: `Your team came home after **${formatDuration(c.elapsedMs)}** with **${gems(cfg, c.yield.gems)}**. Start again with ${ctx.voice.cmd('ex', 'start')}.`,
         fields: [
           { name: 'Gems', value: `+${gems(cfg, c.yield.gems)}`, inline: true },
           { name: 'Multiplier', value: multiplierText(c.yield), inline: true },
@@ -96,10 +97,13 @@ export default defineCog({
       name: 'expedition',
       aliases: ['ex'],
       description: 'Start, check or claim an expedition with your expedition team.',
-      details: [
-        '`start` sends your expedition team (set with `!se <id> …`) away; `status` shows how long and what a claim would pay now; `claim` brings it home (after at least 60 s).',
-        'Gems a day grow with team power: below 20,000 power `P/20000 × 10` pulls a day, below 60,000 `10 + (P − 20000)/4000`, above that `20 + (P − 60000)/4000` up to 25 — 1,000 gems a pull. Hardworker, Master of Coin and The Long Road add to it. Each whole minute away gives 1 team XP.',
-      ].join('\n'),
+      details: joinText(
+        [
+          text`\`start\` sends your expedition team (set with ${cmd('se', '<id> …')}) away; \`status\` shows how long and what a claim would pay now; \`claim\` brings it home (after at least 60 s).`,
+          'Gems a day grow with team power: below 20,000 power `P/20000 × 10` pulls a day, below 60,000 `10 + (P − 20000)/4000`, above that `20 + (P − 60000)/4000` up to 25 — 1,000 gems a pull. Hardworker, Master of Coin and The Long Road add to it. Each whole minute away gives 1 team XP.',
+        ],
+        '\n',
+      ),
       args: { action: arg.choice('action', ['status', 'start', 'claim'] as const).default('status') },
       async run(ctx, { action }) {
         if (action === 'start') return start(ctx);

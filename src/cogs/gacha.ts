@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { arg } from '../commands/args.js';
 import { coins, gems, n, plural, rarityEmoji, when } from '../commands/format.js';
-import { tryRender, withImage } from '../commands/images.js';
+import { image } from '../commands/images.js';
 import { Colors, type Embed, type Reply, type View } from '../commands/reply.js';
 import { type CommandContext, defineCog, defineCommand, type Services } from '../commands/types.js';
 import { characterById } from '../core/catalog/index.js';
@@ -29,8 +29,8 @@ import {
 } from '../core/gacha/index.js';
 import { type CardInfo, renderBanner, renderCard, renderTenPull } from '../core/images/index.js';
 import { requirePlayer } from '../core/players.js';
+import { cmd, text } from '../core/text.js';
 
-/** Renders an image; a failed render is logged and the reply goes out as text (the pull itself is already saved). */
 function cardInfo(c: PulledCard): CardInfo {
   return { characterId: c.characterId, name: c.name, rarity: c.rarity, power: c.power, dupeLevel: c.dupeLevel, imageUrl: c.imageUrl };
 }
@@ -41,11 +41,11 @@ function outcomeText(_s: Services, c: PulledCard): string {
   return '♻️ at dupe 10 → auto-scrapped';
 }
 
-function pullFooter(_s: Services, r: PullResult): string {
+function pullFooter(ctx: CommandContext, r: PullResult): string {
   const parts = [`Pull #${r.pullId}`];
   if (r.cost > 0) parts.push(`spent ${n(r.cost)} gems, ${n(r.gems)} left`);
   if (r.banner) parts.push(`${r.banner.name}: ${n(r.banner.sparkPoints)} spark points`);
-  parts.push(`\`!verify ${r.pullId}\``);
+  parts.push(`check it: ${ctx.voice.plain('verify', r.pullId)}`);
   return parts.join(' · ');
 }
 
@@ -72,10 +72,9 @@ export async function pullReply(ctx: CommandContext, r: PullResult, title: strin
         .filter(Boolean)
         .join('\n'),
       color: Colors[c.rarity],
-      footer: pullFooter(s, r),
+      footer: pullFooter(ctx, r),
     };
-    const png = await tryRender(s, 'pull card', () => renderCard(cardInfo(c)));
-    return withImage({ embeds: [embed] }, embed, 'pull.png', png);
+    return { embeds: [embed], images: [image('pull', 'the card', () => renderCard(cardInfo(c)))] };
   }
   const best = r.cards.some((c) => c.rarity === 'SSR') ? 'SSR' : r.cards.some((c) => c.rarity === 'SR') ? 'SR' : 'R';
   const lines = r.cards.map(
@@ -85,10 +84,9 @@ export async function pullReply(ctx: CommandContext, r: PullResult, title: strin
     title,
     description: [...lines, scrap].filter(Boolean).join('\n'),
     color: Colors[best],
-    footer: pullFooter(s, r),
+    footer: pullFooter(ctx, r),
   };
-  const png = await tryRender(s, 'ten-pull', () => renderTenPull(r.cards.map(cardInfo)));
-  return withImage({ embeds: [embed] }, embed, 'pull.png', png);
+  return { embeds: [embed], images: [image('pull', 'the summon picture', () => renderTenPull(r.cards.map(cardInfo)))] };
 }
 
 async function bannerCards(s: Services, b: Banner): Promise<CardInfo[]> {
@@ -119,18 +117,17 @@ async function bannerReply(ctx: CommandContext, b: Banner, title: string, extra:
       },
       {
         name: 'Your spark points',
-        value: `${n(status?.banner.id === b.id ? status.available : 0)} / ${SPARK_COST} — \`!spark\` at ${SPARK_COST} for a rate-up SSR of your choice`,
+        value: `${n(status?.banner.id === b.id ? status.available : 0)} / ${SPARK_COST} — ${ctx.voice.cmd('spark')} at ${SPARK_COST} for a rate-up SSR of your choice`,
         inline: false,
       },
       {
         name: 'Fairness',
-        value: `Seed SHA-256: \`${b.seedHash}\`\nThe seed is revealed when the banner ends; then \`!verify <pull id>\` recomputes any pull.`,
+        value: `Seed SHA-256: \`${b.seedHash}\`\nThe seed is revealed when the banner ends; then ${ctx.voice.cmd('verify', '<pull id>')} recomputes any pull.`,
       },
     ],
     color: Colors.SSR,
   };
-  const png = await tryRender(s, 'banner', () => renderBanner({ name: b.name, endsAt: b.endsAt, featured: cards }));
-  return withImage({ embeds: [embed] }, embed, 'banner.png', png);
+  return { embeds: [embed], images: [image('banner', 'the banner picture', () => renderBanner({ name: b.name, endsAt: b.endsAt, featured: cards }))] };
 }
 
 function sparkView(ctx: CommandContext, bannerName: string, choices: Array<{ id: number; name: string }>): { reply: Reply } {
@@ -206,7 +203,7 @@ export default defineCog({
         const s = ctx.services;
         const r = await claimStarter(s.db, ctx.author.id, s.clock.now(), s.rng());
         const reply = await pullReply(ctx, r, `🎁 ${ctx.author.username}'s starter pack`);
-        reply.content = `Welcome! Here are your first 10 units. Try \`${ctx.prefix}inventory\`, \`${ctx.prefix}stb <id…>\` to build a team, and \`${ctx.prefix}checkin\` for daily gems.`;
+        reply.content = `Welcome! Here are your first 10 units. Try ${ctx.voice.cmd('inventory')}, ${ctx.voice.cmd('stb', '<id…>')} to build a team, and ${ctx.voice.cmd('checkin')} for daily gems.`;
         return reply;
       },
     }),
@@ -224,7 +221,7 @@ export default defineCog({
         const lines = ['No banner is running — pulls use the standard rates (SSR 2%, SR 11%, R 87%).'];
         if (last)
           lines.push(
-            `The last banner, **${last.name}** (#${last.id}), has ended. Its seed: \`${last.seedSecret}\` (SHA-256 \`${last.seedHash}\`) — \`${ctx.prefix}verify <pull id>\` checks any pull made on it.`,
+            `The last banner, **${last.name}** (#${last.id}), has ended. Its seed: \`${last.seedSecret}\` (SHA-256 \`${last.seedHash}\`) — ${ctx.voice.cmd('verify', '<pull id>')} checks any pull made on it.`,
           );
         return { embeds: [{ title: '🌠 Banner', description: lines.join('\n'), color: Colors.info }] };
       },
@@ -257,7 +254,7 @@ export default defineCog({
             embeds: [
               {
                 title: `🔐 Pull #${pullId}`,
-                description: `This pull is on the running banner **${v.banner.name}**. Its seed is secret until the banner ends ${when(v.banner.endsAt)}; its SHA-256 is published now: \`${v.banner.seedHash}\`. Run \`${ctx.prefix}verify ${pullId}\` again after it ends.`,
+                description: `This pull is on the running banner **${v.banner.name}**. Its seed is secret until the banner ends ${when(v.banner.endsAt)}; its SHA-256 is published now: \`${v.banner.seedHash}\`. Run ${ctx.voice.cmd('verify', `${pullId}`)} again after it ends.`,
                 color: Colors.info,
               },
             ],
@@ -299,7 +296,7 @@ export default defineCog({
       name: 'set_banner',
       ownerOnly: true,
       description: 'Replaces the active banner: days, name and rate-up characters (their rarity is forced in the catalog).',
-      details: `Usage: \`!set_banner ${BANNER_USAGE}\`, e.g. \`!set_banner [7] [Summer Stars] [176754:SSR] [209:SR]\`. The rate-up chance defaults to 0.5. The old banner's seed is revealed.`,
+      details: text`Usage: ${cmd('set_banner', BANNER_USAGE)}, e.g. ${cmd('set_banner', '[7] [Summer Stars] [176754:SSR] [209:SR]')}. The rate-up chance defaults to 0.5. The old banner's seed is revealed.`,
       usage: BANNER_USAGE,
       args: { spec: arg.tokens('spec') },
       async run(ctx, { spec }) {

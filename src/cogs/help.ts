@@ -1,26 +1,32 @@
 import { arg } from '../commands/args.js';
-import { usageLine, withPrefix } from '../commands/dispatcher.js';
+import { usageLine } from '../commands/dispatcher.js';
 import { UserError } from '../commands/errors.js';
 import { Colors, type Reply } from '../commands/reply.js';
 import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
+import { cmd as command, joinText, text } from '../core/text.js';
+
+/** Commands this player may run: owner commands are listed only to owners (SPEC §17). */
+function visibleTo(ctx: CommandContext) {
+  return (c: { hidden?: boolean; ownerOnly?: boolean }) => !c.hidden && (!c.ownerOnly || ctx.isOwner);
+}
 
 function helpForCommand(ctx: CommandContext, name: string): Reply {
   const registry = ctx.registry;
-  const bare = name.startsWith(ctx.prefix) ? name.slice(ctx.prefix.length) : name.replace(/^[!/.?]/, '');
+  const bare = name.replace(/^[!/.?$]+/, '').replace(ctx.voice.surface.kind === 'prefix' ? ctx.voice.surface.prefix : '\u0000', '');
   const cmd = registry.get(bare);
-  if (!cmd) {
-    const close = registry.closest(name);
-    throw new UserError(`There is no command \`${name}\`.${close ? ` Did you mean \`${ctx.prefix}${close}\`?` : ''}`);
+  if (!cmd || (cmd.ownerOnly && !ctx.isOwner)) {
+    const close = registry.closest(bare, visibleTo(ctx));
+    throw new UserError(close ? text`There is no command \`${name}\`. Did you mean ${command(close)}?` : `There is no command \`${name}\`.`);
   }
-  const fields = [{ name: 'Usage', value: `\`${usageLine(cmd, ctx.prefix)}\`` }];
-  if (cmd.aliases?.length) fields.push({ name: 'Aliases', value: cmd.aliases.map((a) => `\`${a}\``).join(', ') });
+  const fields = [{ name: 'Usage', value: `\`${usageLine(cmd, ctx.voice)}\`` }];
+  if (cmd.aliases?.length && ctx.voice.surface.kind !== 'slash') fields.push({ name: 'Aliases', value: cmd.aliases.map((a) => `\`${a}\``).join(', ') });
   const cog = registry.cogFor(cmd);
   if (cog) fields.push({ name: 'Group', value: cog.name });
   return {
     embeds: [
       {
-        title: `${ctx.prefix}${cmd.name}${cmd.ownerOnly ? ' (owner only)' : ''}`,
-        description: withPrefix([cmd.description, cmd.details].filter(Boolean).join('\n\n'), ctx.prefix),
+        title: `${ctx.voice.plain(cmd.name)}${cmd.ownerOnly ? ' (owner only)' : ''}`,
+        description: ctx.voice.render(joinText([cmd.description, ...(cmd.details ? [cmd.details] : [])], '\n\n')),
         fields,
         color: Colors.info,
       },
@@ -32,18 +38,19 @@ function overview(ctx: CommandContext): Reply {
   const registry = ctx.registry;
   const fields = registry.cogs
     .map((cog) => {
-      const cmds = cog.commands.filter((c) => !c.hidden);
+      const cmds = cog.commands.filter(visibleTo(ctx));
       return {
         name: `${cog.name[0]!.toUpperCase()}${cog.name.slice(1)}`,
-        value: cmds.map((c) => `\`${ctx.prefix}${c.name}\`${c.ownerOnly ? ' 🔒' : ''}`).join(' '),
+        value: cmds.map((c) => `${ctx.voice.cmd(c.name)}${c.ownerOnly ? ' 🔒' : ''}`).join(' '),
       };
     })
     .filter((f) => f.value.length > 0);
+  const owners = ctx.isOwner ? ' 🔒 = bot owners only.' : '';
   return {
     embeds: [
       {
         title: '✨ Project Stardust — commands',
-        description: `Type \`${ctx.prefix}help <command>\` for details. New here? Start with \`${ctx.prefix}starter\`. 🔒 = bot owners only.`,
+        description: `Type ${ctx.voice.cmd('help', '<command>')} for details. New here? Start with ${ctx.voice.cmd('starter')}.${owners}`,
         fields,
         color: Colors.info,
       },
@@ -59,7 +66,7 @@ export default defineCog({
       name: 'help',
       aliases: ['h', 'commands'],
       description: 'Lists the commands, or explains one.',
-      args: { command: arg.word('command', 40).optional() },
+      args: { command: arg.word('command', 40, 'command').optional() },
       async run(ctx, { command }) {
         return command ? helpForCommand(ctx, command) : overview(ctx);
       },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { arg } from '../commands/args.js';
 import { coins, gems, n, plural, rankMark, rarityEmoji, when } from '../commands/format.js';
-import { tryRender, withImage } from '../commands/images.js';
+import { image } from '../commands/images.js';
 import { paginated } from '../commands/paginate.js';
 import { Colors, type Embed, type View } from '../commands/reply.js';
 import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
@@ -32,7 +32,7 @@ async function inventoryReply(ctx: CommandContext, start: number) {
       embeds: [
         {
           title: `${ctx.author.username}'s units`,
-          description: `No units yet — \`${ctx.prefix}starter\` gives you 10 for free, then \`${ctx.prefix}pull\`.`,
+          description: `No units yet — ${ctx.voice.cmd('starter')} gives you 10 for free, then ${ctx.voice.cmd('pull')}.`,
           color: Colors.info,
         },
       ],
@@ -55,7 +55,7 @@ async function inventoryReply(ctx: CommandContext, start: number) {
             title: `${ctx.author.username}'s units`,
             description: [`${gems(ctx.services.config, wallet.gems)} · ${plural(units.length, 'unit')}`, '', ...shown.map((u) => unitLine(ctx, u))].join('\n'),
             color: Colors.info,
-            footer: 'Sorted by power · !view <id> for details',
+            footer: `Sorted by power · ${ctx.voice.plain('view', '<id>')} for details`,
           },
         ],
       };
@@ -202,13 +202,11 @@ export default defineCog({
       args: { id: arg.unitId() },
       async run(ctx, { id }) {
         const u = id <= 9_007_199_254_740_991 ? await getUnit(ctx.services.db, id) : null;
-        if (!u) throw new UserError(`There is no unit #${id}. Your ids are in \`${ctx.prefix}inventory\`.`);
+        if (!u) throw new UserError(`There is no unit #${id}. Your ids are in ${ctx.voice.cmd('inventory')}.`);
         const owner = u.playerId === ctx.author.id ? ctx.author.username : (await requirePlayer(ctx.services.db, u.playerId)).username || u.playerId;
         const embed = unitEmbed(ctx, u, owner);
-        const png = await tryRender(ctx.services, 'unit card', () =>
-          renderCard({ characterId: u.characterId, name: u.name, rarity: u.rarity, power: u.power, dupeLevel: u.dupeLevel, imageUrl: u.imageUrl }),
-        );
-        return withImage({ embeds: [embed] }, embed, 'unit.png', png);
+        const card = { characterId: u.characterId, name: u.name, rarity: u.rarity, power: u.power, dupeLevel: u.dupeLevel, imageUrl: u.imageUrl };
+        return { embeds: [embed], images: [image('unit', 'the card', () => renderCard(card))] };
       },
     }),
     defineCommand({
@@ -246,7 +244,7 @@ export default defineCog({
           embeds: [
             {
               title: '♻️ Scrapped',
-              description: `Scrapped ${plural(r.count, 'R unit')} for ${gems(s.config, r.gems)} + ${coins(s.config, r.coins)}.${r.kept ? ` Kept ${plural(r.kept, 'R unit')} (locked or in a team or preset).` : ''}\nChanged your mind? \`${ctx.prefix}restore <id>\` within ${RECYCLE_HOURS} h.`,
+              description: `Scrapped ${plural(r.count, 'R unit')} for ${gems(s.config, r.gems)} + ${coins(s.config, r.coins)}.${r.kept ? ` Kept ${plural(r.kept, 'R unit')} (locked or in a team or preset).` : ''}\nChanged your mind? ${ctx.voice.cmd('restore', '<id>')} within ${RECYCLE_HOURS} h.`,
               color: Colors.success,
             },
           ],
@@ -277,7 +275,7 @@ export default defineCog({
                 embeds: [
                   {
                     title: '♻️ Scrapped',
-                    description: `Scrapped ${plural(r.count, 'SR unit')} for ${gems(s.config, r.gems)} + ${coins(s.config, r.coins)}.${r.kept ? ` Kept ${plural(r.kept, 'SR unit')}.` : ''}\n\`${ctx.prefix}restore <id>\` within ${RECYCLE_HOURS} h brings one back.`,
+                    description: `Scrapped ${plural(r.count, 'SR unit')} for ${gems(s.config, r.gems)} + ${coins(s.config, r.coins)}.${r.kept ? ` Kept ${plural(r.kept, 'SR unit')}.` : ''}\n${ctx.voice.cmd('restore', '<id>')} within ${RECYCLE_HOURS} h brings one back.`,
                     color: Colors.success,
                   },
                 ],
@@ -323,7 +321,7 @@ export default defineCog({
                 title: '♻️ Recycle bin',
                 description: lines.join('\n') || `Empty. Scrapped units wait here ${RECYCLE_HOURS} h.`,
                 color: Colors.info,
-                footer: `${ctx.prefix}restore <id> brings one back`,
+                footer: `${ctx.voice.plain('restore', '<id>')} brings one back`,
               },
             ],
           };
@@ -342,7 +340,8 @@ export default defineCog({
         const p = await requirePlayer(s.db, ctx.author.id);
         const q = await itemQuantities(s.db, ctx.author.id);
         const lines = Object.values(ITEMS).map(
-          (i) => `${i.emoji} **${i.name}** × ${n(q[i.id])}${i.bondXp ? ` — ${n(i.bondXp)} bond XP` : ' — +1 dupe on an SSR (`!use_token <id>`)'}`,
+          (i) =>
+            `${i.emoji} **${i.name}** × ${n(q[i.id])}${i.bondXp ? ` — ${n(i.bondXp)} bond XP` : ` — +1 dupe on an SSR (${ctx.voice.cmd('use_token', '<id>')})`}`,
         );
         return {
           embeds: [{ title: `${ctx.author.username}'s bag`, description: [`${coins(s.config, p.coins)}`, '', ...lines].join('\n'), color: Colors.info }],

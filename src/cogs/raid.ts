@@ -1,8 +1,9 @@
 import { arg, parsers } from '../commands/args.js';
-import { battleImage } from '../commands/battle-view.js';
+import { battleImageJob } from '../commands/battle-view.js';
 import { UserError } from '../commands/errors.js';
 import { n, plural, rankMark, rewardText } from '../commands/format.js';
-import { Colors, type Embed, type Reply } from '../commands/reply.js';
+import { image } from '../commands/images.js';
+import { Colors, type Embed, type ImageJob, type Reply } from '../commands/reply.js';
 import { type CommandContext, defineCog, defineCommand, type Services } from '../commands/types.js';
 import type { Config } from '../config.js';
 import { recordAdminAction } from '../core/audit.js';
@@ -20,6 +21,7 @@ import {
   type FinishResult,
   type HitResult,
   latestRaid,
+  MAX_RAID_HOURS,
   noRaidMessage,
   type Raid,
   raidRewards,
@@ -96,18 +98,19 @@ async function settle(ctx: CommandContext, guildId: string): Promise<FinishResul
   return f;
 }
 
-async function raidBarAttachment(raid: Raid): Promise<Reply['attachments']> {
-  const png = await renderRaidBar({
-    bossName: raid.boss.name,
-    hp: raid.hp,
-    maxHp: raid.maxHp,
-    phase: currentPhase(raid).number,
-    phaseThresholds: phaseThresholds(raid.boss).map((p) => p / 100),
-    endsAt: raid.endsAt,
-    artUrl: raid.boss.artUrl,
-    bossCharacterId: raid.boss.artId,
-  });
-  return [{ name: 'raid.png', data: png, contentType: 'image/png' }];
+function raidBarImage(raid: Raid): ImageJob {
+  return image('raid', 'the raid picture', () =>
+    renderRaidBar({
+      bossName: raid.boss.name,
+      hp: raid.hp,
+      maxHp: raid.maxHp,
+      phase: currentPhase(raid).number,
+      phaseThresholds: phaseThresholds(raid.boss).map((p) => p / 100),
+      endsAt: raid.endsAt,
+      artUrl: raid.boss.artUrl,
+      bossCharacterId: raid.boss.artId,
+    }),
+  );
 }
 
 function bossCatalog(ctx: CommandContext): Reply {
@@ -116,7 +119,7 @@ function bossCatalog(ctx: CommandContext): Reply {
     embeds: [
       {
         title: '🐉 Raid bosses',
-        description: `Start one with \`${ctx.prefix}raid start <boss> [hours]\`.`,
+        description: `Start one with ${ctx.voice.cmd('raid', 'start <boss> [hours]')}.`,
         fields: RAID_BOSSES.map((b) => ({
           name: `${b.name} (\`${b.key}\`)`,
           value: `${n(b.maxHp)} HP · ${b.durationHours} h · pool ${rewardText(cfg, { gems: b.rewards.gemsPool, items: b.rewards.itemsPool })}`,
@@ -133,7 +136,7 @@ async function statusReply(ctx: CommandContext, guildId: string, justEnded: Fini
   const raid = await activeRaid(db, guildId);
   if (!raid) {
     const ended = justEnded ? `Time ran out on **${justEnded.raid.boss.name}** — the results are posted in <#${justEnded.raid.channelId}>.\n` : '';
-    return [{ embeds: [{ description: ended + noRaidMessage(ctx.prefix), color: Colors.info }] }];
+    return [{ embeds: [{ description: ended + ctx.voice.render(noRaidMessage()), color: Colors.info }] }];
   }
   const phase = currentPhase(raid);
   const board = await damageBoard(db, raid.id, 5);
@@ -151,12 +154,11 @@ async function statusReply(ctx: CommandContext, guildId: string, justEnded: Fini
             { name: 'Your tickets', value: `${left}/${TICKETS_PER_DAY.raid} ${ctx.services.config.emoji.ticket}`, inline: true },
             { name: 'Top damage', value: board.length ? boardLines(board, total).join('\n') : 'Nobody has attacked yet — be the first!' },
           ],
-          image: 'attachment://raid.png',
           color: phase.number >= 3 ? Colors.error : phase.number === 2 ? Colors.warning : Colors.success,
-          footer: `${ctx.prefix}raid attack — 1 ticket · ${ctx.prefix}raid lb — full board`,
+          footer: `${ctx.voice.plain('raid', 'attack')} — 1 ticket · ${ctx.voice.plain('raid', 'lb')} — full board`,
         },
       ],
-      attachments: await raidBarAttachment(raid),
+      images: [raidBarImage(raid)],
     },
   ];
 }
@@ -188,13 +190,6 @@ async function attackReply(ctx: CommandContext, hit: HitResult): Promise<Reply> 
   // The boss's skills fire too (Guard, Berserk, …): every firing is shown.
   const bossLog = formatLogLines(hit.battle, 'defender', 4);
   if (bossLog.length) lines.push(`**${boss.name}:**\n${bossLog.join('\n')}`);
-  const png = await battleImage({
-    attackerName: ctx.author.username,
-    defenderName: boss.name,
-    attacker: hit.team,
-    defender: hit.phase.defenders,
-    result: hit.battle,
-  });
   return {
     embeds: [
       {
@@ -204,11 +199,12 @@ async function attackReply(ctx: CommandContext, hit: HitResult): Promise<Reply> 
           { name: 'Boss HP', value: hpLine(hit.raid), inline: true },
           { name: 'Raid tickets', value: `${hit.ticketsLeft}/${TICKETS_PER_DAY.raid} left today`, inline: true },
         ],
-        image: 'attachment://battle.png',
         color: hit.lastHit ? Colors.SSR : Colors.info,
       },
     ],
-    attachments: [{ name: 'battle.png', data: png, contentType: 'image/png' }],
+    images: [
+      battleImageJob({ attackerName: ctx.author.username, defenderName: boss.name, attacker: hit.team, defender: hit.phase.defenders, result: hit.battle }),
+    ],
   };
 }
 
@@ -218,7 +214,6 @@ async function attack(ctx: CommandContext, guildId: string): Promise<Reply[]> {
     playerId: ctx.author.id,
     rng: ctx.services.rng(),
     now: ctx.services.clock.now(),
-    prefix: ctx.prefix,
   });
   if (res.kind === 'expired') {
     if (res.finish) await safeAnnounce(ctx, res.raid.channelId, finishReply(ctx.services.config, res.finish));
@@ -236,7 +231,7 @@ async function attack(ctx: CommandContext, guildId: string): Promise<Reply[]> {
 async function leaderboard(ctx: CommandContext, guildId: string): Promise<Reply> {
   const db = ctx.services.db;
   const raid = (await activeRaid(db, guildId)) ?? (await latestRaid(db, guildId));
-  if (!raid) throw new UserError(noRaidMessage(ctx.prefix));
+  if (!raid) throw new UserError(noRaidMessage());
   const board = await damageBoard(db, raid.id);
   const total = board.reduce((s, e) => s + e.damage, 0);
   const paid = raid.active ? [] : await raidRewards(db, raid.id);
@@ -286,7 +281,7 @@ async function leaderboard(ctx: CommandContext, guildId: string): Promise<Reply>
 
 async function start(ctx: CommandContext, guildId: string, rest: string[]): Promise<Reply[]> {
   if (rest.length === 0) return [bossCatalog(ctx)];
-  if (rest.length > 2) throw new UserError(`Usage: \`${ctx.prefix}raid start <boss> [hours]\`.`);
+  if (rest.length > 2) throw new UserError(`Usage: ${ctx.voice.cmd('raid', 'start <boss> [hours]')}.`);
   const hours = rest[1] === undefined ? undefined : parsers.int(1, 168)(rest[1], 'hours');
   const now = ctx.services.clock.now();
   const raid = await startRaid(ctx.services.db, { guildId, channelId: ctx.channelId, bossWord: rest[0]!, hours, startedBy: ctx.author.id, now });
@@ -303,7 +298,7 @@ async function start(ctx: CommandContext, guildId: string, rest: string[]): Prom
       embeds: [
         {
           title: `🐉 A raid begins: ${raid.boss.name}!`,
-          description: `${raid.boss.lore}\n\n**Phase 1 — ${phase.name}.** ${phase.flavour}\nEveryone in this server gets ${TICKETS_PER_DAY.raid} raid tickets a day: \`${ctx.prefix}raid attack\` to fight with your battle team.`,
+          description: `${raid.boss.lore}\n\n**Phase 1 — ${phase.name}.** ${phase.flavour}\nEveryone in this server gets ${TICKETS_PER_DAY.raid} raid tickets a day: ${ctx.voice.cmd('raid', 'attack')} to fight with your battle team.`,
           fields: [
             { name: 'HP', value: n(raid.maxHp), inline: true },
             { name: 'Ends in', value: formatDuration(raid.endsAt.getTime() - now.getTime()), inline: true },
@@ -317,11 +312,10 @@ async function start(ctx: CommandContext, guildId: string, rest: string[]): Prom
               value: `MVP: ${rewardText(ctx.services.config, raid.boss.rewards.mvp)} · Last hit: ${rewardText(ctx.services.config, raid.boss.rewards.lastHit)}`,
             },
           ],
-          image: 'attachment://raid.png',
           color: Colors.UR,
         },
       ],
-      attachments: await raidBarAttachment(raid),
+      images: [raidBarImage(raid)],
     },
   ];
 }
@@ -371,11 +365,28 @@ export default defineCog({
       usage: '[status | attack | lb | start <boss> [hours] | stop]',
       guildOnly: true,
       args: { action: arg.choice('action', ACTIONS).default('status'), rest: arg.tokens('options') },
+      slash: {
+        subcommands: [
+          { name: 'status', description: 'HP bar, phase and mechanics, time left and the top 5' },
+          { name: 'attack', description: 'Your battle team fights the boss (1 of 3 daily raid tickets)' },
+          { name: 'lb', description: 'The full damage board' },
+          {
+            name: 'start',
+            description: 'Owners: start a raid in this server',
+            ownerOnly: true,
+            options: [
+              { type: 'string', name: 'boss', description: 'Which boss', required: true, maxLength: 40, complete: 'boss' },
+              { type: 'integer', name: 'hours', description: `How long it lasts: 1 to ${MAX_RAID_HOURS} hours`, required: false, min: 1, max: MAX_RAID_HOURS },
+            ],
+          },
+          { name: 'stop', description: 'Owners: end the running raid (reduced rewards)', ownerOnly: true },
+        ],
+      },
       async run(ctx, { action, rest }) {
         const guildId = ctx.guildId!;
-        if (OWNER_ACTIONS.has(action) && !ctx.isOwner) throw new UserError(`\`${ctx.prefix}raid ${action}\` is for the bot's owners only.`);
+        if (OWNER_ACTIONS.has(action) && !ctx.isOwner) throw new UserError(`${ctx.voice.cmd('raid', `${action}`)} is for the bot's owners only.`);
         if (action !== 'start' && rest.length > 0)
-          throw new UserError(`\`${ctx.prefix}raid ${action}\` takes no more options (got \`${rest[0]!.slice(0, 30)}\`).`);
+          throw new UserError(`${ctx.voice.cmd('raid', `${action}`)} takes no more options (got \`${rest[0]!.slice(0, 30)}\`).`);
         const ended = await settle(ctx, guildId);
         switch (action) {
           case 'status':

@@ -1,5 +1,5 @@
 import { type ArgSpec, truncate } from '../commands/args.js';
-import { battleEmbed, battleImage, whoseSkill } from '../commands/battle-view.js';
+import { battleEmbed, battleImageJob, whoseSkill } from '../commands/battle-view.js';
 import { ArgumentError } from '../commands/errors.js';
 import { n, rewardText } from '../commands/format.js';
 import { Colors, type Reply } from '../commands/reply.js';
@@ -16,12 +16,26 @@ import {
   storyChapters,
   storyProgress,
 } from '../core/story/story.js';
+import { cmd, text } from '../core/text.js';
 
 /** `1-3` → {chapter 1, stage 3}. */
 const stageArg: ArgSpec<{ chapter: number; stage: number } | undefined> = {
   label: '[chapter-stage]',
   take: 'one',
   isOptional: true,
+  slash: {
+    options: [
+      {
+        type: 'string',
+        name: 'stage',
+        description: 'A stage as chapter-stage, e.g. 1-3 (none: your chapters)',
+        required: false,
+        maxLength: 7,
+        complete: 'stage',
+      },
+    ],
+    toTokens: (v) => (v.stage ? [String(v.stage)] : []),
+  },
   parse(tokens) {
     const t = tokens[0];
     if (t === undefined) return undefined;
@@ -54,7 +68,7 @@ async function overview(ctx: CommandContext): Promise<Reply> {
       {
         title: '📖 Story',
         description: next
-          ? `Next: \`${ctx.prefix}story ${next.chapter}-${next.stage}\` — ${findStage(next.chapter, next.stage)!.title}. Your battle team fights each stage.`
+          ? `Next: ${ctx.voice.cmd('story', `${next.chapter}-${next.stage}`)} — ${findStage(next.chapter, next.stage)!.title}. Your battle team fights each stage.`
           : 'Every stage cleared — replay stages for more stars and daily repeat rewards.',
         fields,
         footer: `First clears pay once; repeat clears pay up to ${REPEAT_REWARDS_PER_DAY} times a day (UTC).`,
@@ -80,7 +94,7 @@ export function notClearedLine(ctx: CommandContext, r: StageResult): string {
       `Their skill only saves a close fight (their total at least ${Math.round(CLOSE_LOSS_RATIO * 100)}% of yours); fight it again.`
     );
   }
-  return `Not cleared. Recommended power: ${n(recommendedPower(r.stage))}. Raise dupes, bonds and team level, or rethink your team (\`${ctx.prefix}teambuilder\`).`;
+  return `Not cleared. Recommended power: ${n(recommendedPower(r.stage))}. Raise dupes, bonds and team level, or rethink your team (${ctx.voice.cmd('teambuilder')}).`;
 }
 
 async function stageReply(ctx: CommandContext, r: StageResult): Promise<Reply> {
@@ -94,7 +108,7 @@ async function stageReply(ctx: CommandContext, r: StageResult): Promise<Reply> {
   const shown = { attackerName: ctx.author.username, defenderName: s.title, attacker: r.attacker, defender: r.defender, result: r.result };
   const embed = battleEmbed(shown, extra, `Stage ${s.chapter}-${s.stage} · seed ${r.result.seed}`, { royaltyPays: true });
   embed.title = `📖 ${s.chapter}-${s.stage} · ${s.title}`;
-  return { embeds: [embed], attachments: [{ name: 'battle.png', data: await battleImage(shown), contentType: 'image/png' }] };
+  return { embeds: [embed], images: [battleImageJob(shown)] };
 }
 
 export default defineCog({
@@ -107,7 +121,7 @@ export default defineCog({
   commands: [
     defineCommand({
       name: 'story',
-      description: 'Story chapters with your stars, or fights a stage: `!story 1-3`.',
+      description: text`Story chapters with your stars, or fights a stage: ${cmd('story', '1-3')}.`,
       details:
         'Stages open one after another. Stars by margin of victory: a win is 1★, winning by 10% or more 2★, by 25% or more 3★; your best is kept. ' +
         `A first clear pays its reward once; repeat clears pay a small reward up to ${REPEAT_REWARDS_PER_DAY} times a day.`,
@@ -120,7 +134,6 @@ export default defineCog({
           stage: stage.stage,
           seed: ctx.services.rng().nextUint32(),
           now: ctx.services.clock.now(),
-          prefix: ctx.prefix,
         });
         return stageReply(ctx, result);
       },

@@ -2,14 +2,15 @@ import { arg } from '../commands/args.js';
 import { UserError } from '../commands/errors.js';
 import { Colors, type Reply } from '../commands/reply.js';
 import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
-import { guildPrefixes, validatePrefix } from '../core/guilds.js';
+import { validatePrefix } from '../core/guilds.js';
 
 function prefixInfo(ctx: CommandContext): Reply {
   const def = ctx.services.config.prefix;
+  const here = (ctx.guildId && ctx.services.prefixes.peek(ctx.guildId)) || def;
   const lines = ctx.guildId
     ? [
-        `Commands here start with \`${ctx.prefix}\`${ctx.prefix === def ? ' (the default)' : ''}. A mention of me works as a prefix too.`,
-        `Server managers can change it with \`${ctx.prefix}prefix <new>\`, or go back to \`${def}\` with \`${ctx.prefix}prefix reset\`.`,
+        `Commands here start with \`${here}\`${here === def ? ' (the default)' : ''}. A mention of me works as a prefix too, and every command is a slash command.`,
+        `Server managers can change it with ${ctx.voice.cmd('prefix', '<new>')}, or go back to \`${def}\` with ${ctx.voice.cmd('prefix', 'reset')}.`,
       ]
     : [`In DMs commands start with \`${def}\`. Each server can choose its own prefix.`];
   return { embeds: [{ title: 'Command prefix', description: lines.join('\n'), color: Colors.info }] };
@@ -34,7 +35,7 @@ export default defineCog({
         const def = ctx.services.config.prefix;
         // Setting the default explicitly is the same as clearing it (follows COMMAND_PREFIX changes).
         const stored = next === def ? null : next;
-        await guildPrefixes(ctx.services.db).set(ctx.guildId, stored, ctx.author.id, ctx.services.clock.now());
+        await ctx.services.prefixes.set(ctx.guildId, stored, ctx.author.id, ctx.services.clock.now());
         const shown = stored ?? def;
         return {
           embeds: [

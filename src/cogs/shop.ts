@@ -66,7 +66,7 @@ export default defineCog({
                   embeds: [
                     {
                       title: '🛒 Bought!',
-                      description: `**${b.name}** for ${gems(s.config, b.price)} — ${b.created ? `a new unit #${b.unitId}` : `dupe (+${b.dupeLevel}) on #${b.unitId}`}. ${gems(s.config, b.gems)} left. \`${ctx.prefix}shop\` again to buy more.`,
+                      description: `**${b.name}** for ${gems(s.config, b.price)} — ${b.created ? `a new unit #${b.unitId}` : `dupe (+${b.dupeLevel}) on #${b.unitId}`}. ${gems(s.config, b.gems)} left. ${ctx.voice.cmd('shop')} again to buy more.`,
                       color: Colors.success,
                     },
                   ],
@@ -124,9 +124,9 @@ export default defineCog({
           embeds: [
             {
               title: '🏪 Item shop',
-              description: `🎫 **SSR Token** — ${coins(s.config, SSR_TOKEN_PRICE_COINS)}: +1 dupe on an SSR unit (\`${ctx.prefix}use_token <id>\`).\nYou have ${coins(s.config, p.coins)} and ${n(q.ssr_token)} token(s).`,
+              description: `🎫 **SSR Token** — ${coins(s.config, SSR_TOKEN_PRICE_COINS)}: +1 dupe on an SSR unit (${ctx.voice.cmd('use_token', '<id>')}).\nYou have ${coins(s.config, p.coins)} and ${n(q.ssr_token)} token(s).`,
               color: Colors.info,
-              footer: `Or buy directly with ${ctx.prefix}buy_token`,
+              footer: `Or buy directly with ${ctx.voice.plain('buy_token')}`,
             },
           ],
           components: [

@@ -1,5 +1,6 @@
 import { arg, parsers } from '../commands/args.js';
 import { n, plural, rarityEmoji } from '../commands/format.js';
+import { image } from '../commands/images.js';
 import { paginated } from '../commands/paginate.js';
 import { Colors, type Component, type Embed, type Reply, type SelectOption, type View } from '../commands/reply.js';
 import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
@@ -10,6 +11,7 @@ import { requirePlayer } from '../core/players.js';
 import type { Rarity } from '../core/power.js';
 import { deletePreset, listPresets, loadPreset, type Preset, savePreset } from '../core/presets.js';
 import { setTeam, TEAM_SIZE, type TeamKind, teamIds, teamUnits, totalPower } from '../core/teams.js';
+import { cmd, text } from '../core/text.js';
 import { getUnitsByIds, listUnits, type Unit } from '../core/units.js';
 
 const VIEW_TIMEOUT_MS = 5 * 60_000;
@@ -37,14 +39,17 @@ async function setTeamReply(ctx: CommandContext, kind: TeamKind, ids: number[]):
   const cfg = ctx.services.config;
   if (units.length === 0) {
     const [title, cmd] = kind === 'battle' ? ['⚔️ Battle team cleared', 'stb'] : ['🧭 Expedition team cleared', 'se'];
-    return { embeds: [{ title, description: `Your ${kind} team is empty now. Set one with \`${ctx.prefix}${cmd} <id> <id> …\`.`, color: Colors.info }] };
+    return { embeds: [{ title, description: `Your ${kind} team is empty now. Set one with ${ctx.voice.cmd(cmd, '<id> <id> …')}.`, color: Colors.info }] };
   }
   return {
     embeds: [
       {
         title: kind === 'battle' ? '⚔️ Battle team set' : '🧭 Expedition team set',
         description: `${teamList(cfg, units)}\n\n**Total power:** ${n(totalPower(units))} ⚡`,
-        footer: kind === 'battle' ? `See it with ${ctx.prefix}team · save it with ${ctx.prefix}save_team <name>` : `Start with ${ctx.prefix}expedition start`,
+        footer:
+          kind === 'battle'
+            ? `See it with ${ctx.voice.plain('team')} · save it with ${ctx.voice.plain('save_team', '<name>')}`
+            : `Start with ${ctx.voice.plain('expedition', 'start')}`,
         color: Colors.success,
       },
     ],
@@ -64,10 +69,9 @@ async function teamReply(ctx: CommandContext, playerId: string): Promise<Reply> 
   const who = self ? ctx.author.username : player.username || playerId;
   const units = await teamUnits(db, playerId, 'battle');
   const total = totalPower(units);
-  const png = await renderTeam(`${who}'s battle team`, units.map(slotOf), total);
   const cfg = ctx.services.config;
   const empty = self
-    ? `Your battle team is empty. Pick up to ${TEAM_SIZE} units with \`${ctx.prefix}stb <id> <id> …\` or build one with \`${ctx.prefix}teambuilder\`.`
+    ? `Your battle team is empty. Pick up to ${TEAM_SIZE} units with ${ctx.voice.cmd('stb', '<id> <id> …')} or build one with ${ctx.voice.cmd('teambuilder')}.`
     : `${who} has no battle team yet.`;
   return {
     embeds: [
@@ -76,11 +80,10 @@ async function teamReply(ctx: CommandContext, playerId: string): Promise<Reply> 
         description: units.length
           ? `${units.map((u, i) => `**${i + 1}.** ${unitLine(cfg, u)}${u.skills.length ? ` · ${u.skills.join(', ')}` : ''}`).join('\n')}\n\n**Total power:** ${n(total)} ⚡`
           : empty,
-        image: 'attachment://team.png',
         color: Colors.info,
       },
     ],
-    attachments: [{ name: 'team.png', data: png, contentType: 'image/png' }],
+    images: [image('team', 'the team picture', () => renderTeam(`${who}'s battle team`, units.map(slotOf), total))],
   };
 }
 
@@ -106,7 +109,7 @@ async function presetsPage(ctx: CommandContext, presets: Preset[], page: number)
     embeds: [
       {
         title: `📋 ${ctx.author.username}'s team presets`,
-        description: `Equip one with \`${ctx.prefix}load_team <name>\`; save your battle team with \`${ctx.prefix}save_team <name>\`.`,
+        description: `Equip one with ${ctx.voice.cmd('load_team', '<name>')}; save your battle team with ${ctx.voice.cmd('save_team', '<name>')}.`,
         fields,
         footer: plural(presets.length, 'preset'),
         color: Colors.info,
@@ -166,7 +169,9 @@ function builderReply(ctx: CommandContext, all: Unit[], state: BuilderState): Re
     fields: [
       {
         name: 'Commands',
-        value: picked.length ? `\`${ctx.prefix}stb ${ids}\`\n\`${ctx.prefix}se ${ids}\`` : `\`${ctx.prefix}stb <id…>\` · \`${ctx.prefix}se <id…>\``,
+        value: picked.length
+          ? `${ctx.voice.cmd('stb', `${ids}`)}\n${ctx.voice.cmd('se', `${ids}`)}`
+          : `${ctx.voice.cmd('stb', '<id…>')} · ${ctx.voice.cmd('se', '<id…>')}`,
       },
     ],
     footer: `Filter: ${state.filter === 'all' ? 'all rarities' : state.filter} · page ${state.page + 1}/${pages} · ${plural(candidates.length, 'unit')} to pick from`,
@@ -281,7 +286,7 @@ function parseIds(values: string[]): number[] {
 
 // ---- the cog ----------------------------------------------------------------
 
-const nameArg = () => arg.text('name', { maxLength: 100 });
+const nameArg = () => arg.text('name', { maxLength: 100, complete: 'preset' });
 
 export default defineCog({
   name: 'teambuilder',
@@ -291,9 +296,8 @@ export default defineCog({
       name: 'set_team_battle',
       aliases: ['stb', 'sbt', 'st'],
       description: 'Sets your battle team: 1–5 of your unit ids, in slot order.',
-      details:
-        'Example: `!stb 12 7 31`. Each id must be one of your units (see `!inventory`) and can fill one slot. Your battle team fights in `!battle`, raids, bounties and events.',
-      args: { ids: arg.list('id', parsers.unitId, { min: 1, max: TEAM_SIZE }) },
+      details: text`Example: ${cmd('stb', '12 7 31')}. Each id must be one of your units (see ${cmd('inventory')}) and can fill one slot. Your battle team fights in ${cmd('battle')}, raids, bounties and events.`,
+      args: { ids: arg.list('id', parsers.unitId, { min: 1, max: TEAM_SIZE, slash: parsers.unitSlash }) },
       async run(ctx, { ids }) {
         return setTeamReply(ctx, 'battle', ids);
       },
@@ -302,8 +306,8 @@ export default defineCog({
       name: 'set_expedition',
       aliases: ['se'],
       description: 'Sets your expedition team: 0–5 of your unit ids (none clears it).',
-      details: 'Example: `!se 4 9 15`. Expedition skills (Hardworker, The Long Road) count for units in this team. `!se` with no ids empties the team.',
-      args: { ids: arg.list('id', parsers.unitId, { min: 0, max: TEAM_SIZE }) },
+      details: text`Example: ${cmd('se', '4 9 15')}. Expedition skills (Hardworker, The Long Road) count for units in this team. ${cmd('se')} with no ids empties the team.`,
+      args: { ids: arg.list('id', parsers.unitId, { min: 0, max: TEAM_SIZE, slash: parsers.unitSlash }) },
       async run(ctx, { ids }) {
         return setTeamReply(ctx, 'expedition', ids);
       },
@@ -329,7 +333,7 @@ export default defineCog({
           embeds: [
             {
               title: saved.replaced ? `📋 Preset \`${saved.name}\` updated` : `📋 Preset \`${saved.name}\` saved`,
-              description: `${plural(saved.unitIds.length, 'unit')}: ${saved.unitIds.map((id) => `#${id}`).join(' ')}\nEquip it any time with \`${ctx.prefix}load_team ${saved.name}\`.`,
+              description: `${plural(saved.unitIds.length, 'unit')}: ${saved.unitIds.map((id) => `#${id}`).join(' ')}\nEquip it any time with ${ctx.voice.cmd('load_team', `${saved.name}`)}.`,
               color: Colors.success,
             },
           ],
@@ -381,7 +385,9 @@ export default defineCog({
         const presets = await listPresets(ctx.services.db, ctx.author.id);
         if (presets.length === 0) {
           return {
-            embeds: [{ description: `You have no presets yet. Set a battle team, then save it with \`${ctx.prefix}save_team <name>\`.`, color: Colors.info }],
+            embeds: [
+              { description: `You have no presets yet. Set a battle team, then save it with ${ctx.voice.cmd('save_team', '<name>')}.`, color: Colors.info },
+            ],
           };
         }
         return paginated({
@@ -397,13 +403,12 @@ export default defineCog({
       name: 'teambuilder',
       aliases: ['tb'],
       description: 'Builds a team from menus: filter by rarity, pick up to 5 units, set it as your battle or expedition team.',
-      details:
-        'Starts from your current battle team. The unit menu shows 25 units a page (Prev/Next), strongest first; the remove menu takes units out; Clear empties the pick. The reply shows the `!stb …` and `!se …` commands for the picked units, and the buttons set either team directly.',
+      details: text`Starts from your current battle team. The unit menu shows 25 units a page (Prev/Next), strongest first; the remove menu takes units out; Clear empties the pick. The reply shows the ${cmd('stb', '…')} and ${cmd('se', '…')} commands for the picked units, and the buttons set either team directly.`,
       args: {},
       async run(ctx) {
         const db = ctx.services.db;
         const units = await listUnits(db, ctx.author.id);
-        if (units.length === 0) throw new UserError(`You have no units yet — get some with \`${ctx.prefix}starter\` or \`${ctx.prefix}pull\`.`);
+        if (units.length === 0) throw new UserError(`You have no units yet — get some with ${ctx.voice.cmd('starter')} or ${ctx.voice.cmd('pull')}.`);
         const current = await teamIds(db, ctx.author.id, 'battle');
         return builderReply(ctx, units, { picked: current.slice(0, TEAM_SIZE), filter: 'all', page: 0 });
       },

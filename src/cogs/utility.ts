@@ -142,7 +142,7 @@ export default defineCog({
       name: 'lookup',
       description: 'Finds a character by name: id, rarity, power, rank and skills.',
       details: 'Searches the catalog first, then AniList when it can be reached.',
-      args: { name: arg.text('name', { maxLength: 100 }) },
+      args: { name: arg.text('name', { maxLength: 100, complete: 'character' }) },
       async run(ctx, { name }) {
         const s = ctx.services;
         const hits = await searchCharactersByName(s.db, name, 6);
@@ -162,10 +162,10 @@ export default defineCog({
       name: 'whohas',
       aliases: ['usersof', 'skillsearch'],
       description: 'Lists catalog characters that carry a skill.',
-      args: { skill: arg.text('skill', { maxLength: 60 }) },
+      args: { skill: arg.text('skill', { maxLength: 60, complete: 'skill' }) },
       async run(ctx, { skill }) {
         const def = findSkill(skill);
-        if (!def) throw new UserError(`There is no skill \`${truncate(skill)}\`. Try \`${ctx.prefix}skills\`.`);
+        if (!def) throw new UserError(`There is no skill \`${truncate(skill)}\`. Try ${ctx.voice.cmd('skills')}.`);
         const [list, total] = await Promise.all([charactersWithSkill(ctx.services.db, def.name, 20), countCharactersWithSkill(ctx.services.db, def.name)]);
         const lines = list.map((c) => `${rarityEmoji(ctx.services.config, c.rarity)} **${c.name}** — id ${c.id}${c.rank > 0 ? `, rank #${n(c.rank)}` : ''}`);
         const more = total > list.length ? `\n…and ${n(total - list.length)} more.` : '';
@@ -198,7 +198,7 @@ export default defineCog({
                 description: SKILLS.slice(page * SKILLS_PER_PAGE, (page + 1) * SKILLS_PER_PAGE)
                   .map((d) => `**${d.name}** · ${APPLIES[d.appliesIn]}\n${d.description}`)
                   .join('\n\n'),
-                footer: `${ctx.prefix}skill_details <name> for the numbers`,
+                footer: `${ctx.voice.plain('skill_details', '<name>')} for the numbers`,
                 color: Colors.SR,
               },
             ],
@@ -210,7 +210,7 @@ export default defineCog({
       name: 'skill_details',
       aliases: ['sd', 'skillinfo'],
       description: "One skill's type, stackability and values — or a menu to pick one.",
-      args: { name: arg.text('name', { maxLength: 60, optional: true }) },
+      args: { name: arg.text('name', { maxLength: 60, optional: true, complete: 'skill' }) },
       async run(ctx, { name }) {
         if (name) {
           const def = findSkill(name);

@@ -10,7 +10,8 @@ import type { BattleResult, BattleUnit, Side } from '../core/skills/engine.js';
 import { formatLogLines, type LogEntry } from '../core/skills/log.js';
 import { ROYALTY_REWARD_MULTIPLIER } from '../core/skills/registry.js';
 import { n } from './format.js';
-import { Colors, type Embed, type EmbedField } from './reply.js';
+import { image } from './images.js';
+import { Colors, type Embed, type EmbedField, type ImageJob } from './reply.js';
 
 /** A unit as a card: a player's unit, a snapshot, or an NPC (dupe 0, drawn portrait unless it has art). */
 export function cardOf(u: BattleUnit & { dupeLevel?: number }): CardInfo {
@@ -30,6 +31,11 @@ export interface Drawn {
 export interface Shown extends Drawn {
   attacker: SnapshotUnit[];
   defender: SnapshotUnit[];
+}
+
+/** The battle picture as a reply's image job (drawn after the fight is saved). */
+export function battleImageJob(b: Drawn): ImageJob {
+  return image('battle', 'the battle picture', () => battleImage(b));
 }
 
 export function battleImage(b: Drawn): Promise<Buffer> {
@@ -122,7 +128,6 @@ export function battleEmbed(b: Shown, extra: string[], footer: string, opts: { r
     title: `⚔️ ${b.attackerName} vs ${b.defenderName}`,
     description: notes.join('\n'),
     fields,
-    image: 'attachment://battle.png',
     footer,
     color: b.result.outcome === 'WIN' ? Colors.success : b.result.outcome === 'LOSS' ? Colors.error : Colors.warning,
   };

@@ -2,11 +2,13 @@ import { ensurePlayer } from '../core/players.js';
 import type { Logger } from '../log.js';
 import { parseArgs, tokenize, truncate, usageOf } from './args.js';
 import { ArgumentError, errorId, UserError } from './errors.js';
+import { drawImages, hasImages } from './images.js';
 import type { CommandRegistry } from './registry.js';
 import type { ComponentUse, Reply, View, ViewResult } from './reply.js';
 import { Colors } from './reply.js';
 import type { Author, Command, CommandContext, MemberInfo, Services } from './types.js';
 import { ViewRegistry } from './views.js';
+import { type Surface, Voice } from './voice.js';
 
 export const MAX_MESSAGE_LENGTH = 2000;
 
@@ -18,12 +20,33 @@ export interface IncomingMessage {
   platform: CommandContext['platform'];
   /** The bot's own user id, for mention-as-prefix. */
   botUserId?: string;
+  /** The bot's name, to name commands after a mention (`@Stardust pull`). */
+  botName?: string;
   resolveMember(userId: string): Promise<MemberInfo | null>;
   hasManageGuild?(): Promise<boolean>;
 }
 
+/** A slash command as a transport received it: the options already turned back into tokens. */
+export interface IncomingSlash extends Omit<IncomingMessage, 'content' | 'botUserId' | 'botName'> {
+  /** The slash command's name (a command's canonical name). */
+  command: string;
+  /** The options in argument order, as a player would have typed them after a prefix. */
+  tokens: string[];
+}
+
+/** What a transport may ask of a dispatch. */
+export interface DispatchOptions {
+  /**
+   * Called once, before pictures are drawn, when a reply has image jobs — a
+   * slash command defers its answer here (drawing may take longer than the
+   * 3 s Discord allows for the first answer).
+   */
+  beforeImages?(): Promise<void>;
+}
+
 interface PendingPrompt {
   handle(text: string): Promise<Reply[]>;
+  voice: Voice;
   expiresAt: number;
   timer: NodeJS.Timeout;
 }
@@ -52,9 +75,11 @@ class RateLimiter {
 }
 
 /**
- * Turns a message into a command run and its replies. Everything a player
- * can get wrong is answered here in one voice; unexpected errors are logged
- * with an id that the player is shown instead of the error.
+ * Turns a message or a slash command into a command run and its replies.
+ * Everything a player can get wrong is answered here in one voice — the
+ * invoking surface's, so replies name commands as the player typed them;
+ * unexpected errors are logged with an id that the player is shown instead
+ * of the error. Pictures are drawn last, under one policy (images.ts).
  */
 export class Dispatcher {
   readonly views: ViewRegistry;
@@ -66,8 +91,6 @@ export class Dispatcher {
   private running = 0;
   private accepting = true;
   private idleWaiters: Array<() => void> = [];
-  /** Per-guild prefixes (Discord `!prefix`); the transport fills it. */
-  guildPrefix: (guildId: string) => string | undefined = () => undefined;
 
   constructor(
     readonly services: Services,
@@ -87,32 +110,43 @@ export class Dispatcher {
   }
 
   prefixFor(guildId: string | null): string {
-    return (guildId && this.guildPrefix(guildId)) || this.services.config.prefix;
+    return (guildId && this.services.prefixes.peek(guildId)) || this.services.config.prefix;
+  }
+
+  /** How replies name commands in a channel, outside any command (announcements): with that server's prefix. */
+  voiceFor(guildId: string | null): Voice {
+    return new Voice({ kind: 'prefix', prefix: this.prefixFor(guildId) }, this.registry);
   }
 
   /** The command body after a prefix or a mention of the bot, or null when the message isn't for us. */
-  stripPrefix(msg: IncomingMessage): { body: string; prefix: string } | null {
+  stripPrefix(msg: IncomingMessage): { body: string; voice: Voice } | null {
     const text = msg.content.trimStart();
     const prefix = this.prefixFor(msg.guildId);
-    if (text.startsWith(prefix)) return { body: text.slice(prefix.length), prefix };
+    if (text.startsWith(prefix)) return { body: text.slice(prefix.length), voice: new Voice({ kind: 'prefix', prefix }, this.registry) };
     if (msg.botUserId) {
       const m = new RegExp(`^<@!?${msg.botUserId}>\\s*`).exec(text);
-      if (m) return { body: text.slice(m[0].length), prefix };
+      if (m) {
+        const surface: Surface = msg.botName ? { kind: 'mention', botName: msg.botName } : { kind: 'prefix', prefix };
+        return { body: text.slice(m[0].length), voice: new Voice(surface, this.registry) };
+      }
     }
     return null;
   }
 
-  async handleMessage(msg: IncomingMessage): Promise<Reply[]> {
+  async handleMessage(msg: IncomingMessage, opts: DispatchOptions = {}): Promise<Reply[]> {
     if (msg.author.bot) return [];
     const promptKey = `${msg.channelId}:${msg.author.id}`;
     const prompt = this.prompts.get(promptKey);
     if (prompt) {
       this.prompts.delete(promptKey);
       clearTimeout(prompt.timer);
-      if (Date.now() <= prompt.expiresAt) return this.guard(() => prompt.handle(msg.content.trim()), msg.author.id, 'prompt');
+      if (Date.now() <= prompt.expiresAt) {
+        return this.finish(await this.guard(() => prompt.handle(msg.content.trim()), msg.author.id, 'prompt', prompt.voice), opts);
+      }
     }
     const stripped = this.stripPrefix(msg);
     if (!stripped) return [];
+    const { voice } = stripped;
     if (!this.accepting) return [warn('The bot is restarting — try again in a moment.')];
     if (msg.content.length > MAX_MESSAGE_LENGTH)
       return [warn(`That message is too long for a command (${msg.content.length} characters; the limit is ${MAX_MESSAGE_LENGTH}).`)];
@@ -122,36 +156,61 @@ export class Dispatcher {
     if (!name) return [];
     const command = this.registry.get(name);
     if (!command) {
-      const close = this.registry.closest(name);
-      const hint = close ? ` Did you mean \`${stripped.prefix}${close}\`?` : '';
-      return [warn(`Unknown command \`${stripped.prefix}${truncate(name, 30)}\`.${hint} Type \`${stripped.prefix}help\` for the list.`)];
+      const isOwner = this.services.config.ownerIds.includes(msg.author.id);
+      const close = this.registry.closest(name, (c) => !c.hidden && (!c.ownerOnly || isOwner));
+      const hint = close ? ` Did you mean ${voice.cmd(close)}?` : '';
+      const typed = voice.surface.kind === 'prefix' ? `${voice.surface.prefix}${truncate(name, 30)}` : truncate(name, 30);
+      return [warn(`Unknown command \`${typed}\`.${hint} Type ${voice.cmd('help')} for the list.`)];
     }
-    const isOwner = this.services.config.ownerIds.includes(msg.author.id);
-    if (command.ownerOnly && !isOwner) return [warn(`\`${stripped.prefix}${command.name}\` is for the bot's owners only.`)];
-    if (command.guildOnly && !msg.guildId) return [warn(`\`${stripped.prefix}${command.name}\` works in a server channel, not in DMs.`)];
-    if (!this.limiter.take(msg.author.id, Date.now())) return [warn('Slow down a little — you are sending commands too fast.')];
+    return this.invoke(command, tokens, msg, voice, opts);
+  }
+
+  /** A slash command: the same checks, parsing and run as a typed command, named with `/`. */
+  async handleSlash(input: IncomingSlash, opts: DispatchOptions = {}): Promise<Reply[]> {
+    if (input.author.bot) return [];
+    const voice = new Voice({ kind: 'slash' }, this.registry);
+    if (!this.accepting) return [warn('The bot is restarting — try again in a moment.')];
+    const command = this.registry.get(input.command);
+    if (!command || command.name !== input.command.toLowerCase()) {
+      return [warn(`I don't know \`/${truncate(input.command, 32)}\` any more — Discord may still show an old list. Try ${voice.cmd('help')}.`)];
+    }
+    return this.invoke(command, input.tokens, input, voice, opts);
+  }
+
+  private async invoke(command: Command, tokens: string[], from: Omit<IncomingMessage, 'content'>, voice: Voice, opts: DispatchOptions): Promise<Reply[]> {
+    const isOwner = this.services.config.ownerIds.includes(from.author.id);
+    if (command.ownerOnly && !isOwner) return [warn(`${voice.cmd(command.name)} is for the bot's owners only.`)];
+    if (command.guildOnly && !from.guildId) return [warn(`${voice.cmd(command.name)} works in a server channel, not in DMs.`)];
+    if (!this.limiter.take(from.author.id, Date.now())) return [warn('Slow down a little — you are sending commands too fast.')];
 
     let args: unknown;
     try {
       args = parseArgs(command.args, tokens);
     } catch (err) {
-      if (err instanceof ArgumentError) return [warn(`${err.message}\nUsage: \`${usageLine(command, stripped.prefix)}\``)];
+      if (err instanceof ArgumentError) return [warn(`${voice.render(err.text)}\nUsage: \`${usageLine(command, voice)}\``)];
       throw err;
     }
 
     const ctx: CommandContext = {
       services: this.services,
-      author: msg.author,
-      channelId: msg.channelId,
-      guildId: msg.guildId,
-      platform: msg.platform,
-      prefix: stripped.prefix,
+      author: from.author,
+      channelId: from.channelId,
+      guildId: from.guildId,
+      platform: from.platform,
+      voice,
       isOwner,
       registry: this.registry,
-      resolveMember: msg.resolveMember,
-      hasManageGuild: msg.hasManageGuild ?? (async () => false),
+      resolveMember: from.resolveMember,
+      hasManageGuild: from.hasManageGuild ?? (async () => false),
     };
-    return this.runCommand(command, ctx, args);
+    return this.finish(await this.runCommand(command, ctx, args), opts);
+  }
+
+  /** Draws the replies' pictures (the one image policy), after telling the transport they're coming. */
+  async finish(replies: Reply[], opts: DispatchOptions = {}): Promise<Reply[]> {
+    if (!hasImages(replies)) return replies;
+    await opts.beforeImages?.().catch((err: unknown) => this.log.warn({ err }, 'could not prepare for pictures'));
+    return Promise.all(replies.map((r) => drawImages(r, this.log)));
   }
 
   private async runCommand(command: Command, ctx: CommandContext, args: unknown): Promise<Reply[]> {
@@ -167,10 +226,10 @@ export class Dispatcher {
         },
         ctx.author.id,
         command.name,
-        ctx.prefix,
+        ctx.voice,
       );
       for (const r of replies) {
-        if (r.prompt) this.addPrompt(ctx.channelId, r.prompt);
+        if (r.prompt) this.addPrompt(ctx.channelId, r.prompt, ctx.voice);
         if (r.view) this.viewOrigins.set(r.view, { ctx, command });
       }
       replies.push(...(await this.runHooks(ctx, command, ok)));
@@ -194,11 +253,11 @@ export class Dispatcher {
   }
 
   /** Runs a player action: UserErrors become their message, anything else an apology with an id. */
-  async guard(fn: () => Promise<Reply[]>, userId: string, what: string, prefix = this.services.config.prefix): Promise<Reply[]> {
+  async guard(fn: () => Promise<Reply[]>, userId: string, what: string, voice: Voice = this.voiceFor(null)): Promise<Reply[]> {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof UserError) return [warn(withPrefix(err.message, prefix))];
+      if (err instanceof UserError) return [warn(voice.render(err.text))];
       const id = errorId();
       this.log.error({ err, errorId: id, userId, command: what }, 'command failed');
       return [
@@ -215,7 +274,7 @@ export class Dispatcher {
     }
   }
 
-  private addPrompt(channelId: string, p: NonNullable<Reply['prompt']>): void {
+  private addPrompt(channelId: string, p: NonNullable<Reply['prompt']>, voice: Voice): void {
     const key = `${channelId}:${p.userId}`;
     const old = this.prompts.get(key);
     if (old) clearTimeout(old.timer);
@@ -224,13 +283,15 @@ export class Dispatcher {
       if (p.onTimeout) void this.services.announce(channelId, p.onTimeout).catch(() => {});
     }, p.timeoutMs);
     timer.unref();
-    this.prompts.set(key, { handle: p.handle, expiresAt: Date.now() + p.timeoutMs, timer });
+    this.prompts.set(key, { handle: p.handle, voice, expiresAt: Date.now() + p.timeoutMs, timer });
   }
 
   /** A button or select press on a message that carries a view. */
-  async handleComponent(messageId: string, use: ComponentUse): Promise<{ update?: Reply; followUps: Reply[]; ephemeral?: Reply }> {
+  async handleComponent(messageId: string, use: ComponentUse, opts: DispatchOptions = {}): Promise<{ update?: Reply; followUps: Reply[]; ephemeral?: Reply }> {
+    const pressed = this.views.viewOf(messageId);
+    const voice = (pressed && this.viewOrigins.get(pressed)?.ctx.voice) ?? this.voiceFor(null);
     const outcome = await this.views.use(messageId, use).catch(async (err: unknown) => {
-      const [apology] = await this.guard(() => Promise.reject(err), use.userId, `component ${use.customId}`);
+      const [apology] = await this.guard(() => Promise.reject(err), use.userId, `component ${use.customId}`, voice);
       return { kind: 'handled' as const, result: { ephemeral: apology } as ViewResult, view: undefined, next: undefined };
     });
     switch (outcome.kind) {
@@ -250,7 +311,9 @@ export class Dispatcher {
           for (const f of followUps) if (f.view) this.viewOrigins.set(f.view, origin);
           followUps.push(...(await this.runHooks(origin.ctx, origin.command, true)));
         }
-        return { update: r.update, followUps, ephemeral: r.ephemeral };
+        const [update, ...rest] = await this.finish([r.update ?? {}, ...followUps, r.ephemeral ?? {}], opts);
+        const ephemeral = rest.pop();
+        return { update: r.update ? update : undefined, followUps: rest, ephemeral: r.ephemeral ? ephemeral : undefined };
       }
     }
   }
@@ -262,20 +325,11 @@ export class Dispatcher {
   }
 }
 
-/**
- * Game rules name commands as `!cmd`; on a server with its own prefix the
- * hint should name the command as players there type it. (A literal `!` in
- * `!gift`'s syntax is followed by a backtick or a space, so it stays.)
- */
-export function withPrefix(message: string, prefix: string): string {
-  return prefix === '!' ? message : message.replace(/`!(?=[a-z])/g, () => `\`${prefix}`);
-}
-
 export function warn(message: string): Reply {
   return { embeds: [{ description: `⚠️ ${message}`, color: Colors.warning }] };
 }
 
-export function usageLine(command: Command, prefix: string): string {
-  const usage = command.usage ?? usageOf(command.args);
-  return `${prefix}${command.name}${usage ? ` ${usage}` : ''}`;
+/** `!name <args>` as the player would type it on their surface (no code formatting). */
+export function usageLine(command: Command, voice: Voice): string {
+  return voice.plain(command.name, command.usage ?? usageOf(command.args));
 }

@@ -27,12 +27,13 @@ export class CommandRegistry {
     return this.cogOf.get(cmd);
   }
 
-  /** The closest known name or alias, if it is close enough to be a typo. */
-  closest(name: string): string | undefined {
+  /** The closest known name or alias, if it is close enough to be a typo; `allowed` filters the commands considered. */
+  closest(name: string, allowed: (cmd: Command) => boolean = () => true): string | undefined {
     const n = name.toLowerCase().slice(0, 40);
     let best: string | undefined;
     let bestD = Infinity;
-    for (const k of this.byName.keys()) {
+    for (const [k, cmd] of this.byName) {
+      if (!allowed(cmd)) continue;
       const d = editDistance(n, k);
       if (d < bestD) {
         bestD = d;
@@ -44,17 +45,22 @@ export class CommandRegistry {
   }
 }
 
-/** Levenshtein distance (two rows). */
+/**
+ * Edit distance where a swap of two neighbouring letters counts as one edit
+ * (optimal string alignment), so `gmes` is one typo away from `gems`.
+ */
 export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  let cur = new Array<number>(b.length + 1);
+  const w = b.length + 1;
+  const d = new Array<number>((a.length + 1) * w);
+  for (let i = 0; i <= a.length; i++) d[i * w] = i;
+  for (let j = 0; j <= b.length; j++) d[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      let v = Math.min(d[(i - 1) * w + j]! + 1, d[i * w + j - 1]! + 1, d[(i - 1) * w + j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[(i - 2) * w + j - 2]! + 1);
+      d[i * w + j] = v;
     }
-    [prev, cur] = [cur, prev];
   }
-  return prev[b.length]!;
+  return d[a.length * w + b.length]!;
 }

@@ -1,7 +1,8 @@
 /**
  * Platform-neutral replies. A command returns these; the Discord adapter and
- * the playground each render them. Images are PNG attachments referenced from
- * embeds as `attachment://name.png`, exactly as on Discord.
+ * the playground each render them. Images are attachments referenced from
+ * embeds as `attachment://name.ext`, exactly as on Discord; commands ask for
+ * them as image jobs (`images`) that the dispatcher draws.
  */
 export interface EmbedField {
   name: string;
@@ -97,10 +98,28 @@ export interface TextPrompt {
   onTimeout?: Reply;
 }
 
+/**
+ * A picture a reply shows, drawn after the command's changes are committed.
+ * The dispatcher draws every job under one policy (src/commands/images.ts):
+ * the result is attached as `<name>.<format>` and shown in the embed; a
+ * drawing that fails leaves a line saying so, never an error.
+ */
+export interface ImageJob {
+  /** File name without extension, e.g. `battle`. */
+  name: string;
+  /** What the picture shows, for the line a player reads when it can't be drawn: `the battle picture`. */
+  what: string;
+  /** Which embed shows it (default: the first). */
+  embed?: number;
+  render(): Promise<Buffer>;
+}
+
 export interface Reply {
   content?: string;
   embeds?: Embed[];
   attachments?: Attachment[];
+  /** Pictures still to draw; the dispatcher turns them into attachments. */
+  images?: ImageJob[];
   /** Rows of components (Discord: at most 5 rows, 5 buttons or 1 select each). */
   components?: Component[][];
   ephemeral?: boolean;

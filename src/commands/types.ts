@@ -1,11 +1,14 @@
 import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
 import type { Db } from '../core/db/index.js';
+import type { GuildPrefixCache } from '../core/guilds.js';
 import type { Rng } from '../core/rng.js';
+import type { Text } from '../core/text.js';
 import type { Logger } from '../log.js';
-import type { ArgsShape, InferArgs } from './args.js';
+import type { ArgsShape, InferArgs, SlashOption } from './args.js';
 import type { CommandRegistry } from './registry.js';
 import type { Reply } from './reply.js';
+import type { Voice } from './voice.js';
 
 /** What every command can use; passed in, never imported as a global. */
 export interface Services {
@@ -15,6 +18,8 @@ export interface Services {
   log: Logger;
   /** A new seeded RNG for one battle/pull; deterministic when STARDUST_SEED is set. */
   rng(): Rng;
+  /** Per-server prefixes (`!prefix`), read by every transport before dispatching. */
+  prefixes: GuildPrefixCache;
   /** Posts a message in a channel outside a command's reply (announcements). */
   announce(channelId: string, reply: Reply): Promise<void>;
   /** Jobs and hooks other parts register (achievement checks, etc.). */
@@ -52,7 +57,8 @@ export interface CommandContext {
   channelId: string;
   guildId: string | null;
   platform: 'discord' | 'playground';
-  prefix: string;
+  /** How this player invoked the bot; everything that names a command renders through it. */
+  voice: Voice;
   isOwner: boolean;
   /** All commands (for `!help`). */
   registry: CommandRegistry;
@@ -65,10 +71,10 @@ export interface CommandContext {
 export interface Command<S extends ArgsShape = ArgsShape> {
   name: string;
   aliases?: string[];
-  /** One line for `!help`. */
-  description: string;
+  /** One line for `!help` (and the slash command's description). */
+  description: string | Text;
   /** Longer help for `!help <command>`. */
-  details?: string;
+  details?: string | Text;
   args: S;
   /** Hand-written usage where the args shape can't say it (sub-commands). */
   usage?: string;
@@ -76,7 +82,21 @@ export interface Command<S extends ArgsShape = ArgsShape> {
   guildOnly?: boolean;
   /** Hidden from `!help` listings (still reachable). */
   hidden?: boolean;
+  /**
+   * A command whose first argument is an action reads better as slash
+   * subcommands (`/raid attack`): each becomes the first token, its options
+   * the tokens after it. Without this the slash options come from `args`.
+   */
+  slash?: { subcommands: SlashSubcommand[] };
   run(ctx: CommandContext, args: InferArgs<S>): Promise<Reply | Reply[]>;
+}
+
+export interface SlashSubcommand {
+  name: string;
+  description: string;
+  options?: SlashOption[];
+  /** Only the bot's owners may run it (the handler refuses others too). */
+  ownerOnly?: boolean;
 }
 
 export interface Cog {

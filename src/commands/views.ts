@@ -33,6 +33,11 @@ export class ViewRegistry {
     this.entries.set(messageId, entry);
   }
 
+  /** The live view on a message, if any. */
+  viewOf(messageId: string): View | undefined {
+    return this.entries.get(messageId)?.view;
+  }
+
   has(messageId: string): boolean {
     return this.entries.has(messageId);
   }

@@ -76,9 +76,9 @@ export interface FightResult {
 }
 
 /** `!fight`: 1 casino ticket; damage = total effective power of the battle team, added to the score. */
-export async function casinoFight(db: Db, playerId: string, now: Date, prefix = '!'): Promise<FightResult> {
+export async function casinoFight(db: Db, playerId: string, now: Date): Promise<FightResult> {
   return db.transaction(async (tx) => {
-    const team = await requireBattleTeam(tx, playerId, prefix);
+    const team = await requireBattleTeam(tx, playerId);
     const left = await spendTicket(tx, playerId, 'casino', now);
     if (left === null) {
       throw new UserError(

@@ -18,6 +18,7 @@ import { lockPlayer } from './players.js';
 import type { Rarity } from './power.js';
 import { MAX_BOND_LEVEL } from './progression.js';
 import { UNIT_IN_USE_SQL } from './teams.js';
+import { cmd, text } from './text.js';
 import { getUnit, type Unit } from './units.js';
 
 export const RECYCLE_HOURS = 24;
@@ -25,8 +26,8 @@ export const RECYCLE_HOURS = 24;
 /** A clear message for an id that isn't the player's (someone else's, or nobody's). */
 async function notYours(db: Queryable, unitId: number, playerId: string): Promise<UserError> {
   const u = await db.query<{ player_id: string }>('SELECT player_id FROM units WHERE id = $1', [unitId]);
-  if (u.rows[0] && u.rows[0].player_id !== playerId) return new UserError(`Unit #${unitId} isn't yours — check \`!inventory\` for your ids.`);
-  return new UserError(`You have no unit #${unitId} — check \`!inventory\` for your ids.`);
+  if (u.rows[0] && u.rows[0].player_id !== playerId) return new UserError(text`Unit #${unitId} isn't yours — check ${cmd('inventory')} for your ids.`);
+  return new UserError(text`You have no unit #${unitId} — check ${cmd('inventory')} for your ids.`);
 }
 
 /** The player's own unit, or a clear UserError. */
@@ -183,7 +184,8 @@ export async function restoreUnit(db: Db, playerId: string, unitId: number, now:
       [unitId, playerId, now],
     );
     const e = r.rows[0];
-    if (!e) throw new UserError(`Unit #${unitId} isn't in your recycle bin (scrapped units stay there ${RECYCLE_HOURS} h). \`!restore\` lists what is.`);
+    if (!e)
+      throw new UserError(text`Unit #${unitId} isn't in your recycle bin (scrapped units stay there ${RECYCLE_HOURS} h). ${cmd('restore')} lists what is.`);
     const owned = await tx.query<{ id: number }>('SELECT id FROM units WHERE player_id = $1 AND character_id = $2', [playerId, e.character_id]);
     if (owned.rows[0]) throw new UserError(`You own ${e.name} again (#${owned.rows[0].id}), so #${unitId} can't come back — one unit per character.`);
     await changeBalance(tx, playerId, { gems: -Number(e.gems_paid), coins: -Number(e.coins_paid) }, 'restore', String(unitId));
@@ -209,9 +211,9 @@ export async function useSsrToken(db: Db, playerId: string, unitId: number): Pro
         RETURNING u.dupe_level`,
       [unitId, playerId],
     );
-    if (!r.rows[0]) throw new UserError(`#${unitId} can't take a token right now (it changed meanwhile) — check \`!view ${unitId}\`.`);
+    if (!r.rows[0]) throw new UserError(text`#${unitId} can't take a token right now (it changed meanwhile) — check ${cmd('view', unitId)}.`);
     const left = await changeItems(tx, playerId, 'ssr_token', -1).catch((err: unknown) => {
-      if (err instanceof UserError) throw new UserError('You have no SSR Token. `!itemshop` sells them for coins.');
+      if (err instanceof UserError) throw new UserError(text`You have no SSR Token. ${cmd('itemshop')} sells them for coins.`);
       throw err;
     });
     return { name: unit.name, dupeLevel: r.rows[0].dupe_level, tokensLeft: left };

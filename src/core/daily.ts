@@ -8,6 +8,7 @@ import type { Db, Queryable } from './db/index.js';
 import { changeBalance } from './economy.js';
 import { UserError } from './errors.js';
 import { DAILY_TASKS, TASK_KEYS, type TaskKey } from './tasks.js';
+import { cmd, type Text, text } from './text.js';
 
 export const CHECKIN_GEMS = 1500;
 
@@ -71,7 +72,7 @@ export function isTaskKey(word: string): word is TaskKey {
  * Claims one completed task: the row is marked claimed by a conditional UPDATE
  * and paid in the same transaction, so the reward is paid exactly once.
  */
-export async function claimTask(db: Db, playerId: string, task: TaskKey, now: Date, prefix = '!'): Promise<{ task: TaskKey; reward: number; balance: number }> {
+export async function claimTask(db: Db, playerId: string, task: TaskKey, now: Date): Promise<{ task: TaskKey; reward: number; balance: number }> {
   const day = utcDay(now);
   return db.transaction(async (tx) => {
     const r = await tx.query<{ task: TaskKey }>(
@@ -83,7 +84,7 @@ export async function claimTask(db: Db, playerId: string, task: TaskKey, now: Da
     if (!r.rows[0]) {
       const done = await tx.query('SELECT 1 FROM daily_tasks WHERE player_id = $1 AND day = $2::date AND task = $3', [playerId, day, task]);
       if (done.rowCount > 0) throw new UserError(`You already claimed today's \`${task}\` task. Tasks reset at 00:00 UTC.`);
-      throw new UserError(`The \`${task}\` task isn't done yet — ${taskHint(task, prefix)}, then claim it.`);
+      throw new UserError(text`The \`${task}\` task isn't done yet — ${taskHint(task)}, then claim it.`);
     }
     const reward = DAILY_TASKS[task];
     const bal = await changeBalance(tx, playerId, { gems: reward }, 'daily_task', `${day}:${task}`);
@@ -117,6 +118,6 @@ export async function claimAllTasks(
 }
 
 /** How to complete a task, for messages. */
-export function taskHint(task: TaskKey, prefix = '!'): string {
-  return task === 'pvp' ? `win a \`${prefix}battle @member\`` : `win a \`${prefix}battle ${task}\``;
+export function taskHint(task: TaskKey): Text {
+  return task === 'pvp' ? text`win a ${cmd('battle', '@member')}` : text`win a ${cmd('battle', task)}`;
 }

@@ -8,6 +8,7 @@ import { UserError } from './errors.js';
 import { addTeamXp, teamXpToNext } from './progression.js';
 import { expeditionBonus } from './skills/registry.js';
 import { teamUnits, totalPower } from './teams.js';
+import { cmd, text } from './text.js';
 import { getUnitsByIds, type Unit } from './units.js';
 
 /** A claim needs at least this long away; sooner, nothing changes. */
@@ -82,10 +83,10 @@ export async function runningExpedition(db: Queryable, playerId: string): Promis
 }
 
 /** Sends the expedition team out. Needs a non-empty team and no expedition already running. */
-export async function startExpedition(db: Queryable, playerId: string, now: Date, prefix = '!'): Promise<{ startedAt: Date; units: Unit[] }> {
+export async function startExpedition(db: Queryable, playerId: string, now: Date): Promise<{ startedAt: Date; units: Unit[] }> {
   const units = await teamUnits(db, playerId, 'expedition');
   if (units.length === 0) {
-    throw new UserError(`Your expedition team is empty. Pick up to 5 units with \`${prefix}se <id> <id> …\` (see \`${prefix}inventory\` for ids).`);
+    throw new UserError(text`Your expedition team is empty. Pick up to 5 units with ${cmd('se', '<id> <id> …')} (see ${cmd('inventory')} for ids).`);
   }
   const r = await db.query<{ started_at: Date }>(
     `INSERT INTO expeditions (player_id, started_at, unit_ids) VALUES ($1, $2, $3::bigint[])
@@ -93,7 +94,7 @@ export async function startExpedition(db: Queryable, playerId: string, now: Date
     [playerId, now, units.map((u) => u.id)],
   );
   if (!r.rows[0])
-    throw new UserError(`Your team is already on an expedition. Check it with \`${prefix}ex status\` or bring it home with \`${prefix}ex claim\`.`);
+    throw new UserError(text`Your team is already on an expedition. Check it with ${cmd('ex', 'status')} or bring it home with ${cmd('ex', 'claim')}.`);
   return { startedAt: new Date(r.rows[0].started_at), units };
 }
 
@@ -156,7 +157,7 @@ export interface ExpeditionClaim {
  * pays, so twenty claims at once pay once and a claim that's too early
  * changes nothing.
  */
-export async function claimExpedition(db: Db, playerId: string, now: Date, prefix = '!'): Promise<ExpeditionClaim> {
+export async function claimExpedition(db: Db, playerId: string, now: Date): Promise<ExpeditionClaim> {
   return db.transaction(async (tx) => {
     const del = await tx.query<{ started_at: Date; unit_ids: number[] }>(
       `DELETE FROM expeditions WHERE player_id = $1 AND started_at <= $2 RETURNING started_at, unit_ids`,
@@ -165,7 +166,7 @@ export async function claimExpedition(db: Db, playerId: string, now: Date, prefi
     const row = del.rows[0];
     if (!row) {
       const running = await runningExpedition(tx, playerId);
-      if (!running) throw new UserError(`You have no expedition running. Start one with \`${prefix}ex start\`.`);
+      if (!running) throw new UserError(text`You have no expedition running. Start one with ${cmd('ex', 'start')}.`);
       const waitMs = running.startedAt.getTime() + MIN_EXPEDITION_SECONDS * 1000 - now.getTime();
       throw new UserError(
         `Your team only just left — an expedition needs at least ${MIN_EXPEDITION_SECONDS} seconds. Try again in ${Math.max(1, Math.ceil(waitMs / 1000))} s.`,

@@ -1,4 +1,4 @@
-import type { Db, Queryable } from './db/index.js';
+import type { Queryable } from './db/index.js';
 import { UserError } from './errors.js';
 
 /**
@@ -87,16 +87,4 @@ export class GuildPrefixCache {
     if (this.entries.size >= this.maxEntries) this.entries.clear(); // bound memory; refills on demand
     this.entries.set(guildId, { prefix, at: Date.now() });
   }
-}
-
-const caches = new WeakMap<Db | Queryable, GuildPrefixCache>();
-
-/** The prefix cache of one database handle (shared by the transport and the `!prefix` command). */
-export function guildPrefixes(db: Db | Queryable): GuildPrefixCache {
-  let c = caches.get(db);
-  if (!c) {
-    c = new GuildPrefixCache(db);
-    caches.set(db, c);
-  }
-  return c;
 }

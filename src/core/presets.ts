@@ -7,6 +7,7 @@
 import type { Db, Queryable } from './db/index.js';
 import { UserError } from './errors.js';
 import { lockPlayer } from './players.js';
+import { cmd, text } from './text.js';
 
 export const PRESET_NAME_MAX = 15;
 /** Keeps `!presets` readable and a player's presets bounded. */
@@ -21,7 +22,7 @@ export interface Preset {
 /** The stored form of a preset name, or a clear error for an empty or too long one. */
 export function normalizePresetName(raw: string): string {
   const name = raw.trim().replace(/\s+/g, ' ').toLowerCase();
-  if (!name) throw new UserError('Give the preset a name, e.g. `!save_team main`.');
+  if (!name) throw new UserError(text`Give the preset a name, e.g. ${cmd('save_team', 'main')}.`);
   // Names are shown inside `code` and must not ping anyone.
   if (/[`<>@\u0000-\u001f\u007f]/.test(name)) throw new UserError("A preset name can't contain backticks, <, > or @.");
   if ([...name].length > PRESET_NAME_MAX)
@@ -63,8 +64,8 @@ export async function savePreset(db: Db, playerId: string, rawName: string, now:
     );
     const row = r.rows[0]!;
     const ids = (row.unit_ids ?? []).map(Number);
-    if (ids.length === 0) throw new UserError('Your battle team is empty, so there is nothing to save. Set one first with `!stb <id> <id> …`.');
-    if (!row.saved) throw new UserError(`You already have ${MAX_PRESETS} presets — delete one with \`!delete_preset <name>\` first.`);
+    if (ids.length === 0) throw new UserError(text`Your battle team is empty, so there is nothing to save. Set one first with ${cmd('stb', '<id> <id> …')}.`);
+    if (!row.saved) throw new UserError(text`You already have ${MAX_PRESETS} presets — delete one with ${cmd('delete_preset', '<name>')} first.`);
     return { name, unitIds: ids, replaced: row.existed };
   });
 }
@@ -100,13 +101,13 @@ export async function loadPreset(db: Db, playerId: string, rawName: string): Pro
       [playerId, name],
     );
     const row = r.rows[0]!;
-    if (!row.preset) throw new UserError(`You have no preset called \`${name}\`. See \`!presets\` for yours.`);
+    if (!row.preset) throw new UserError(text`You have no preset called \`${name}\`. See ${cmd('presets')} for yours.`);
     const preset = row.preset.map(Number);
     const kept = (row.kept ?? []).map(Number);
     const missing = preset.filter((id) => !kept.includes(id));
     if (!row.updated) {
       throw new UserError(
-        `Every unit in preset \`${name}\` is gone (${missing.map((id) => `#${id}`).join(', ')}), so your battle team was left as it was. Delete it with \`!delete_preset ${name}\`.`,
+        text`Every unit in preset \`${name}\` is gone (${missing.map((id) => `#${id}`).join(', ')}), so your battle team was left as it was. Delete it with ${cmd('delete_preset', name)}.`,
       );
     }
     return { name, unitIds: kept, missing };
@@ -117,7 +118,7 @@ export async function loadPreset(db: Db, playerId: string, rawName: string): Pro
 export async function deletePreset(db: Queryable, playerId: string, rawName: string): Promise<string> {
   const name = normalizePresetName(rawName);
   const r = await db.query('DELETE FROM team_presets WHERE player_id = $1 AND name = $2', [playerId, name]);
-  if (r.rowCount === 0) throw new UserError(`You have no preset called \`${name}\`. See \`!presets\` for yours.`);
+  if (r.rowCount === 0) throw new UserError(text`You have no preset called \`${name}\`. See ${cmd('presets')} for yours.`);
   return name;
 }
 

@@ -18,6 +18,7 @@ import { changeItems } from './items.js';
 import { lockPlayer } from './players.js';
 import { RANK_BANDS, type Rarity } from './power.js';
 import { Rng } from './rng.js';
+import { cmd, text } from './text.js';
 
 export const SHOP_PRICES: Readonly<Record<Rarity, number>> = { R: 1_000, SR: 20_000, SSR: 100_000 };
 export const SHOP_SLOTS: ReadonlyArray<readonly [Rarity, number]> = [
@@ -106,7 +107,7 @@ export async function buyFromShop(
 ): Promise<{ name: string; price: number; unitId: number; dupeLevel: number; created: boolean; gems: number }> {
   const rotation = await shopRotation(db, playerId, now);
   const offer = rotation.offers.find((o) => o.character.id === characterId);
-  if (!offer) throw new UserError("That character isn't in today's shop any more — the shop changes at 00:00 UTC. Run `!shop` again.");
+  if (!offer) throw new UserError(text`That character isn't in today's shop any more — the shop changes at 00:00 UTC. Run ${cmd('shop')} again.`);
   return db.transaction(async (tx) => {
     await lockPlayer(tx, playerId);
     if (onceKey) {

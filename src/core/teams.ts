@@ -1,6 +1,7 @@
 import type { Db, Queryable } from './db/index.js';
 import { UserError } from './errors.js';
 import { lockPlayer } from './players.js';
+import { cmd, text } from './text.js';
 import { getUnitsByIds, type Unit } from './units.js';
 
 export type TeamKind = 'battle' | 'expedition';
@@ -23,13 +24,13 @@ export async function teamUnits(db: Queryable, playerId: string, kind: TeamKind)
 }
 
 /** The battle team, or a clear error pointing at `!stb` when it is empty. */
-export async function requireBattleTeam(db: Queryable, playerId: string, prefix = '!', whose?: string): Promise<Unit[]> {
+export async function requireBattleTeam(db: Queryable, playerId: string, whose?: string): Promise<Unit[]> {
   const units = await teamUnits(db, playerId, 'battle');
   if (units.length === 0) {
     throw new UserError(
       whose
         ? `${whose} has no battle team yet.`
-        : `You have no battle team yet. Pick up to 5 units with \`${prefix}stb <id> <id> …\` (see \`${prefix}inventory\` for ids).`,
+        : text`You have no battle team yet. Pick up to 5 units with ${cmd('stb', '<id> <id> …')} (see ${cmd('inventory')} for ids).`,
     );
   }
   return units;
@@ -63,7 +64,7 @@ export async function setTeam(db: Db, playerId: string, kind: TeamKind, ids: num
   const missing = r.rows[0]?.missing;
   if (missing?.length) {
     throw new UserError(
-      `${missing.length === 1 ? `Unit #${missing[0]} isn't` : `Units ${missing.map((m) => `#${m}`).join(', ')} aren't`} yours — check \`!inventory\` for your ids.`,
+      text`${missing.length === 1 ? `Unit #${missing[0]} isn't` : `Units ${missing.map((m) => `#${m}`).join(', ')} aren't`} yours — check ${cmd('inventory')} for your ids.`,
     );
   }
 }

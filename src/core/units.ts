@@ -1,5 +1,6 @@
 import type { Queryable } from './db/index.js';
 import { effectivePower, type Rarity } from './power.js';
+import { escapeLike } from './catalog/repo.js';
 
 /** A unit a player owns, joined with its character, with effective power (SPEC §2). */
 export interface Unit {
@@ -77,5 +78,22 @@ export async function getUnit(db: Queryable, unitId: number): Promise<Unit | nul
 export async function getUnitsByIds(db: Queryable, unitIds: number[]): Promise<Unit[]> {
   if (unitIds.length === 0) return [];
   const r = await db.query<UnitRow>(`SELECT ${UNIT_COLUMNS} ${UNIT_JOINS} WHERE u.id = ANY($1::bigint[])`, [unitIds]);
+  return r.rows.map(toUnit);
+}
+
+/**
+ * Up to `limit` of a player's units matching `query` (a name fragment, or the
+ * start of an id), strongest first — for autocomplete, bounded however many
+ * units the player has.
+ */
+export async function searchUnits(db: Queryable, playerId: string, query: string, limit = 25): Promise<Unit[]> {
+  const q = query.trim().replace(/^#/, '');
+  const r = await db.query<UnitRow>(
+    `SELECT ${UNIT_COLUMNS} ${UNIT_JOINS}
+      WHERE u.player_id = $1 AND ($2 = '' OR c.name ILIKE $3 OR u.id::text LIKE $4::text)
+      ORDER BY c.base_power * (1 + 0.05 * u.dupe_level) * (1 + 0.005 * u.bond_level) DESC, u.id
+      LIMIT $5`,
+    [playerId, q, `%${escapeLike(q)}%`, /^\d+$/.test(q) ? `${q}%` : null, Math.max(1, Math.min(100, limit))],
+  );
   return r.rows.map(toUnit);
 }

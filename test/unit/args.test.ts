@@ -90,16 +90,34 @@ describe('command registry', () => {
     expect(editDistance('kitten', 'sitting')).toBe(3);
   });
 
+  it('counts a swap of two neighbouring letters as one typo (!gmes → !gems)', () => {
+    expect(editDistance('gmes', 'gems')).toBe(1);
+    expect(editDistance('ab', 'ba')).toBe(1);
+    expect(editDistance('gems', 'gems')).toBe(0);
+    const r = new CommandRegistry();
+    r.add({ name: 'inventory', description: '', commands: [{ name: 'gems', description: '', args: {}, run: noop }] });
+    expect(r.closest('gmes')).toBe('gems');
+  });
+
   it('refuses two commands with one name', () => {
     expect(() => reg.add({ name: 'x', description: '', commands: [{ name: 'summon', description: '', args: {}, run: noop }] })).toThrow(/already used/);
   });
 });
 
-describe('hints in rule messages follow the server prefix', () => {
-  it('rewrites `!cmd` but not the literal ! of the gift syntax', async () => {
-    const { withPrefix } = await import('../../src/commands/dispatcher.js');
-    expect(withPrefix('check `!inventory` for your ids', '?')).toBe('check `?inventory` for your ids');
-    expect(withPrefix('several joined with `!` — e.g. `!gift 12 small 3 ! 14 med`', '$')).toBe('several joined with `!` — e.g. `$gift 12 small 3 ! 14 med`');
-    expect(withPrefix('check `!inventory`', '!')).toBe('check `!inventory`');
+describe('replies name commands the way the player invoked the bot', () => {
+  const reg = new CommandRegistry();
+  reg.add({ name: 'gacha', description: '', commands: [{ name: 'pull', aliases: ['summon'], description: '', args: {}, run: async () => ({}) }] });
+
+  it('renders command references for a prefix, the server prefix, slash and a mention', async () => {
+    const { Voice } = await import('../../src/commands/voice.js');
+    const { cmd, text } = await import('../../src/core/text.js');
+    const msg = text`check ${cmd('inventory')} for your ids; several joined with \`!\` — e.g. ${cmd('gift', '12 small 3 ! 14 med')}`;
+    expect(new Voice({ kind: 'prefix', prefix: '?' }, reg).render(msg)).toBe(
+      'check `?inventory` for your ids; several joined with `!` — e.g. `?gift 12 small 3 ! 14 med`',
+    );
+    expect(String(msg)).toBe('check `!inventory` for your ids; several joined with `!` — e.g. `!gift 12 small 3 ! 14 med`');
+    // Slash commands exist under canonical names only: an alias is shown as its command.
+    expect(new Voice({ kind: 'slash' }, reg).cmd('summon', 10)).toBe('`/pull 10`');
+    expect(new Voice({ kind: 'mention', botName: 'Stardust' }, reg).plain('pull', 10)).toBe('@Stardust pull 10');
   });
 });

@@ -14,6 +14,7 @@ import type { Rng } from '../rng.js';
 import { type BattleResult, RULES_VERSION, runBattle, type Side } from '../skills/engine.js';
 import { recordTaskWin, type TaskKey } from '../tasks.js';
 import { requireBattleTeam } from '../teams.js';
+import { cmd, text } from '../text.js';
 import { type Difficulty, npcTeam } from './npc.js';
 import { type BattleKind, type BattleRecord, getBattle, insertBattle } from './record.js';
 import { type SnapshotUnit, snapshotOfUnits } from './snapshot.js';
@@ -50,11 +51,8 @@ function fightTeams(attacker: SnapshotUnit[], defender: SnapshotUnit[], seed: nu
 }
 
 /** Your battle team vs an NPC team of `difficulty` (`trainingDummy`: the no-argument opponent). */
-export async function prepareNpcBattle(
-  db: Queryable,
-  input: { player: Fighter; difficulty: Difficulty; trainingDummy?: boolean; rng: Rng; prefix?: string },
-): Promise<Fight> {
-  const units = await requireBattleTeam(db, input.player.id, input.prefix);
+export async function prepareNpcBattle(db: Queryable, input: { player: Fighter; difficulty: Difficulty; trainingDummy?: boolean; rng: Rng }): Promise<Fight> {
+  const units = await requireBattleTeam(db, input.player.id);
   const npc = npcTeam(input.difficulty, input.rng, { trainingDummy: input.trainingDummy });
   const attacker = snapshotOfUnits(units);
   const result = fightTeams(attacker, npc.units, input.rng.nextUint32());
@@ -72,18 +70,15 @@ export async function prepareNpcBattle(
 }
 
 /** Your battle team vs another player's (both at their effective powers). */
-export async function preparePvpBattle(
-  db: Queryable,
-  input: { player: Fighter; opponent: { id: string; name?: string }; rng: Rng; prefix?: string },
-): Promise<Fight> {
+export async function preparePvpBattle(db: Queryable, input: { player: Fighter; opponent: { id: string; name?: string }; rng: Rng }): Promise<Fight> {
   if (input.opponent.id === input.player.id) {
-    throw new UserError(`You can't battle yourself — try \`${input.prefix ?? '!'}battle normal\` for a practice fight.`);
+    throw new UserError(text`You can't battle yourself — try ${cmd('battle', 'normal')} for a practice fight.`);
   }
-  const mine = await requireBattleTeam(db, input.player.id, input.prefix);
+  const mine = await requireBattleTeam(db, input.player.id);
   const opponent = await requirePlayer(db, input.opponent.id);
   // The platform's display name when it knows the member, else the name they last played under.
   const opponentName = input.opponent.name ?? (opponent.username || opponent.id);
-  const theirs = await requireBattleTeam(db, input.opponent.id, input.prefix, opponentName);
+  const theirs = await requireBattleTeam(db, input.opponent.id, opponentName);
   const attacker = snapshotOfUnits(mine);
   const defender = snapshotOfUnits(theirs);
   const result = fightTeams(attacker, defender, input.rng.nextUint32());

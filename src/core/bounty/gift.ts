@@ -8,6 +8,7 @@ import type { Db } from '../db/index.js';
 import { UserError } from '../errors.js';
 import { changeItems, ITEMS, type ItemDef, type ItemId, itemByWord, itemQuantities } from '../items.js';
 import { addBondXp, MAX_BOND_LEVEL } from '../progression.js';
+import { cmd, text } from '../text.js';
 
 export const MAX_GIFT_AMOUNT = 1_000_000;
 export const MAX_GIFTS_PER_COMMAND = 25;
@@ -18,11 +19,11 @@ export interface GiftOrder {
   amount: number;
 }
 
-const USAGE = 'Write it as `!gift <id> <item> [amount]`, several joined with `!` — e.g. `!gift 12 small 3 ! 14 med`. Items: small (s), med (m), large (l), ur.';
+const USAGE = text`Write it as ${cmd('gift', '<id> <item> [amount]')}, several joined with \`!\` — e.g. ${cmd('gift', '12 small 3 ! 14 med')}. Items: small (s), med (m), large (l), ur.`;
 
 function parseWhole(token: string, what: string, min: number, max: number): number {
   const cleaned = token.replace(/[,_]/g, '').replace(/^#/, '');
-  if (!/^\d{1,16}$/.test(cleaned)) throw new UserError(`The ${what} must be a whole number (got \`${token.slice(0, 30)}\`). ${USAGE}`);
+  if (!/^\d{1,16}$/.test(cleaned)) throw new UserError(text`The ${what} must be a whole number (got \`${token.slice(0, 30)}\`). ${USAGE}`);
   const v = Number(cleaned);
   if (v < min || v > max)
     throw new UserError(`The ${what} must be from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')} (got \`${token.slice(0, 30)}\`).`);
@@ -35,12 +36,12 @@ export function parseGifts(tokens: readonly string[]): GiftOrder[] {
     .join(' ')
     .split('!')
     .map((g) => g.trim().split(/\s+/).filter(Boolean));
-  if (groups.every((g) => g.length === 0)) throw new UserError(`Tell me what to gift. ${USAGE}`);
+  if (groups.every((g) => g.length === 0)) throw new UserError(text`Tell me what to gift. ${USAGE}`);
   if (groups.length > MAX_GIFTS_PER_COMMAND) throw new UserError(`At most ${MAX_GIFTS_PER_COMMAND} gifts in one command.`);
   return groups.map((g, i) => {
     const where = groups.length > 1 ? ` (gift ${i + 1})` : '';
-    if (g.length < 2) throw new UserError(`Each gift needs a unit id and an item${where}. ${USAGE}`);
-    if (g.length > 3) throw new UserError(`Too many words in a gift${where}: \`${g.join(' ').slice(0, 60)}\`. ${USAGE}`);
+    if (g.length < 2) throw new UserError(text`Each gift needs a unit id and an item${where}. ${USAGE}`);
+    if (g.length > 3) throw new UserError(text`Too many words in a gift${where}: \`${g.join(' ').slice(0, 60)}\`. ${USAGE}`);
     const unitId = parseWhole(g[0]!, 'unit id', 1, Number.MAX_SAFE_INTEGER);
     const item = itemByWord(g[1]!);
     if (!item) throw new UserError(`Unknown item \`${g[1]!.slice(0, 30)}\`${where}. Bond items: small (s), med (m), large (l), ur.`);
@@ -70,7 +71,7 @@ export interface GiftOutcome {
  * nothing), the XP applied in memory, then the items used taken by
  * conditional updates and units written — all in one transaction.
  */
-export async function giveGifts(db: Db, playerId: string, orders: readonly GiftOrder[], prefix = '!'): Promise<GiftOutcome[]> {
+export async function giveGifts(db: Db, playerId: string, orders: readonly GiftOrder[]): Promise<GiftOutcome[]> {
   return db.transaction(async (tx) => {
     const ids = [...new Set(orders.map((o) => o.unitId))];
     const r = await tx.query<{ id: number; player_id: string; bond_level: number; bond_xp: number; name: string }>(
@@ -83,7 +84,7 @@ export async function giveGifts(db: Db, playerId: string, orders: readonly GiftO
     const notMine = ids.filter((id) => rows.get(id)?.player_id !== playerId);
     if (notMine.length) {
       throw new UserError(
-        `${notMine.length === 1 ? `Unit #${notMine[0]} isn't` : `Units ${notMine.map((id) => `#${id}`).join(', ')} aren't`} yours — check \`${prefix}inventory\` for your ids. Nothing was gifted.`,
+        text`${notMine.length === 1 ? `Unit #${notMine[0]} isn't` : `Units ${notMine.map((id) => `#${id}`).join(', ')} aren't`} yours — check ${cmd('inventory')} for your ids. Nothing was gifted.`,
       );
     }
 
@@ -95,7 +96,7 @@ export async function giveGifts(db: Db, playerId: string, orders: readonly GiftO
     const short = (Object.entries(asked) as Array<[ItemId, number]>).filter(([id, n]) => have[id] < n);
     if (short.length) {
       throw new UserError(
-        `Not enough items: ${short.map(([id, n]) => `${n.toLocaleString('en-US')} × ${ITEMS[id].emoji} ${ITEMS[id].name} needed, you have ${have[id].toLocaleString('en-US')}`).join('; ')}. Nothing was gifted — win bounties (\`${prefix}hunt\`) for more.`,
+        text`Not enough items: ${short.map(([id, n]) => `${n.toLocaleString('en-US')} × ${ITEMS[id].emoji} ${ITEMS[id].name} needed, you have ${have[id].toLocaleString('en-US')}`).join('; ')}. Nothing was gifted — win bounties (${cmd('hunt')}) for more.`,
       );
     }
 

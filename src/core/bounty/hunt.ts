@@ -12,6 +12,7 @@ import { changeItems, ITEMS, type ItemDef } from '../items.js';
 import { type BattleResult, type BattleUnit, runBattle } from '../skills/engine.js';
 import { ROYALTY_REWARD_MULTIPLIER } from '../skills/registry.js';
 import { requireBattleTeam } from '../teams.js';
+import { cmd, text } from '../text.js';
 import type { Unit } from '../units.js';
 import { type BountySlot, type BountyTier, currentBoard, ENEMIES_PER_BOUNTY, TIER_DEFS } from './board.js';
 import { bountyKeys, spendKey } from './keys.js';
@@ -45,8 +46,8 @@ export function bountyReward(tier: BountyTier, royalty: boolean): BountyReward {
 }
 
 /** Refuses early (before the picker) when the player can't hunt: no battle team or no key. */
-export async function checkCanHunt(db: Queryable, playerId: string, now: Date, prefix = '!'): Promise<{ team: Unit[]; keys: number }> {
-  const team = await requireBattleTeam(db, playerId, prefix);
+export async function checkCanHunt(db: Queryable, playerId: string, now: Date): Promise<{ team: Unit[]; keys: number }> {
+  const team = await requireBattleTeam(db, playerId);
   const k = await bountyKeys(db, playerId, now);
   if (k.keys < 1) throw new UserError(noKeysMessage(k.nextKeyAt, now));
   return { team, keys: k.keys };
@@ -73,20 +74,16 @@ export interface HuntResult {
  * counters all change in one transaction, so a slot can't be fought twice and
  * a refused hunt changes nothing.
  */
-export async function huntBounty(
-  db: Db,
-  input: { playerId: string; boardHour: Date; slotIndex: number; now: Date; seed: number; prefix?: string },
-): Promise<HuntResult> {
+export async function huntBounty(db: Db, input: { playerId: string; boardHour: Date; slotIndex: number; now: Date; seed: number }): Promise<HuntResult> {
   const { playerId, now, seed } = input;
-  const prefix = input.prefix ?? '!';
   if (topOfHour(now).getTime() !== input.boardHour.getTime()) {
-    throw new UserError(`That board was replaced at the top of the hour — run \`${prefix}hunt\` again for the new one.`);
+    throw new UserError(text`That board was replaced at the top of the hour — run ${cmd('hunt')} again for the new one.`);
   }
   return db.transaction(async (tx) => {
     const board = await currentBoard(tx, now);
     const slot = board.slots[input.slotIndex];
     if (!slot) throw new UserError(`There is no bounty slot ${input.slotIndex + 1}.`);
-    const team = await requireBattleTeam(tx, playerId, prefix);
+    const team = await requireBattleTeam(tx, playerId);
     const enemies = bountyEnemies(slot);
     const battle = runBattle(snapshotOfUnits(team), enemies, { seed });
     const status = battle.outcome === 'WIN' ? 'COMPLETED' : 'FAILED';

@@ -9,6 +9,7 @@ import { recordAdminAction } from '../audit.js';
 import type { Db, Queryable } from '../db/index.js';
 import { UserError } from '../errors.js';
 import { basePower, RARITIES, type Rarity } from '../power.js';
+import { cmd, text } from '../text.js';
 import { normaliseChance, type RateUp, rateUpOf, seedHash } from './roll.js';
 
 export interface Banner {
@@ -123,10 +124,10 @@ const MAX_RATE_UPS = 12;
  * tokens joined back with spaces). Every part sits in its own brackets;
  * anything else is a clear UserError naming the problem.
  */
-export function parseBannerSpec(text: string): BannerSpec {
-  const usage = `Use \`!set_banner ${BANNER_USAGE}\`, e.g. \`!set_banner [7] [Summer Stars] [176754:SSR] [209:SR]\`.`;
-  const src = text.trim();
-  if (!src) throw new UserError(`Give the banner's days, name and rate-up characters. ${usage}`);
+export function parseBannerSpec(spec: string): BannerSpec {
+  const usage = text`Use ${cmd('set_banner', BANNER_USAGE)}, e.g. ${cmd('set_banner', '[7] [Summer Stars] [176754:SSR] [209:SR]')}.`;
+  const src = spec.trim();
+  if (!src) throw new UserError(text`Give the banner's days, name and rate-up characters. ${usage}`);
   const parts: string[] = [];
   let i = 0;
   while (i < src.length) {
@@ -135,23 +136,23 @@ export function parseBannerSpec(text: string): BannerSpec {
       i++;
       continue;
     }
-    if (ch !== '[') throw new UserError(`Unexpected \`${src.slice(i, i + 20)}\` — every part goes in [brackets]. ${usage}`);
+    if (ch !== '[') throw new UserError(text`Unexpected \`${src.slice(i, i + 20)}\` — every part goes in [brackets]. ${usage}`);
     const end = src.indexOf(']', i + 1);
     const nextOpen = src.indexOf('[', i + 1);
-    if (end < 0) throw new UserError(`A \`[\` is never closed. ${usage}`);
-    if (nextOpen >= 0 && nextOpen < end) throw new UserError(`Brackets can't be nested: \`${src.slice(i, end + 1)}\`. ${usage}`);
+    if (end < 0) throw new UserError(text`A \`[\` is never closed. ${usage}`);
+    if (nextOpen >= 0 && nextOpen < end) throw new UserError(text`Brackets can't be nested: \`${src.slice(i, end + 1)}\`. ${usage}`);
     parts.push(src.slice(i + 1, end).trim());
     i = end + 1;
   }
-  if (src.includes(']') && (src.match(/\]/g)?.length ?? 0) !== parts.length) throw new UserError(`A \`]\` has no matching \`[\`. ${usage}`);
-  if (parts.length < 3) throw new UserError(`Give the days, the name and at least one rate-up \`[id:RARITY]\`. ${usage}`);
+  if (src.includes(']') && (src.match(/\]/g)?.length ?? 0) !== parts.length) throw new UserError(text`A \`]\` has no matching \`[\`. ${usage}`);
+  if (parts.length < 3) throw new UserError(text`Give the days, the name and at least one rate-up \`[id:RARITY]\`. ${usage}`);
 
   const [daysText, name, ...rest] = parts as [string, string, ...string[]];
   if (!/^\d{1,3}$/.test(daysText) || Number(daysText) < 1 || Number(daysText) > MAX_BANNER_DAYS) {
-    throw new UserError(`Days must be a whole number from 1 to ${MAX_BANNER_DAYS} (got \`[${daysText.slice(0, 20)}]\`). ${usage}`);
+    throw new UserError(text`Days must be a whole number from 1 to ${MAX_BANNER_DAYS} (got \`[${daysText.slice(0, 20)}]\`). ${usage}`);
   }
   if (name.length < 1 || name.length > 60) throw new UserError('The banner name must be 1 to 60 characters.');
-  if (/^\d+\s*:\s*\w+$/.test(name)) throw new UserError(`The second part is the banner's name, not a rate-up (got \`[${name}]\`). ${usage}`);
+  if (/^\d+\s*:\s*\w+$/.test(name)) throw new UserError(text`The second part is the banner's name, not a rate-up (got \`[${name}]\`). ${usage}`);
 
   const rateUps: BannerSpec['rateUps'] = [];
   let chance = 0.5;
@@ -174,7 +175,7 @@ export function parseBannerSpec(text: string): BannerSpec {
     if (rateUps.some((r) => r.id === id)) throw new UserError(`Character ${id} is listed twice.`);
     rateUps.push({ id, rarity });
   }
-  if (rateUps.length === 0) throw new UserError(`Give at least one rate-up \`[id:RARITY]\`. ${usage}`);
+  if (rateUps.length === 0) throw new UserError(text`Give at least one rate-up \`[id:RARITY]\`. ${usage}`);
   if (rateUps.length > MAX_RATE_UPS) throw new UserError(`At most ${MAX_RATE_UPS} rate-up characters.`);
   return { days: Number(daysText), name, rateUps, chance };
 }
@@ -207,7 +208,7 @@ export async function setBanner(db: Db, spec: BannerSpec, actorId: string, now: 
     );
     const byId = new Map(found.rows.map((r) => [r.id, r]));
     const missing = ids.filter((id) => !byId.has(id));
-    if (missing.length) throw new UserError(`Not in the catalog: ${missing.join(', ')}. Check the ids with \`!lookup <name>\`.`);
+    if (missing.length) throw new UserError(text`Not in the catalog: ${missing.join(', ')}. Check the ids with ${cmd('lookup', '<name>')}.`);
     const event = found.rows.find((r) => r.rank === 0);
     if (event) throw new UserError(`${event.name} (${event.id}) is outside the gacha pool and can't be a rate-up.`);
 

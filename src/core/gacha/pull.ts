@@ -23,6 +23,7 @@ import { balanceChangeCtes, notEnoughCurrency } from '../economy.js';
 import { UserError } from '../errors.js';
 import { effectivePower, type Rarity } from '../power.js';
 import type { Rng } from '../rng.js';
+import { cmd, text } from '../text.js';
 import { MAX_DUPE, PULL_COST, type Roll, rateUpOf, rollOffBanner, rollOnBanner, SCRAP_VALUE } from './roll.js';
 
 export type PullKind = 'single' | 'ten' | 'starter';
@@ -317,7 +318,7 @@ export async function claimStarter(db: Db, playerId: string, now: Date, rng: Rng
       [playerId, now],
     );
     const row = claimed.rows[0];
-    if (!row) throw new UserError('You already opened your starter pack — keep going with `!pull` (1,000 gems) or `!pull 10`.');
+    if (!row) throw new UserError(text`You already opened your starter pack — keep going with ${cmd('pull')} (1,000 gems) or ${cmd('pull', 10)}.`);
     const pullId = Number(row.pull_id);
     const seed = rng.seed;
     const rolls = rollOffBanner(seed, STARTER_SIZE, { starter: true });

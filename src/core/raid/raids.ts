@@ -25,6 +25,7 @@ import type { Rng } from '../rng.js';
 import { type BattleResult, type BattleUnit, runBattle } from '../skills/engine.js';
 import { findSkill } from '../skills/registry.js';
 import { requireBattleTeam } from '../teams.js';
+import { cmd, type Text, text } from '../text.js';
 import type { Unit } from '../units.js';
 import { findBoss, type ItemBundle, phaseForHp, phaseInfo, phaseThresholds, RAID_BOSSES, type RaidBoss, type RaidPhase, requireBossByKey } from './bosses.js';
 import { computeRaidRewards, type RaidEndReason, type RewardLine } from './rewards.js';
@@ -303,8 +304,8 @@ export function suppressOneSkillEach(units: readonly BattleUnit[], rng: Rng): { 
   return { units: out, suppressed };
 }
 
-export function noRaidMessage(prefix: string): string {
-  return `No raid is running in this server. An owner can start one with \`${prefix}raid start <boss>\` (bosses: ${bossList()}).`;
+export function noRaidMessage(): Text {
+  return text`No raid is running in this server. An owner can start one with ${cmd('raid', 'start <boss>')} (bosses: ${bossList()}).`;
 }
 
 /**
@@ -312,18 +313,17 @@ export function noRaidMessage(prefix: string): string {
  * Throws a UserError (and changes nothing) when there is no raid, no team or
  * no ticket left.
  */
-export async function attackRaid(db: Db, input: { guildId: string; playerId: string; rng: Rng; now: Date; prefix?: string }): Promise<AttackResult> {
+export async function attackRaid(db: Db, input: { guildId: string; playerId: string; rng: Rng; now: Date }): Promise<AttackResult> {
   const { guildId, playerId, rng, now } = input;
-  const prefix = input.prefix ?? '!';
   return db.transaction(async (tx): Promise<AttackResult> => {
     const locked = await tx.query<RaidRow>(`SELECT ${RAID_COLUMNS} FROM raids WHERE guild_id = $1 AND active FOR UPDATE`, [guildId]);
     const row = locked.rows[0];
-    if (!row) throw new UserError(noRaidMessage(prefix));
+    if (!row) throw new UserError(noRaidMessage());
     const raid = toRaid(row);
     // Time ran out before this attack: no ticket is spent; the raid ends here (once, under the lock).
     if (raid.endsAt.getTime() <= now.getTime()) return { kind: 'expired', raid, finish: await finishRaid(tx, raid.id, 'timeout', now) };
 
-    const team = await requireBattleTeam(tx, playerId, prefix);
+    const team = await requireBattleTeam(tx, playerId);
     const left = await spendTicket(tx, playerId, 'raid', now);
     if (left === null) {
       throw new UserError(

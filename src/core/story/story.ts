@@ -15,6 +15,7 @@ import { Rng } from '../rng.js';
 import { type BattleResult, runBattle } from '../skills/engine.js';
 import { ROYALTY_REWARD_MULTIPLIER } from '../skills/registry.js';
 import { requireBattleTeam } from '../teams.js';
+import { cmd, text } from '../text.js';
 import { STORY } from './content.js';
 import { type StoryChapter, type StoryReward, type StoryStage, validateStory } from './schema.js';
 
@@ -149,15 +150,12 @@ async function payReward(tx: Db, playerId: string, reward: StoryReward, reason: 
  * primary key, and the repeat count by a conditional upsert, so concurrent
  * commands pay the first clear once and never more than five repeats a day.
  */
-export async function playStage(
-  db: Db,
-  input: { playerId: string; chapter: number; stage: number; seed: number; now: Date; prefix: string },
-): Promise<StageResult> {
+export async function playStage(db: Db, input: { playerId: string; chapter: number; stage: number; seed: number; now: Date }): Promise<StageResult> {
   const s = findStage(input.chapter, input.stage);
   if (!s) {
     const count = storyChapters().length;
     throw new UserError(
-      `There is no stage ${input.chapter}-${input.stage}. Chapters run from 1 to ${count}, each with stages 1 to 5 — try \`${input.prefix}story\`.`,
+      text`There is no stage ${input.chapter}-${input.stage}. Chapters run from 1 to ${count}, each with stages 1 to 5 — try ${cmd('story')}.`,
     );
   }
   return db.transaction(async (tx) => {
@@ -166,7 +164,7 @@ export async function playStage(
       const prev = previousStage(s.chapter, s.stage)!;
       throw new UserError(`Stage ${s.chapter}-${s.stage} is locked — clear ${prev.chapter}-${prev.stage} first.`);
     }
-    const attacker = snapshotOfUnits(await requireBattleTeam(tx, input.playerId, input.prefix));
+    const attacker = snapshotOfUnits(await requireBattleTeam(tx, input.playerId));
     const defender = stageEnemies(s);
     const result = runBattle(attacker, defender, { seed: input.seed });
     const stars = starsFor(result);

@@ -19,7 +19,6 @@ import {
 import type { App, Transport } from '../../app.js';
 import type { Reply } from '../../commands/reply.js';
 import type { MemberInfo } from '../../commands/types.js';
-import { type GuildPrefixCache, guildPrefixes } from '../../core/guilds.js';
 import { every, hourKey, pruneJobRuns, type Repeating, runOnce } from '../../core/jobs.js';
 import type { Logger } from '../../log.js';
 import { GatewayHealth, type GatewayState } from './health.js';
@@ -80,7 +79,6 @@ export class DiscordTransport implements Transport {
   readonly name = 'discord';
   readonly client: Client;
   private readonly log: Logger;
-  private readonly prefixes: GuildPrefixCache;
   private readonly health: GatewayHealth;
   private readonly deferAfterMs: number;
   /** message id → signature of the files it carries, so edits re-upload only changed images. */
@@ -96,13 +94,9 @@ export class DiscordTransport implements Transport {
     private readonly opts: StartDiscordOptions = {},
   ) {
     this.log = app.services.log.child({ transport: 'discord' });
-    this.prefixes = guildPrefixes(app.services.db);
     this.health = new GatewayHealth(app.config.gatewayGraceSeconds * 1000);
     this.deferAfterMs = opts.deferAfterMs ?? 1500;
     this.client = new Client(this.clientOptions());
-
-    const previous = app.dispatcher.guildPrefix;
-    app.dispatcher.guildPrefix = (guildId) => this.prefixes.peek(guildId) ?? previous(guildId);
 
     const c = this.client;
     c.on(
@@ -386,7 +380,7 @@ export class DiscordTransport implements Transport {
     if (guild) {
       // If the database is down, carry on with the default prefix: the command then
       // fails with an error id the player can report, instead of silence.
-      await this.prefixes.load(guild.id).catch((err: unknown) => this.log.warn({ err, guildId: guild.id }, 'could not load the server prefix'));
+      await this.app.services.prefixes.load(guild.id).catch((err: unknown) => this.log.warn({ err, guildId: guild.id }, 'could not load the server prefix'));
     }
 
     const typingTimer = setTimeout(() => {
@@ -402,6 +396,7 @@ export class DiscordTransport implements Transport {
         content: message.content,
         platform: 'discord',
         botUserId: this.client.user?.id,
+        botName: this.client.user?.displayName,
         resolveMember: (id) => this.resolveMember(message, id),
         hasManageGuild: async () => {
           if (!message.inGuild()) return false;

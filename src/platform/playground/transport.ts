@@ -1,7 +1,6 @@
 import type { Dispatcher } from '../../commands/dispatcher.js';
 import type { Reply } from '../../commands/reply.js';
 import type { MemberInfo } from '../../commands/types.js';
-import { guildPrefixes } from '../../core/guilds.js';
 import { type PlaygroundMessage, PlaygroundStore } from './store.js';
 
 export interface PostMessageInput {
@@ -57,7 +56,7 @@ export class PlaygroundTransport {
 
   async postMessage(input: PostMessageInput): Promise<PlaygroundMessage[]> {
     this.store.addUserMessage(input.channelId, { id: input.userId, username: input.username }, input.content);
-    if (input.guildId) await guildPrefixes(this.dispatcher.services.db).load(input.guildId);
+    if (input.guildId) await this.dispatcher.services.prefixes.load(input.guildId);
     const content = await this.expandMentions(input.content);
     const replies = await this.dispatcher.handleMessage({
       author: { id: input.userId, username: input.username },

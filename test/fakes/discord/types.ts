@@ -118,6 +118,8 @@ export interface StoredMessage {
   interactionId?: string;
   ephemeral: boolean;
   deleted: boolean;
+  /** Embeds the bot sent that Discord dropped because the bot lacked Embed Links in the channel. */
+  droppedEmbeds?: Json[];
 }
 
 export interface EditRecord {
@@ -143,6 +145,8 @@ export interface InteractionResponseRecord {
   /** Message created (4/5) or updated (7) by this response, if any. */
   messageId?: string;
   at: number;
+  /** ms between the INTERACTION_CREATE dispatch and this response. */
+  delayMs: number;
 }
 
 export interface RequestRecord {
@@ -199,6 +203,38 @@ export interface StoredInteraction {
   /** Message created by a type 4/5 response. */
   originalMessageId?: string;
   payload: Json;
+  /** When INTERACTION_CREATE was dispatched (ms epoch). */
+  createdAt: number;
+  /** When the first callback was accepted. */
+  acknowledgedAt?: number;
+  /** Not acknowledged within the ack window: the token is dead (callbacks 10062, webhooks 10015). */
+  expired: boolean;
+}
+
+/** A payload that broke one of Discord's documented limits (answered 400, as Discord does). */
+export interface ViolationRecord {
+  method: string;
+  /** Path after `/api/v10`. */
+  path: string;
+  status: number;
+  /** Discord JSON error code (50035 Invalid Form Body, 30015, 30032 …). */
+  code: number;
+  message: string;
+  /** Discord's nested `errors` tree, when there is one. */
+  errors?: Json;
+  /** One line per broken rule: `embeds.0.title: Must be 256 or fewer in length. [BASE_TYPE_MAX_LENGTH]`. */
+  problems: string[];
+  at: number;
+}
+
+/** An interaction callback that came after the ack window (answered 404 10062 Unknown interaction). */
+export interface LateCallbackRecord {
+  interactionId: string;
+  /** Callback type the bot tried to send. */
+  type: number;
+  /** ms after INTERACTION_CREATE. */
+  delayMs: number;
+  at: number;
 }
 
 export interface RegisteredCommand {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import gachaCog, { pullReply } from '../../../src/cogs/gacha.js';
 import inventoryCog from '../../../src/cogs/inventory.js';
 import type { CommandContext } from '../../../src/commands/types.js';
+import { defaultVoice } from '../../../src/commands/voice.js';
 import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
 import { claimStarter, pull, rollOffBanner } from '../../../src/core/gacha/index.js';
 import { Rng } from '../../../src/core/rng.js';
@@ -158,7 +159,7 @@ describe.each(backends())('pulls on %s', (backend) => {
     const units = await snapshot(game.db, 'c');
     expect(units.units).toBe(10);
     // The reply says what was auto-scrapped.
-    const ctx = { services: game.bot.app.services, prefix: '!', author: { id: 'c', username: 'c' } } as unknown as CommandContext;
+    const ctx = { services: game.bot.app.services, voice: defaultVoice('!'), author: { id: 'c', username: 'c' } } as unknown as CommandContext;
     const reply = await pullReply(ctx, r, 'test');
     expect(reply.embeds![0]!.description).toMatch(/Auto-scrapped 1 copy already at dupe 10: \+10,000 💎 \+500 🪙/);
     expect(reply.embeds![0]!.description).toContain('at dupe 10 → auto-scrapped');

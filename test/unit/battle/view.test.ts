@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { notClearedLine } from '../../../src/cogs/rpg.js';
 import { battleEmbed, headline, type Shown } from '../../../src/commands/battle-view.js';
 import type { CommandContext } from '../../../src/commands/types.js';
+import { Voice } from '../../../src/commands/voice.js';
 import type { SnapshotUnit } from '../../../src/core/battle/snapshot.js';
 import type { BattleResult } from '../../../src/core/skills/engine.js';
 import { findStage, type StageResult, stageEnemies } from '../../../src/core/story/story.js';
@@ -21,7 +22,7 @@ function shown(attacker: SnapshotUnit[], defender: SnapshotUnit[], result: Battl
   return { attackerName: 'alice', defenderName: 'Minute Wardens', attacker, defender, result };
 }
 
-const ctx = { prefix: '!' } as CommandContext;
+const ctx = { voice: new Voice({ kind: 'prefix', prefix: '!' }) } as unknown as CommandContext;
 
 describe('the headline names whose skill changed the result', () => {
   it("the enemy's Revive holding on is not your Revive saving a loss", () => {
@@ -95,7 +96,9 @@ describe("story's advice says what happened", () => {
 
   it('a plain loss points at growing the team', () => {
     const r = fight([snap('A', 1000)], [snap('D', 10000)]);
-    expect(notClearedLine(ctx, result(r))).toMatch(/^Not cleared\. Recommended power: [\d,]+\. Raise dupes/);
+    expect(notClearedLine(ctx, result(r))).toMatch(
+      /^Not cleared\. Recommended power: [\d,]+\. Raise dupes, bonds and team level, or rethink your team \(`!teambuilder`\)\.$/,
+    );
   });
 
   it('a draw your own Revive saved does not tell you to get stronger', () => {
