@@ -4,8 +4,19 @@ import { ArgumentError } from '../commands/errors.js';
 import { n } from '../commands/format.js';
 import type { Reply } from '../commands/reply.js';
 import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
-import { DIFFICULTIES, type Difficulty, type Fight, isDifficulty, prepareNpcBattle, preparePvpBattle, replayBattle, saveBattle } from '../core/battle/index.js';
+import {
+  DIFFICULTIES,
+  type Difficulty,
+  type Fight,
+  isDifficulty,
+  NPC_DUPES,
+  prepareNpcBattle,
+  preparePvpBattle,
+  replayBattle,
+  saveBattle,
+} from '../core/battle/index.js';
 import { UserError } from '../core/errors.js';
+import { RULES_VERSION } from '../core/skills/engine.js';
 import { cmd, joinText, text } from '../core/text.js';
 
 type Opponent = { kind: 'member'; id: string } | { kind: 'npc'; difficulty: Difficulty };
@@ -66,7 +77,7 @@ export default defineCog({
         [
           text`${cmd('battle')} fights the Training Dummy (normal). ${cmd('battle', '<difficulty>')} fights an NPC team:`,
           '• easy — 5 R · normal — 3 R + 2 SR · hard — 5 SR',
-          '• expert — 2 SSR + 2 SR + 1 R · nightmare — 3 SSR + 2 SR · hell — 5 top SSR',
+          `• expert — 2 SSR + 2 SR + 1 R at dupe ${NPC_DUPES.expert} · nightmare — 3 SSR + 2 SR at dupe ${NPC_DUPES.nightmare} · hell — 5 top SSR at dupe ${NPC_DUPES.hell}`,
           text`${cmd('battle', '@member')} fights their battle team. A win completes that day’s task (\`pvp\` or the difficulty). Every battle gets an id you can ${cmd('replay')}.`,
         ],
         '\n',
@@ -101,15 +112,19 @@ export default defineCog({
       name: 'replay',
       description: 'Re-runs a recorded battle from its seed and teams and checks it comes out the same.',
       details:
-        'Every battle is stored with its random seed and both teams as they fought (powers and skills at the time), so a replay gives the same outcome, totals and final powers.',
+        'Every battle is stored with its random seed, both teams as they fought (powers and skills at the time) and the battle rules it was fought under, so a replay gives the same outcome, totals and final powers. ' +
+        'A battle from before a rules change can’t be re-run exactly: the replay says so and shows how it goes under today’s rules.',
       args: { id: arg.int('battle id', { min: 1, max: Number.MAX_SAFE_INTEGER }) },
       async run(ctx, { id }) {
         const replay = await replayBattle(ctx.services.db, id);
         const r = replay.record;
         const shown: Shown = { attackerName: r.attackerName, defenderName: r.defenderName, attacker: r.attacker, defender: r.defender, result: replay.result };
-        const verdict = replay.matches
-          ? `✅ **Replay matches the record**: ${replay.result.outcome}, ${n(r.totals.attacker)} vs ${n(r.totals.defender)}, every final power the same.`
-          : `❌ **Replay differs from the record**: ${replay.differences.join('; ')}.`;
+        const verdict = !replay.sameRules
+          ? `ℹ️ **Battle #${r.id} was fought under rule set ${r.rulesVersion}**: ${r.outcome}, ${n(r.totals.attacker)} vs ${n(r.totals.defender)}. ` +
+            `The battle rules have changed since (now rule set ${RULES_VERSION}), so it can't be re-run exactly; below, the same teams and seed under today's rules.`
+          : replay.matches
+            ? `✅ **Replay matches the record**: ${replay.result.outcome}, ${n(r.totals.attacker)} vs ${n(r.totals.defender)}, every final power the same.`
+            : `❌ **Replay differs from the record**: ${replay.differences.join('; ')}.`;
         const when = r.createdAt.toISOString().replace('T', ' ').slice(0, 16);
         return {
           embeds: [battleEmbed(shown, [verdict], `Replay of battle #${r.id} · fought ${when} UTC · seed ${r.seed}`)],

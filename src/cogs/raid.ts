@@ -187,6 +187,9 @@ async function attackReply(ctx: CommandContext, hit: HitResult): Promise<Reply> 
   if (hit.suppressed.length) lines.push(`🔇 Silenced: ${hit.suppressed.map((s) => `${s.skill} (${s.unitName})`).join(', ')}`);
   const log = formatLogLines(hit.battle, 'attacker', 6);
   if (log.length) lines.push(log.join('\n'));
+  // The boss's skills fire too (Guard, Berserk, …): every firing is shown.
+  const bossLog = formatLogLines(hit.battle, 'defender', 4);
+  if (bossLog.length) lines.push(`**${boss.name}:**\n${bossLog.join('\n')}`);
   return {
     embeds: [
       {

@@ -1,9 +1,10 @@
 import { type ArgSpec, truncate } from '../commands/args.js';
-import { battleEmbed, battleImageJob } from '../commands/battle-view.js';
+import { battleEmbed, battleImageJob, whoseSkill } from '../commands/battle-view.js';
 import { ArgumentError } from '../commands/errors.js';
 import { n, rewardText } from '../commands/format.js';
 import { Colors, type Reply } from '../commands/reply.js';
 import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
+import { CLOSE_LOSS_RATIO } from '../core/skills/registry.js';
 import {
   findStage,
   isOpen,
@@ -77,14 +78,30 @@ async function overview(ctx: CommandContext): Promise<Reply> {
   };
 }
 
+/**
+ * Why a stage wasn't cleared, in the player's terms. Only a plain loss is a
+ * reason to grow the team; a draw says whose skill made it.
+ */
+export function notClearedLine(ctx: CommandContext, r: StageResult): string {
+  const { totals, drawnBy } = r.result;
+  const score = `${n(totals.attacker)} to ${n(totals.defender)}`;
+  if (r.result.outcome === 'DRAW' && drawnBy?.side === 'attacker') {
+    return `Not cleared: you lost narrowly (${score}) and ${whoseSkill(drawnBy)} held it to a draw — a draw doesn't clear a stage. You were close; fight it again.`;
+  }
+  if (r.result.outcome === 'DRAW' && drawnBy?.side === 'defender') {
+    return (
+      `Not cleared: you won ${score}, but ${whoseSkill(drawnBy)} turned it into a draw — a draw doesn't clear a stage. ` +
+      `Their skill only saves a close fight (their total at least ${Math.round(CLOSE_LOSS_RATIO * 100)}% of yours); fight it again.`
+    );
+  }
+  return `Not cleared. Recommended power: ${n(recommendedPower(r.stage))}. Raise dupes, bonds and team level, or rethink your team (${ctx.voice.cmd('teambuilder')}).`;
+}
+
 async function stageReply(ctx: CommandContext, r: StageResult): Promise<Reply> {
   const s = r.stage;
   const extra: string[] = [`*${s.lines.join(' ')}*`];
   if (r.stars > 0) extra.push(`Stars: **${stars(r.stars)}** (best ${stars(r.bestStars)})`);
-  else
-    extra.push(
-      `Not cleared. Recommended power: ${n(recommendedPower(s))}. Raise dupes, bonds and team level, or rethink your team (${ctx.voice.cmd('teambuilder')}).`,
-    );
+  else extra.push(notClearedLine(ctx, r));
   if (r.firstClear && r.paid) extra.push(`🎉 First clear! You earned ${rewardText(ctx.services.config, r.paid)}.`);
   else if (r.paid) extra.push(`🔁 Repeat clear: ${rewardText(ctx.services.config, r.paid)} (${r.repeatsToday}/${REPEAT_REWARDS_PER_DAY} today).`);
   else if (r.stars > 0) extra.push(`Repeat rewards are used up for today (${REPEAT_REWARDS_PER_DAY}/${REPEAT_REWARDS_PER_DAY}); stars still count.`);

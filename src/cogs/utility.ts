@@ -89,6 +89,50 @@ function skillEmbed(d: SkillDef): Reply['embeds'] {
 }
 
 const SKILLS_PER_PAGE = 5;
+/** A select menu holds at most 25 options (Discord); more skills page with Prev/Next. */
+const PICKER_PAGE = 25;
+
+/**
+ * The `!skill_details` menu: one page of skills in a select, Prev/Next when
+ * there are more than fit one select, and the chosen skill as a follow-up.
+ */
+export function skillPicker(ownerId: string, page = 0, skills: readonly SkillDef[] = SKILLS, pageSize = PICKER_PAGE): Reply {
+  const pages = Math.max(1, Math.ceil(skills.length / pageSize));
+  const at = Math.min(pages - 1, Math.max(0, page));
+  const shown = skills.slice(at * pageSize, (at + 1) * pageSize);
+  const components: Reply['components'] = [
+    [
+      {
+        type: 'select',
+        customId: 'skill',
+        placeholder: pages > 1 ? `Choose a skill… (page ${at + 1} of ${pages})` : 'Choose a skill…',
+        options: shown.map((d) => ({ label: d.name, value: d.name, description: truncate(d.description, 90) })),
+      },
+    ],
+  ];
+  if (pages > 1) {
+    components.push([
+      { type: 'button', customId: 'sd:prev', label: '◀ Prev', style: 'secondary', disabled: at === 0 },
+      { type: 'button', customId: 'sd:next', label: 'Next ▶', style: 'secondary', disabled: at >= pages - 1 },
+    ]);
+  }
+  return {
+    content: pages > 1 ? `Pick a skill (${skills.length} skills, page ${at + 1} of ${pages}):` : 'Pick a skill:',
+    components,
+    view: {
+      ownerId,
+      timeoutMs: 120_000,
+      async handle(use) {
+        if (use.customId === 'sd:prev' || use.customId === 'sd:next') {
+          return { update: skillPicker(ownerId, at + (use.customId === 'sd:next' ? 1 : -1), skills, pageSize) };
+        }
+        const def = findSkill(use.values[0] ?? '');
+        if (!def) return { ephemeral: { content: 'Unknown skill.' } };
+        return { followUps: [{ embeds: skillEmbed(def) }] };
+      },
+    },
+  };
+}
 
 export default defineCog({
   name: 'utility',
@@ -173,28 +217,7 @@ export default defineCog({
           if (!def) throw new UserError(`There is no skill \`${truncate(name)}\`. Valid skills: ${SKILLS.map((d) => d.name).join(', ')}.`);
           return { embeds: skillEmbed(def) };
         }
-        return {
-          content: 'Pick a skill:',
-          components: [
-            [
-              {
-                type: 'select',
-                customId: 'skill',
-                placeholder: 'Choose a skill…',
-                options: SKILLS.slice(0, 25).map((d) => ({ label: d.name, value: d.name, description: truncate(d.description, 90) })),
-              },
-            ],
-          ],
-          view: {
-            ownerId: ctx.author.id,
-            timeoutMs: 120_000,
-            async handle(use) {
-              const def = findSkill(use.values[0] ?? '');
-              if (!def) return { ephemeral: { content: 'Unknown skill.' } };
-              return { followUps: [{ embeds: skillEmbed(def) }] };
-            },
-          },
-        };
+        return skillPicker(ctx.author.id);
       },
     }),
   ],

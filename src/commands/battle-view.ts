@@ -7,7 +7,7 @@
 import type { SnapshotUnit } from '../core/battle/snapshot.js';
 import { type CardInfo, renderBattle } from '../core/images/index.js';
 import type { BattleResult, BattleUnit, Side } from '../core/skills/engine.js';
-import { formatLogLines } from '../core/skills/log.js';
+import { formatLogLines, type LogEntry } from '../core/skills/log.js';
 import { ROYALTY_REWARD_MULTIPLIER } from '../core/skills/registry.js';
 import { n } from './format.js';
 import { image } from './images.js';
@@ -52,15 +52,42 @@ export function battleImage(b: Drawn): Promise<Buffer> {
   });
 }
 
-function headline(b: Shown): string {
+/** "Revive", "Queen of the Zodiacs (Snake)". */
+export function skillName(e: LogEntry): string {
+  return e.effect !== '' ? `${e.skill} (${e.effect})` : e.skill;
+}
+
+/** Whose skill it was, from the attacker's seat (every fighting command's attacker is the player who typed it). */
+export function whoseSkill(e: LogEntry): string {
+  return e.side === 'attacker' ? `your ${skillName(e)}` : `the enemy's ${skillName(e)}`;
+}
+
+function unitOf(b: Drawn, e: LogEntry): string {
+  return b[e.side][e.slot]?.name ?? 'a unit';
+}
+
+/** The result line; a draw names whose skill made it, and which way it turned. */
+export function headline(b: Drawn): string {
+  const by = b.result.drawnBy;
   switch (b.result.outcome) {
     case 'WIN':
       return `🏆 **${b.attackerName}** wins!`;
     case 'LOSS':
       return `💀 **${b.defenderName}** wins.`;
     case 'DRAW':
-      return '🤝 **Draw!** A skill turned the loss around.';
+      if (by === null) return '🤝 **Draw!**';
+      return by.side === 'attacker'
+        ? `🤝 **Draw** — ${whoseSkill(by)} turned the loss into a draw (${unitOf(b, by)}).`
+        : `🤝 **Draw** — ${whoseSkill(by)} held on (${unitOf(b, by)}): a win for **${b.attackerName}** became a draw.`;
   }
+}
+
+/** "🔁 Fought again twice: your Second Wind, then the enemy's Second Wind." */
+function retryNote(b: Drawn): string {
+  const r = b.result.retries;
+  const times = r === 1 ? 'once' : r === 2 ? 'twice' : `${r} times`;
+  const who = b.result.retriedBy.map((e) => `${whoseSkill(e)} (${unitOf(b, e)})`);
+  return `🔁 Fought again ${times}${who.length ? `: ${who.join(', then ')}` : ''}.`;
 }
 
 function sideField(b: Shown, side: Side): EmbedField {
@@ -71,14 +98,14 @@ function sideField(b: Shown, side: Side): EmbedField {
   return { name: `${side === 'attacker' ? '⚔️' : '🛡️'} ${name} — ${n(b.result.totals[side])}`, value: lines.join('\n') || '—', inline: true };
 }
 
+/** Embed field values are capped at 1,024 characters; the lines are chosen to fit whole. */
+const FIELD_CHARS = 1024;
+
 function logField(b: Shown, side: Side): EmbedField | null {
-  const lines = formatLogLines(b.result, side, 10);
+  const lines = formatLogLines(b.result, side, 10, FIELD_CHARS);
   if (lines.length === 0) return null;
   const name = side === 'attacker' ? b.attackerName : b.defenderName;
-  // Embed field values are capped at 1,024 characters.
-  let value = lines.join('\n');
-  if (value.length > 1024) value = `${value.slice(0, 1020)}…`;
-  return { name: `📜 ${name}'s skills`, value };
+  return { name: `📜 ${name}'s skills`, value: lines.join('\n') };
 }
 
 export function battleEmbed(b: Shown, extra: string[], footer: string, opts: { royaltyPays?: boolean } = {}): Embed {
@@ -88,7 +115,7 @@ export function battleEmbed(b: Shown, extra: string[], footer: string, opts: { r
     if (f) fields.push(f);
   }
   const notes = [headline(b), `**${n(b.result.totals.attacker)}** vs **${n(b.result.totals.defender)}**`];
-  if (b.result.retries > 0) notes.push(`🔁 Fought again ${b.result.retries === 1 ? 'once' : `${b.result.retries} times`} (Second Wind).`);
+  if (b.result.retries > 0) notes.push(retryNote(b));
   if (b.result.royalty.attacker) {
     notes.push(
       opts.royaltyPays

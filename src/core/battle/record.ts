@@ -1,6 +1,7 @@
 /**
- * Battle records: one row per fight with the seed and both teams' snapshots,
- * enough for `!replay` to re-run it exactly.
+ * Battle records: one row per fight with the seed, both teams' snapshots and
+ * the engine's rule set, enough for `!replay` to re-run it exactly — or to say
+ * it can't, when the rules have changed since.
  */
 import type { Queryable } from '../db/index.js';
 import type { Outcome, Side } from '../skills/engine.js';
@@ -24,6 +25,8 @@ export interface BattleRecord {
   totals: Record<Side, number>;
   finalPowers: Record<Side, number[]>;
   retries: number;
+  /** The engine's RULES_VERSION when it was fought (1 for battles from before versions were kept). */
+  rulesVersion: number;
   createdAt: Date;
 }
 
@@ -45,6 +48,7 @@ interface BattleRow {
   defender_total: string;
   final_powers: { attacker: number[]; defender: number[] };
   retries: number;
+  rules_version: number;
   created_at: Date;
 }
 
@@ -64,6 +68,7 @@ function toRecord(r: BattleRow): BattleRecord {
     totals: { attacker: Number(r.attacker_total), defender: Number(r.defender_total) },
     finalPowers: { attacker: r.final_powers.attacker.map(Number), defender: r.final_powers.defender.map(Number) },
     retries: r.retries,
+    rulesVersion: r.rules_version,
     createdAt: new Date(r.created_at),
   };
 }
@@ -72,8 +77,8 @@ function toRecord(r: BattleRow): BattleRecord {
 export async function insertBattle(db: Queryable, b: NewBattleRecord): Promise<number> {
   const r = await db.query<{ id: string }>(
     `INSERT INTO battles (kind, attacker_id, attacker_name, defender_id, difficulty, defender_name, seed,
-                          attacker_team, defender_team, outcome, attacker_total, defender_total, final_powers, retries, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12, $13::jsonb, $14, $15)
+                          attacker_team, defender_team, outcome, attacker_total, defender_total, final_powers, retries, rules_version, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12, $13::jsonb, $14, $15, $16)
      RETURNING id`,
     [
       b.kind,
@@ -90,6 +95,7 @@ export async function insertBattle(db: Queryable, b: NewBattleRecord): Promise<n
       b.totals.defender,
       JSON.stringify(b.finalPowers),
       b.retries,
+      b.rulesVersion,
       b.createdAt,
     ],
   );

@@ -11,7 +11,7 @@ import type { Db, Queryable } from '../db/index.js';
 import { UserError } from '../errors.js';
 import { requirePlayer } from '../players.js';
 import type { Rng } from '../rng.js';
-import { type BattleResult, runBattle, type Side } from '../skills/engine.js';
+import { type BattleResult, RULES_VERSION, runBattle, type Side } from '../skills/engine.js';
 import { recordTaskWin, type TaskKey } from '../tasks.js';
 import { requireBattleTeam } from '../teams.js';
 import { cmd, text } from '../text.js';
@@ -119,6 +119,7 @@ export async function saveBattle(db: Db, fight: Fight, opts: { now: Date; bossUs
       totals: fight.result.totals,
       finalPowers: fight.result.finalPowers,
       retries: fight.result.retries,
+      rulesVersion: fight.result.rulesVersion,
       createdAt: opts.now,
     });
     if (task) await recordTaskWin(tx, fight.attackerId, task, opts.now);
@@ -130,18 +131,29 @@ export async function saveBattle(db: Db, fight: Fight, opts: { now: Date; bossUs
 
 export interface Replay {
   record: BattleRecord;
+  /** The battle re-run by today's engine. */
   result: BattleResult;
-  /** True when outcome, totals, final powers and retries all equal the record's. */
+  /**
+   * The record was fought under today's rules (RULES_VERSION). When not, the
+   * re-run shows how it goes under today's rules and is not compared.
+   */
+  sameRules: boolean;
+  /** Same rules, and outcome, totals, final powers and retries all equal the record's. */
   matches: boolean;
-  /** What differs, in words (empty when it matches). */
+  /** What differs, in words (empty when it matches or the rules differ). */
   differences: string[];
 }
 
 const SIDE_NAMES: readonly Side[] = ['attacker', 'defender'];
 
-/** Re-runs a recorded battle from its seed and snapshots and compares it with the record. */
+/**
+ * Re-runs a recorded battle from its seed and snapshots and compares it with
+ * the record — only when it was fought under today's rules: a battle from an
+ * older rule set can't be re-run exactly, and differing from it proves nothing.
+ */
 export function replayRecord(record: BattleRecord): Replay {
   const result = fightTeams(record.attacker, record.defender, record.seed);
+  if (record.rulesVersion !== RULES_VERSION) return { record, result, sameRules: false, matches: false, differences: [] };
   const differences: string[] = [];
   if (result.outcome !== record.outcome) differences.push(`outcome ${result.outcome} instead of ${record.outcome}`);
   for (const side of SIDE_NAMES) {
@@ -151,7 +163,7 @@ export function replayRecord(record: BattleRecord): Replay {
     if (a.length !== b.length || a.some((v, i) => v !== b[i])) differences.push(`${side} final powers ${a.join('/')} instead of ${b.join('/')}`);
   }
   if (result.retries !== record.retries) differences.push(`${result.retries} retries instead of ${record.retries}`);
-  return { record, result, matches: differences.length === 0, differences };
+  return { record, result, sameRules: true, matches: differences.length === 0, differences };
 }
 
 /** Loads and replays a battle, or a clear error for an unknown id. */

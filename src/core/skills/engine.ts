@@ -6,7 +6,9 @@
  * 1. Start — one object per (unit, battle skill tag); a unit's duplicate tag is
  *    ignored. Objects are sorted by priority, highest first; ties keep creation
  *    order: attacker before defender, then slot, then the tag's place on the
- *    unit. `onBattleStart` runs once each, in that order — also for a unit a
+ *    unit. Each object's state starts at its class's `initialState()`, and each
+ *    (skill, side) shares one `initialSideState()` (see implementations.ts).
+ *    `onBattleStart` runs once each, in that order — also for a unit a
  *    Kamikaze took out earlier in the phase (start effects are all declared at
  *    the start; being out only stops its power and post-calc skills).
  * 2. Power — per unit, in side then slot order: `p = power`, × each of its own
@@ -20,24 +22,50 @@
  * 3. Post-calculation — `onPostPowerCalculation` in sorted order; may rewrite
  *    finals (Sheep, Monkey, Dog), so they see variance already applied.
  * 4. End — totals; the attacker wins iff its total is strictly greater (a tie
- *    is the attacker's loss). `onBattleEnd` runs for the losing side's skills
- *    only, in sorted order, until one returns a decision: `'DRAW'` ends it as a
- *    draw, `'RETRY'` re-runs phases 2–4 with fresh rolls. Each object may RETRY
- *    once; a battle retries at most MAX_RETRIES (3) times.
+ *    is the attacker's loss). The loss is close when the loser's total is at
+ *    least CLOSE_LOSS_RATIO (75%) of the winner's (`ctx.closeLoss`). The losing
+ *    side's end skills run in sorted order until one returns a decision:
+ *    `'DRAW'` ends it as a draw, `'RETRY'` re-runs phases 2–4 with fresh rolls.
+ *    `onBattleEnd` skills decide for themselves (a DRAW only of a close loss:
+ *    Snake; Second Wind's RETRY asks for no closeness, once per object). Skills
+ *    with `drawChance` (Revive) don't: at the first of them the engine rolls
+ *    once for the side with 1 − Π(1 − pᵢ) over all of them, capped at
+ *    MAX_DRAW_CHANCE (50%), credited to that first one, and only for a close
+ *    loss (a rout logs `notClose` instead); the others are then passed over.
+ *    A battle retries at most MAX_RETRIES (3) times.
+ *
+ * Logging: every skill that fires appends one entry a player can read — also
+ * when it finds nothing to act on (see log.ts); a chance that misses its roll
+ * is not a firing. A decision's `'draw'` / `'retry'` entry is the last one
+ * before the skill returns it; the result points at those entries
+ * (`drawnBy`, `retriedBy`), so callers can say whose skill changed the outcome.
+ * A RETRY drops the failed attempt's entries except the one saying why.
  *
  * Suppressed skill names are checked before every hook: a silenced name is inert
  * for every unit of that side from then on. All randomness comes from one
  * seeded PRNG per battle (the same sfc32 stream `new Rng(seed)` gives), so seed +
- * inputs replay the battle and its log exactly.
+ * inputs replay the battle and its log exactly — under the same RULES_VERSION.
  *
  * Speed (target ≥ 500k battles/s on one core, bench/battle.ts): the hot path
  * works on typed arrays indexed `side * 5 + slot`, kept in a reusable
- * BattleEngine with pooled, stateless skill objects; a battle allocates only its
- * log entries and its result, so a result never shares state with the next battle.
+ * BattleEngine with pooled, stateless skill objects (their state lives in the
+ * context); a battle allocates only its log entries and its result, so a
+ * result never shares state with the next battle.
  */
-import { type BattleSkill, type EndDecision, SLOTS_PER_BATTLE, skillKey } from './implementations.js';
+import type { AnySkill, BattleSkill, EndDecision } from './implementations.js';
+import { SLOTS_PER_BATTLE, skillKey } from './implementations.js';
 import type { LogEntry, LogKind } from './log.js';
-import { MAX_RETRIES, ROYALTY, SKILLS, SUPPRESSIBLE_MASK, skillIdOf } from './registry.js';
+import { CLOSE_LOSS_RATIO, MAX_DRAW_CHANCE, MAX_RETRIES, ROYALTY, SKILLS, SUPPRESSIBLE_MASK, skillIdOf } from './registry.js';
+
+/**
+ * The rule set battles are fought under. A recorded battle replays exactly only
+ * under the version it was fought with; bump this whenever a change to the
+ * engine, a skill or its numbers can change an old battle's rolls or outcome.
+ * 1: the port's first rules. 2: close-loss rule and one pooled Revive roll per
+ * side (capped at 50%), Snake only saves close losses, Entwined Souls' Horse
+ * costs ×0.88 and is paid without a teammate.
+ */
+export const RULES_VERSION = 2;
 
 export type Side = 'attacker' | 'defender';
 /** From the attacker's perspective. */
@@ -81,6 +109,16 @@ export interface BattleResult {
   royalty: Record<Side, boolean>;
   /** The teams as given (not copied), so log lines can name units. */
   units: Record<Side, readonly BattleUnit[]>;
+  /**
+   * For a DRAW, the `'draw'` entry of the skill that made it — its `side` lost
+   * and was saved (attacker: your skill saved a loss; defender: the enemy's
+   * skill took a win away). Null for a WIN or LOSS.
+   */
+  drawnBy: LogEntry | null;
+  /** The `'retry'` entry behind each re-fight, in order (`retries` of them). */
+  retriedBy: LogEntry[];
+  /** RULES_VERSION of the engine that fought it. */
+  rulesVersion: number;
 }
 
 export const MAX_TEAM_SIZE = 5;
@@ -117,12 +155,14 @@ export class BattleContext {
   readonly suppressed = new Int32Array(2);
   /** Bit per skill id carried by the unit in that slot. */
   readonly skillMasks = new Int32Array(SLOTS);
-  /** Guard applied by this side already (once per side). */
-  readonly guarded = new Uint8Array(2);
-  /** Per skill object (its `key`): it has asked for its one RETRY. */
-  readonly retried = new Uint8Array(SKILLS.length * SLOTS_PER_BATTLE);
-  /** Per skill object (its `key`): zodiac sign drawn, -1 none. */
-  readonly zodiacSigns = new Int8Array(SKILLS.length * SLOTS_PER_BATTLE);
+  /** Each skill object's state, by its `key` (set from `initialState()` when the battle creates it). */
+  readonly states: unknown[] = new Array(SKILLS.length * SLOTS_PER_BATTLE).fill(undefined);
+  /** State shared by a skill's copies on one side, at `id * 2 + side`. */
+  readonly sideStates: unknown[] = new Array(SKILLS.length * 2).fill(undefined);
+  /** End phase: the loser's total is at least CLOSE_LOSS_RATIO of the winner's. */
+  closeLoss = false;
+  /** End phase: the loser's total over the winner's (1 when both are 0). */
+  lossRatio = 1;
   retries = 0;
   inPowerPhase = false;
   /** Some rolledBonuses entry is non-zero (so most attempts skip clearing them). */
@@ -146,16 +186,13 @@ export class BattleContext {
     }
     this.suppressed[0] = 0;
     this.suppressed[1] = 0;
-    this.guarded[0] = 0;
-    this.guarded[1] = 0;
     this.retries = 0;
     this.inPowerPhase = false;
     this.lastSuppressedName = '';
     this.entries = [];
   }
 
-  // biome-ignore lint/suspicious/noExplicitAny: a skill of any value shape (the parameter is invariant)
-  log(skill: BattleSkill<any>, kind: LogKind, value: number, targetSide: number, targetSlot: number, detail = ''): void {
+  log(skill: AnySkill, kind: LogKind, value: number, targetSide: number, targetSlot: number, effect = '', detail = ''): void {
     // One literal shape for every entry keeps them monomorphic and cheap.
     this.entries.push({
       side: SIDES[skill.side]!,
@@ -165,8 +202,31 @@ export class BattleContext {
       value,
       targetSide: SIDES[targetSide]!,
       targetSlot,
+      effect,
       detail,
     });
+  }
+
+  /** This skill object's state in this battle. */
+  // biome-ignore lint/suspicious/noExplicitAny: any value and side-state shape
+  state<S>(skill: BattleSkill<any, S, any>): S {
+    return this.states[skill.key] as S;
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: any value and side-state shape
+  setState<S>(skill: BattleSkill<any, S, any>, value: S): void {
+    this.states[skill.key] = value;
+  }
+
+  /** The state this skill's copies on its side share in this battle. */
+  // biome-ignore lint/suspicious/noExplicitAny: any value and state shape
+  sideState<SS>(skill: BattleSkill<any, any, SS>): SS {
+    return this.sideStates[skill.id * 2 + skill.side] as SS;
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: any value and state shape
+  setSideState<SS>(skill: BattleSkill<any, any, SS>, value: SS): void {
+    this.sideStates[skill.id * 2 + skill.side] = value;
   }
 
   isSuppressed(side: number, skillId: number): boolean {
@@ -370,18 +430,25 @@ const HAS_START = 1,
   HAS_END = 8,
   IN_BATTLE = 16,
   HAS_OBJECT = 32,
-  IS_ROYALTY = 64;
+  IS_ROYALTY = 64,
+  HAS_STATE = 128,
+  HAS_SIDE_STATE = 256,
+  HAS_DRAW_CHANCE = 512;
 const HOOKS = Int32Array.from(SKILLS, (d) => {
   let flags = (d.appliesIn === 'b' ? IN_BATTLE : 0) | (d === ROYALTY ? IS_ROYALTY : 0);
-  const proto = d.impl?.prototype as BattleSkill | undefined;
+  const proto = d.impl?.prototype as AnySkill | undefined;
   if (proto === undefined) return flags;
   flags |= HAS_OBJECT;
+  // A pooled chance (drawChance) replaces the skill's own end decision.
+  const end = proto.drawChance ? HAS_DRAW_CHANCE : proto.onBattleEnd ? HAS_END : 0;
   return (
     flags |
+    end |
     (proto.onBattleStart ? HAS_START : 0) |
     (proto.powerModifier ? HAS_MODIFIER : 0) |
     (proto.onPostPowerCalculation ? HAS_POST : 0) |
-    (proto.onBattleEnd ? HAS_END : 0)
+    (proto.initialState ? HAS_STATE : 0) |
+    (proto.initialSideState ? HAS_SIDE_STATE : 0)
   );
 });
 
@@ -417,8 +484,7 @@ function checkVariance(range: readonly [number, number]): void {
 export class BattleEngine {
   private readonly ctx = new BattleContext();
   /** Skill objects by key (skill, side, slot), made on first use and reused: they hold no battle state. */
-  // biome-ignore lint/suspicious/noExplicitAny: a skill of any value shape (the parameter is invariant)
-  private readonly pool: (BattleSkill<any> | undefined)[] = new Array(SKILLS.length * SLOTS_PER_BATTLE).fill(undefined);
+  private readonly pool: (AnySkill | undefined)[] = new Array(SKILLS.length * SLOTS_PER_BATTLE).fill(undefined);
   /*
    * This battle's skill objects as keys into `pool` (see BattleSkill.key), so the
    * engine's bookkeeping reads typed arrays instead of fields of objects of a
@@ -477,6 +543,7 @@ export class BattleEngine {
     for (let side = 0; side < 2; side++) {
       const team = ctx.teams[side]!;
       this.royaltyUnits[side] = 0;
+      let sideStarted = 0; // bit per skill id whose side state is set for this battle
       for (let slot = 0; slot < team.length; slot++) {
         const unit = team[slot]!;
         if (!Number.isFinite(unit.power)) throw new RangeError(`unit ${unit.name} has power ${unit.power}`);
@@ -495,12 +562,16 @@ export class BattleEngine {
           if ((hooks & IS_ROYALTY) !== 0) this.royaltyUnits[side]!++;
           if ((hooks & HAS_OBJECT) === 0) continue;
           const key = skillKey(id, side, slot);
-          if (pool[key] === undefined) {
+          let skill = pool[key];
+          if (skill === undefined) {
             const def = SKILLS[id]!;
-            pool[key] = new def.impl!(def, side, slot);
+            skill = pool[key] = new def.impl!(def, side, slot);
           }
-          ctx.retried[key] = 0;
-          ctx.zodiacSigns[key] = -1;
+          if ((hooks & HAS_STATE) !== 0) ctx.states[key] = skill.initialState!();
+          if ((hooks & HAS_SIDE_STATE) !== 0 && (sideStarted & bit) === 0) {
+            sideStarted |= bit;
+            ctx.sideStates[id * 2 + side] = skill.initialSideState!();
+          }
           if (count > 0 && PRIORITY[id]! > PRIORITY[KEY_ID[order[count - 1]!]!]!) unsorted = true;
           order[count++] = key;
           if ((hooks & HAS_MODIFIER) !== 0) this.modKeys[mods++] = key;
@@ -528,7 +599,7 @@ export class BattleEngine {
       const k = order[i]!;
       const hooks = HOOKS[KEY_ID[k]!]!;
       if ((hooks & HAS_POST) !== 0) this.postKeys[posts++] = k;
-      if ((hooks & HAS_END) !== 0) this.endKeys[ends++] = k;
+      if ((hooks & (HAS_END | HAS_DRAW_CHANCE)) !== 0) this.endKeys[ends++] = k;
     }
     this.postCount = posts;
     this.endCount = ends;
@@ -579,6 +650,8 @@ export class BattleEngine {
     let totalA = 0;
     let totalD = 0;
     let outcome: Outcome;
+    let drawnBy: LogEntry | null = null;
+    const retriedBy: LogEntry[] = [];
     for (;;) {
       if (ctx.rolledAny) {
         for (let i = 0; i < SLOTS; i++) ctx.rolledBonuses[i] = 0;
@@ -602,25 +675,39 @@ export class BattleEngine {
       for (let i = 0; i < n1; i++) totalD += ctx.finals[MAX_TEAM_SIZE + i]!;
       const attackerWins = totalA > totalD;
       const loser = attackerWins ? 1 : 0;
+      const loserTotal = attackerWins ? totalD : totalA;
+      const winnerTotal = attackerWins ? totalA : totalD;
+      ctx.closeLoss = loserTotal >= winnerTotal * CLOSE_LOSS_RATIO;
+      ctx.lossRatio = winnerTotal > 0 ? loserTotal / winnerTotal : 1;
 
-      const endMark = log.length;
       let decision: EndDecision = null;
+      let pooledRolled = false;
       const end = this.endKeys;
       for (let i = 0, n = this.endCount; i < n; i++) {
         const k = end[i]!;
         if (KEY_SIDE[k] !== loser || ctx.isSuppressed(loser, KEY_ID[k]!)) continue;
-        const d = this.pool[k]!.onBattleEnd!(ctx);
+        let d: EndDecision;
+        if ((HOOKS[KEY_ID[k]!]! & HAS_DRAW_CHANCE) !== 0) {
+          if (pooledRolled) continue;
+          pooledRolled = true;
+          d = this.pooledDraw(i, loser);
+        } else {
+          d = this.pool[k]!.onBattleEnd!(ctx);
+        }
         if (d === null || (d === 'RETRY' && !ctx.canRetry())) continue;
         decision = d;
         break;
       }
       if (decision === 'RETRY') {
         ctx.retries++;
-        // Drop the failed attempt's lines but keep the one saying why it re-ran.
-        log.splice(keep, endMark - keep);
+        // Drop the failed attempt's lines (a "too wide to save" among them)
+        // but keep the last, the one saying why it re-ran.
+        log.splice(keep, log.length - 1 - keep);
         keep = log.length;
+        retriedBy.push(decisionEntry(log, 'retry'));
         continue;
       }
+      if (decision === 'DRAW') drawnBy = decisionEntry(log, 'draw');
       outcome = decision === 'DRAW' ? 'DRAW' : attackerWins ? 'WIN' : 'LOSS';
       break;
     }
@@ -642,8 +729,46 @@ export class BattleEngine {
         defender: this.royaltyUnits[1]! > 0 && (ctx.suppressed[1]! & royaltyBit) === 0,
       },
       units: { attacker: ctx.teams[0]!, defender: ctx.teams[1]! },
+      drawnBy,
+      retriedBy,
+      rulesVersion: RULES_VERSION,
     };
   }
+
+  /**
+   * The losing side's one pooled draw roll (SPEC §6), at the first of its
+   * `drawChance` skills (end key index `from`): combined chance
+   * 1 − Π(1 − pᵢ) over every unsilenced one on that side, capped at
+   * MAX_DRAW_CHANCE, logged as that first skill's. A rout isn't rolled for.
+   */
+  private pooledDraw(from: number, loser: number): EndDecision {
+    const ctx = this.ctx;
+    const end = this.endKeys;
+    let miss = 1;
+    for (let j = from, n = this.endCount; j < n; j++) {
+      const k = end[j]!;
+      const id = KEY_ID[k]!;
+      if (KEY_SIDE[k] !== loser || (HOOKS[id]! & HAS_DRAW_CHANCE) === 0 || ctx.isSuppressed(loser, id)) continue;
+      const p = this.pool[k]!.drawChance!(ctx);
+      miss *= 1 - Math.min(1, Math.max(0, p));
+    }
+    const first = this.pool[end[from]!]!;
+    if (!ctx.closeLoss) {
+      ctx.log(first, 'notClose', ctx.lossRatio, first.side, first.slot);
+      return null;
+    }
+    const chance = Math.min(MAX_DRAW_CHANCE, 1 - miss);
+    if (!(chance > 0) || ctx.rng.next() >= chance) return null;
+    ctx.log(first, 'draw', chance, first.side, first.slot);
+    return 'DRAW';
+  }
+}
+
+/** The entry a deciding skill logged last (the hook contract); a skill that broke it is a bug, caught by the tests. */
+function decisionEntry(log: LogEntry[], kind: 'draw' | 'retry'): LogEntry {
+  const e = log[log.length - 1];
+  if (e !== undefined && e.kind === kind) return e;
+  throw new Error(`a skill returned ${kind.toUpperCase()} without logging a '${kind}' entry`);
 }
 
 const sharedEngine = new BattleEngine();

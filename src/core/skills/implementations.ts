@@ -6,6 +6,19 @@
  * - `onPostPowerCalculation(ctx)` — phase 3, every attempt: may rewrite finals.
  * - `onBattleEnd(ctx)` — phase 4, only for skills of the side that lost:
  *   `'DRAW'` turns the loss into a draw, `'RETRY'` re-runs phases 2–4, `null` passes.
+ *   A skill that decides logs a `'draw'` or `'retry'` entry just before returning.
+ * - `drawChance(ctx)` — phase 4 too, instead of `onBattleEnd`: the chance this
+ *   skill saves its side's close loss. The engine pools a side's chances into one
+ *   roll (SPEC §6), so such a skill never rolls or logs the draw itself.
+ *
+ * State belongs to the skill, as pokemon-showdown's `effectState` does: a class
+ * that needs memory during a battle declares it with `initialState()` (one value
+ * per skill object: Queen of the Zodiacs' sign) and/or `initialSideState()`
+ * (one value per side shared by every copy of the skill there: Guard's "once per
+ * side"). The engine calls them when it creates the battle's skill objects and
+ * keeps the values in the context (`ctx.state(this)`, `ctx.sideState(this)`), so
+ * a new stateful skill adds nothing to the context. Objects are pooled across
+ * battles, so a class keeps nothing of a battle in its own fields.
  *
  * A class only defines the hooks it needs; the engine calls nothing else, so an
  * absent hook costs nothing. Numbers never live here: every class reads its
@@ -23,7 +36,11 @@ export interface SkillIdentity<V> {
   readonly values: V;
 }
 
-export abstract class BattleSkill<V = unknown> {
+/**
+ * A battle skill with values `V`, per-object state `S` and per-side state `SS`
+ * (`undefined` when it keeps none).
+ */
+export abstract class BattleSkill<V = unknown, S = undefined, SS = undefined> {
   // `declare` + constructor assignment: ES2022 class fields use define
   // semantics, which made object creation the engine's hottest spot.
   declare readonly id: number;
@@ -32,11 +49,7 @@ export abstract class BattleSkill<V = unknown> {
   /** Holder's side (0 attacker, 1 defender) and slot. */
   declare readonly side: number;
   declare readonly slot: number;
-  /**
-   * Index of this (skill, side, slot) into the context's per-object state
-   * (`retried`, `zodiacSign`). Objects are pooled by the engine and reused across
-   * battles, so everything that changes during a battle lives in the context.
-   */
+  /** Index of this (skill, side, slot) into the context's per-object arrays (its state among them). */
   declare readonly key: number;
 
   constructor(def: SkillIdentity<V>, side: number, slot: number) {
@@ -48,11 +61,21 @@ export abstract class BattleSkill<V = unknown> {
     this.key = skillKey(def.id, side, slot);
   }
 
+  /** This object's state at the start of every battle; read and replaced with `ctx.state` / `ctx.setState`. */
+  initialState?(): S;
+  /** The state its side's copies share, at the start of every battle (`ctx.sideState` / `ctx.setSideState`). */
+  initialSideState?(): SS;
+
   onBattleStart?(ctx: BattleContext): void;
   powerModifier?(ctx: BattleContext): number;
   onPostPowerCalculation?(ctx: BattleContext): void;
   onBattleEnd?(ctx: BattleContext): EndDecision;
+  drawChance?(ctx: BattleContext): number;
 }
+
+/** Any skill object, whatever its value and state shapes (the parameters are invariant). */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export type AnySkill = BattleSkill<any, any, any>;
 
 /** Slots per battle (2 sides × 5); keys are `id * SLOTS_PER_BATTLE + side * 5 + slot`. */
 export const SLOTS_PER_BATTLE = 10;
@@ -60,7 +83,8 @@ export function skillKey(id: number, side: number, slot: number): number {
   return id * SLOTS_PER_BATTLE + side * 5 + slot;
 }
 
-export type SkillClass<V> = new (def: SkillIdentity<V>, side: number, slot: number) => BattleSkill<V>;
+// biome-ignore lint/suspicious/noExplicitAny: a skill of any state shape
+export type SkillClass<V> = new (def: SkillIdentity<V>, side: number, slot: number) => BattleSkill<V, any, any>;
 
 // ---------------------------------------------------------------- power phase
 
@@ -93,7 +117,7 @@ export class FlatBuffSkill extends BattleSkill<MultiplierValues> {
   }
 }
 
-/** Berserk, Golden Egg: the holder gets the multiplier on a successful roll. */
+/** Berserk, Golden Egg: the holder gets the multiplier on a successful roll (a miss is not a firing). */
 export class ChanceBuffSkill extends BattleSkill<ChanceMultiplierValues> {
   override powerModifier(ctx: BattleContext): number {
     if (ctx.rng.next() >= this.values.chance) return 1;
@@ -132,11 +156,21 @@ export interface EnemyMultiplierValues {
   readonly enemyMultiplier: number;
 }
 
-/** Guard: the enemy team's multipliers, once per side however many Guards it has. */
-export class GuardSkill extends BattleSkill<EnemyMultiplierValues> {
+/**
+ * Guard: the enemy team's multipliers, once per side however many Guards it has.
+ * Side state: whether this side's Guard is up.
+ */
+export class GuardSkill extends BattleSkill<EnemyMultiplierValues, undefined, boolean> {
+  override initialSideState(): boolean {
+    return false;
+  }
+
   override onBattleStart(ctx: BattleContext): void {
-    if (ctx.guarded[this.side] === 1) return;
-    ctx.guarded[this.side] = 1;
+    if (ctx.sideState(this)) {
+      ctx.log(this, 'alreadyActive', 0, this.side, -1);
+      return;
+    }
+    ctx.setSideState(this, true);
     const enemy = this.side ^ 1;
     ctx.multiplyTeam(enemy, this.values.enemyMultiplier);
     ctx.log(this, 'teamMultiplier', this.values.enemyMultiplier, enemy, -1);
@@ -153,7 +187,10 @@ export class KamikazeSkill extends BattleSkill<Record<string, never>> {
   override onBattleStart(ctx: BattleContext): void {
     const enemy = this.side ^ 1;
     const target = ctx.randomStandingSlot(enemy, -1);
-    if (target < 0) return;
+    if (target < 0) {
+      ctx.log(this, 'noTarget', 0, enemy, -1);
+      return;
+    }
     ctx.setMultiplier(enemy, target, 0);
     ctx.setMultiplier(this.side, this.slot, 0);
     ctx.log(this, 'knockout', 0, enemy, target);
@@ -170,7 +207,10 @@ export interface PartnerMultiplierValues {
 export class PairBuffSkill extends BattleSkill<PartnerMultiplierValues> {
   override onBattleStart(ctx: BattleContext): void {
     const partner = ctx.findCharacter(this.side, this.values.partnerId);
-    if (partner < 0) return;
+    if (partner < 0) {
+      ctx.log(this, 'noPartner', 0, this.side, -1, '', this.values.partnerName);
+      return;
+    }
     const m = this.values.multiplier;
     ctx.multiplySlot(this.side, this.slot, m);
     ctx.log(this, 'multiplier', m, this.side, this.slot);
@@ -184,7 +224,10 @@ export class PairBuffSkill extends BattleSkill<PartnerMultiplierValues> {
 /** Eternity: with the partner on the team (the holder counts), the holder is boosted. */
 export class PartnerBuffSkill extends BattleSkill<PartnerMultiplierValues> {
   override onBattleStart(ctx: BattleContext): void {
-    if (ctx.findCharacter(this.side, this.values.partnerId) < 0) return;
+    if (ctx.findCharacter(this.side, this.values.partnerId) < 0) {
+      ctx.log(this, 'noPartner', 0, this.side, -1, '', this.values.partnerName);
+      return;
+    }
     ctx.multiplySlot(this.side, this.slot, this.values.multiplier);
     ctx.log(this, 'multiplier', this.values.multiplier, this.side, this.slot);
   }
@@ -199,7 +242,10 @@ export interface PartnerTeamValues {
 /** Ephemerality: with the partner on the team, the whole team is boosted. */
 export class PartnerTeamBuffSkill extends BattleSkill<PartnerTeamValues> {
   override onBattleStart(ctx: BattleContext): void {
-    if (ctx.findCharacter(this.side, this.values.partnerId) < 0) return;
+    if (ctx.findCharacter(this.side, this.values.partnerId) < 0) {
+      ctx.log(this, 'noPartner', 0, this.side, -1, '', this.values.partnerName);
+      return;
+    }
     ctx.multiplyTeam(this.side, this.values.teamMultiplier);
     ctx.log(this, 'teamMultiplier', this.values.teamMultiplier, this.side, -1);
   }
@@ -213,7 +259,10 @@ export class FelineFealtySkill extends BattleSkill<FelineFealtyValues> {
   override onBattleStart(ctx: BattleContext): void {
     const v = this.values;
     const partner = ctx.findCharacter(this.side, v.partnerId);
-    if (partner < 0) return;
+    if (partner < 0) {
+      ctx.log(this, 'noPartner', 0, this.side, -1, '', v.partnerName);
+      return;
+    }
     ctx.multiplySlot(this.side, this.slot, v.multiplier);
     ctx.log(this, 'multiplier', v.multiplier, this.side, this.slot);
     if (partner !== this.slot) {
@@ -236,19 +285,22 @@ export interface OnyxMoonValues {
  * The Onyx Moon: silences one enemy skill, chosen uniformly among the enemy's
  * (unit, skill) pairs that can be silenced and aren't yet, so the name is
  * weighted by how many enemies carry it and "the unit carrying it" is defined.
- * With the partner (Coco) on the holder's team, that unit is also weakened (Eclipse).
+ * With the partner (Coco) on the holder's team, that unit is also weakened
+ * (Eclipse); without, it only silences (Umbra).
  */
 export class OnyxMoonSkill extends BattleSkill<OnyxMoonValues> {
   override onBattleStart(ctx: BattleContext): void {
     const enemy = this.side ^ 1;
+    const eclipse = ctx.findCharacter(this.side, this.values.partnerId) >= 0;
+    const effect = eclipse ? 'Eclipse' : 'Umbra';
     const carrier = ctx.suppressRandomSkill(enemy);
-    if (carrier < 0) return;
-    let m = 1;
-    if (ctx.findCharacter(this.side, this.values.partnerId) >= 0) {
-      m = this.values.eclipseMultiplier;
-      ctx.multiplySlot(enemy, carrier, m);
+    if (carrier < 0) {
+      ctx.log(this, 'nothingToSilence', 0, enemy, -1, effect);
+      return;
     }
-    ctx.log(this, 'suppress', m, enemy, carrier, ctx.lastSuppressedName);
+    const m = eclipse ? this.values.eclipseMultiplier : 1;
+    if (eclipse) ctx.multiplySlot(enemy, carrier, m);
+    ctx.log(this, 'suppress', m, enemy, carrier, effect, ctx.lastSuppressedName);
   }
 }
 
@@ -258,24 +310,73 @@ export interface ChanceValues {
   readonly chance: number;
 }
 
-/** Revive: on its own side's loss, a chance to turn it into a draw. */
+/**
+ * Revive: on its own side's close loss, a chance of a draw — pooled with the
+ * side's other chance-based outcome skills into one roll (the engine rolls it).
+ */
 export class ReviveSkill extends BattleSkill<ChanceValues> {
-  override onBattleEnd(ctx: BattleContext): EndDecision {
-    if (ctx.rng.next() >= this.values.chance) return null;
-    ctx.log(this, 'draw', 0, this.side, this.slot);
-    return 'DRAW';
+  override drawChance(): number {
+    return this.values.chance;
   }
 }
 
-/** Second Wind: on its own side's loss, a chance to fight phases 2–4 again (once per object). */
-export class SecondWindSkill extends BattleSkill<ChanceValues> {
+/**
+ * Second Wind: on its own side's loss, a chance to fight phases 2–4 again.
+ * State: whether this object has asked for its one re-fight.
+ */
+export class SecondWindSkill extends BattleSkill<ChanceValues, boolean> {
+  override initialState(): boolean {
+    return false;
+  }
+
   override onBattleEnd(ctx: BattleContext): EndDecision {
     // Don't roll when the retry couldn't happen: keeps the log honest.
-    if (ctx.retried[this.key] === 1 || !ctx.canRetry()) return null;
+    if (ctx.state(this) || !ctx.canRetry()) return null;
     if (ctx.rng.next() >= this.values.chance) return null;
-    ctx.retried[this.key] = 1;
+    ctx.setState(this, true);
     ctx.log(this, 'retry', ctx.retries + 1, this.side, this.slot);
     return 'RETRY';
+  }
+}
+
+// ---------------------------------------------------------------- delayed effects
+
+export interface TimeBombValues {
+  /** The bombed enemy's final power is multiplied by this after the roll. */
+  readonly finalMultiplier: number;
+}
+
+/**
+ * Time Bomb: at the start, plants a bomb on one random enemy still standing;
+ * after every power roll it goes off on that enemy (final power × the value,
+ * floored). The start phase isn't re-run, so a re-fight finds the bomb where it
+ * was planted. State: the bombed enemy's slot, -1 while none is.
+ */
+export class TimeBombSkill extends BattleSkill<TimeBombValues, number> {
+  override initialState(): number {
+    return -1;
+  }
+
+  override onBattleStart(ctx: BattleContext): void {
+    const enemy = this.side ^ 1;
+    const target = ctx.randomStandingSlot(enemy, -1);
+    if (target < 0) ctx.log(this, 'noTarget', 0, enemy, -1);
+    else ctx.setState(this, target);
+  }
+
+  override onPostPowerCalculation(ctx: BattleContext): void {
+    const target = ctx.state(this);
+    if (target < 0) return;
+    const enemy = this.side ^ 1;
+    const p = ctx.finalPower(enemy, target);
+    if (p <= 0) {
+      ctx.log(this, 'noTarget', 0, enemy, target); // taken out before it went off
+      return;
+    }
+    const m = this.values.finalMultiplier;
+    // Finals are integers; the epsilon keeps float noise from costing a point.
+    ctx.setFinalPower(enemy, target, Math.floor(p * m + 1e-7));
+    ctx.log(this, 'finalMultiplier', m, enemy, target);
   }
 }
 
@@ -329,19 +430,25 @@ const RAT = 0,
 /**
  * Queen of the Zodiacs and Entwined Souls: draw one sign at the start (kept
  * through retries) and act as that sign in every later phase.
+ * State: the sign drawn, as an index into ZODIAC_SIGNS; -1 while none is
+ * (Entwined Souls without its partner stays at -1 and does nothing later).
  */
-export class ZodiacSkill extends BattleSkill<ZodiacValues> {
-  // The drawn sign is ctx.zodiacSigns[key]: an index into ZODIAC_SIGNS, -1 when
-  // inert (Entwined Souls without its partner).
+export class ZodiacSkill extends BattleSkill<ZodiacValues, number> {
+  override initialState(): number {
+    return -1;
+  }
 
   override onBattleStart(ctx: BattleContext): void {
     const v = this.values;
-    if (v.partnerId !== null && ctx.findCharacter(this.side, v.partnerId) < 0) return;
+    if (v.partnerId !== null && ctx.findCharacter(this.side, v.partnerId) < 0) {
+      ctx.log(this, 'noPartner', 0, this.side, -1, '', v.partnerName ?? '');
+      return;
+    }
     const pick = Math.floor(ctx.rng.next() * v.signs.length);
     const name = v.signs[pick]!;
     const sign = v.signIndexes[pick]!;
-    ctx.zodiacSigns[this.key] = sign;
-    ctx.log(this, 'zodiac', 0, this.side, this.slot, name);
+    ctx.setState(this, sign);
+    ctx.log(this, 'pick', 0, this.side, this.slot, name);
     const e = v.effects[name];
     const side = this.side;
     const enemy = side ^ 1;
@@ -352,6 +459,7 @@ export class ZodiacSkill extends BattleSkill<ZodiacValues> {
       case OX: {
         const target = ctx.randomStandingSlot(enemy, -1);
         if (target >= 0) this.boost(ctx, enemy, target, e.enemy!, name);
+        else ctx.log(this, 'noTarget', 0, enemy, -1, name);
         break;
       }
       case TIGER:
@@ -367,11 +475,11 @@ export class ZodiacSkill extends BattleSkill<ZodiacValues> {
         ctx.log(this, 'lockVariance', e.variance!, side, this.slot, name);
         break;
       case HORSE: {
-        // Without a teammate the Horse has nobody to carry: no cost, no boost.
+        // The holder pays its cost whether or not there is a teammate to carry (SPEC §6).
         const mate = ctx.randomStandingSlot(side, this.slot);
-        if (mate < 0) break;
         this.boost(ctx, side, this.slot, e.holder!, name);
-        this.boost(ctx, side, mate, e.teammate!, name);
+        if (mate >= 0) this.boost(ctx, side, mate, e.teammate!, name);
+        else ctx.log(this, 'noTeammate', 0, side, -1, name);
         break;
       }
       case ROOSTER:
@@ -381,7 +489,8 @@ export class ZodiacSkill extends BattleSkill<ZodiacValues> {
         break;
       case PIG: {
         const carrier = ctx.suppressRandomSkill(enemy);
-        if (carrier >= 0) ctx.log(this, 'suppress', 1, enemy, carrier, ctx.lastSuppressedName);
+        if (carrier >= 0) ctx.log(this, 'suppress', 1, enemy, carrier, name, ctx.lastSuppressedName);
+        else ctx.log(this, 'nothingToSilence', 0, enemy, -1, name);
         break;
       }
       default:
@@ -397,10 +506,13 @@ export class ZodiacSkill extends BattleSkill<ZodiacValues> {
   override onPostPowerCalculation(ctx: BattleContext): void {
     const side = this.side;
     const enemy = side ^ 1;
-    switch (ctx.zodiacSigns[this.key]) {
+    switch (ctx.state(this)) {
       case SHEEP: {
         const best = ctx.highestFinalSlot(enemy);
-        if (best < 0) return;
+        if (best < 0) {
+          ctx.log(this, 'noTarget', 0, enemy, -1, 'Sheep');
+          return;
+        }
         const p = ctx.finalPower(enemy, best);
         ctx.setFinalPower(side, this.slot, p);
         ctx.log(this, 'copy', p, enemy, best, 'Sheep');
@@ -408,7 +520,10 @@ export class ZodiacSkill extends BattleSkill<ZodiacValues> {
       }
       case MONKEY: {
         const target = ctx.randomPositiveFinalSlot(enemy);
-        if (target < 0) return;
+        if (target < 0) {
+          ctx.log(this, 'noTarget', 0, enemy, -1, 'Monkey');
+          return;
+        }
         const mine = ctx.finalPower(side, this.slot);
         const theirs = ctx.finalPower(enemy, target);
         ctx.setFinalPower(side, this.slot, theirs);
@@ -418,9 +533,11 @@ export class ZodiacSkill extends BattleSkill<ZodiacValues> {
       }
       case DOG: {
         const best = ctx.highestFinalSlot(side);
-        if (best < 0 || best === this.slot) return;
-        const p = ctx.finalPower(side, best);
-        if (p <= ctx.finalPower(side, this.slot)) return;
+        const p = best < 0 ? 0 : ctx.finalPower(side, best);
+        if (best === this.slot || p <= ctx.finalPower(side, this.slot)) {
+          ctx.log(this, 'alreadyStrongest', 0, side, this.slot, 'Dog');
+          return;
+        }
         ctx.setFinalPower(side, this.slot, p);
         ctx.log(this, 'copy', p, side, best, 'Dog');
         return;
@@ -430,9 +547,14 @@ export class ZodiacSkill extends BattleSkill<ZodiacValues> {
     }
   }
 
+  /** Snake: the holder's side's loss is a draw — a certain one, but only of a close loss (SPEC §6). */
   override onBattleEnd(ctx: BattleContext): EndDecision {
-    if (ctx.zodiacSigns[this.key] !== SNAKE) return null;
-    ctx.log(this, 'draw', 0, this.side, this.slot, 'Snake');
+    if (ctx.state(this) !== SNAKE) return null;
+    if (!ctx.closeLoss) {
+      ctx.log(this, 'notClose', ctx.lossRatio, this.side, this.slot, 'Snake');
+      return null;
+    }
+    ctx.log(this, 'draw', 1, this.side, this.slot, 'Snake');
     return 'DRAW';
   }
 }

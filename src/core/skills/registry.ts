@@ -30,6 +30,8 @@ import {
   SecondWindSkill,
   type SkillClass,
   type SkillIdentity,
+  TimeBombSkill,
+  type TimeBombValues,
   ZODIAC_SIGNS,
   type ZodiacEffect,
   type ZodiacSign,
@@ -92,23 +94,21 @@ const ZODIAC_EFFECTS: Readonly<Record<ZodiacSign, ZodiacEffect>> = {
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 /**
- * Entwined Souls plays its signs "at 1.2× the Zodiac values", defined as: every
- * effect in the holder's favour moves 1.2× as far from ×1 — a boost 1 + x
- * becomes 1 + 1.2x (Tiger 1.05 → 1.06, Rooster 1.03 → 1.036 and 1.06 → 1.072,
- * Horse's teammate 1.30 → 1.36) and a weakening 1 − x of the enemy becomes
- * 1 − 1.2x (Ox 0.80 → 0.76, Rabbit 0.93 → 0.916). A cost to its own side
- * (Horse's ×0.90 on the holder) is not made bigger: "stronger" means better for
- * the player. Pig has no number; it silences exactly like the Queen's Pig.
+ * Entwined Souls plays its signs "at 1.2× the Zodiac values": every number of a
+ * sign moves 1.2× as far from ×1, its cost as well as its gain (SPEC §6, as the
+ * original does) — Tiger 1.05 → 1.06, Rooster 1.03 → 1.036 and 1.06 → 1.072,
+ * Ox 0.80 → 0.76, Rabbit 0.93 → 0.916, and Horse's holder 0.90 → 0.88 with its
+ * teammate 1.30 → 1.36. A fixed variance (Dragon) is a value, not a change, and
+ * stays. Pig has no number; it silences exactly like the Queen's Pig.
  */
 export function scaleZodiacEffect(e: ZodiacEffect, scale: number): ZodiacEffect {
-  const own = (v: number | undefined): number | undefined => (v === undefined || v <= 1 ? v : round6(1 + (v - 1) * scale));
-  const foe = (v: number | undefined): number | undefined => (v === undefined || v >= 1 ? v : round6(1 - (1 - v) * scale));
+  const scaled = (v: number | undefined): number | undefined => (v === undefined ? v : round6(1 + (v - 1) * scale));
   const out: { -readonly [K in keyof ZodiacEffect]: ZodiacEffect[K] } = {};
-  if (e.holder !== undefined) out.holder = own(e.holder);
-  if (e.team !== undefined) out.team = own(e.team);
-  if (e.teammate !== undefined) out.teammate = own(e.teammate);
-  if (e.enemy !== undefined) out.enemy = foe(e.enemy);
-  if (e.enemyTeam !== undefined) out.enemyTeam = foe(e.enemyTeam);
+  if (e.holder !== undefined) out.holder = scaled(e.holder);
+  if (e.team !== undefined) out.team = scaled(e.team);
+  if (e.teammate !== undefined) out.teammate = scaled(e.teammate);
+  if (e.enemy !== undefined) out.enemy = scaled(e.enemy);
+  if (e.enemyTeam !== undefined) out.enemyTeam = scaled(e.enemyTeam);
   if (e.variance !== undefined) out.variance = e.variance;
   return out;
 }
@@ -137,9 +137,9 @@ function describeSign(sign: ZodiacSign, e: ZodiacEffect): string {
     case 'Dragon':
       return `Dragon: this unit's variance fixed at ×${e.variance!}`;
     case 'Snake':
-      return 'Snake: if your team loses, it is a draw';
+      return `Snake: if your team loses a close fight (at least ${pct(CLOSE_LOSS_RATIO)} of the winner's total), it is a draw`;
     case 'Horse':
-      return `Horse: this unit ${change(e.holder!)} and a random teammate ${change(e.teammate!)}`;
+      return `Horse: this unit ${change(e.holder!)} (even alone) and a random teammate ${change(e.teammate!)}`;
     case 'Sheep':
       return "Sheep: after the roll, this unit's power becomes the strongest enemy's";
     case 'Monkey':
@@ -171,6 +171,10 @@ export interface AnchorValues {
 
 /** At most this many RETRYs in one battle (the guard against endless re-fights). */
 export const MAX_RETRIES = 3;
+/** Outcome skills save only close losses: the loser's total at least this share of the winner's (SPEC §6). */
+export const CLOSE_LOSS_RATIO = 0.75;
+/** A side's pooled chance-based draw (Revive) is capped here however many it has (SPEC §6). */
+export const MAX_DRAW_CHANCE = 0.5;
 
 // biome-ignore lint/suspicious/noExplicitAny: a skill of any value shape (the parameter is invariant)
 const defs: SkillDef<any>[] = [];
@@ -250,7 +254,9 @@ define<ChanceValues>('Revive', {
   appliesIn: 'b',
   values: { chance: 0.25 },
   impl: ReviveSkill,
-  describe: (v) => `If your team loses, ${pct(v.chance)} chance the battle ends in a draw instead.`,
+  describe: (v) =>
+    `If your team loses a close fight (at least ${pct(CLOSE_LOSS_RATIO)} of the winner's total), ${pct(v.chance)} chance the battle ends in a draw instead. ` +
+    `A team's Revives roll once together: two give ${pct(1 - (1 - v.chance) ** 2)}, and never more than ${pct(MAX_DRAW_CHANCE)}.`,
 });
 define<ChanceValues>('Second Wind', {
   appliesIn: 'b',
@@ -354,6 +360,17 @@ define<LongRoadValues>('The Long Road', {
   impl: null,
   describe: (v) =>
     `In the expedition team: yield up to ${change(1 + v.maxBonus)}, growing with the expedition's length ` + `and full at ${v.fullHours} h (counts once).`,
+});
+
+// Appended, not inserted: a skill's id is its bit in the suppression masks, so
+// moving ids would change which skill an old battle's Onyx Moon silenced.
+define<TimeBombValues>('Time Bomb', {
+  appliesIn: 'b',
+  values: { finalMultiplier: 0.75 },
+  impl: TimeBombSkill,
+  describe: (v) =>
+    'At the start, plants a bomb on one random enemy still standing. After the power roll it goes off: ' +
+    `that enemy's power ${change(v.finalMultiplier)} (×${v.finalMultiplier}). A re-fight finds it still planted.`,
 });
 
 export const SKILLS: readonly SkillDef[] = defs;

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { DIFFICULTIES, type Difficulty, NPC_LINEUPS, npcPower, npcPowerRange, npcTeam, npcTotalRange } from '../../../src/core/battle/npc.js';
+import {
+  DIFFICULTIES,
+  type Difficulty,
+  NPC_DUPES,
+  NPC_LINEUPS,
+  npcPower,
+  npcPowerRange,
+  npcTeam,
+  npcTotalRange,
+  npcUnitPower,
+} from '../../../src/core/battle/npc.js';
 import { RANK_BANDS, rarityForRank } from '../../../src/core/power.js';
 import { Rng } from '../../../src/core/rng.js';
 
@@ -63,20 +73,52 @@ describe('NPC unit power (SPEC §7: favourites floor(600000 / sqrt(rank)), base 
     expect(npcPower('SSR', 1)).toBe(13062);
   });
 
+  it('a duped NPC unit is its base power × (1 + 0.05 × dupe), floored (SPEC §2)', () => {
+    expect(NPC_DUPES).toEqual({ easy: 0, normal: 0, hard: 0, expert: 3, nightmare: 4, hell: 5 });
+    // SSR rank 1 at dupe 5: 13,062 × 1.25 = 16,327.5 → 16,327; SR rank 1,500 at dupe 3: 9,315 × 1.15 = 10,712.25 → 10,712.
+    expect(npcUnitPower({ rarity: 'SSR', dupeLevel: 5 }, 1)).toBe(16327);
+    expect(npcUnitPower({ rarity: 'SR', dupeLevel: 3 }, 1500)).toBe(10712);
+    expect(npcUnitPower({ rarity: 'R', dupeLevel: 0 }, 10000)).toBe(5714);
+  });
+
   it('team totals per difficulty lie in the pinned ranges', () => {
     expect(npcTotalRange('easy')).toEqual([28570, 30110]);
     expect(npcTotalRange('normal')).toEqual([35772, 37504]);
     expect(npcTotalRange('hard')).toEqual([46575, 48595]);
-    expect(npcTotalRange('expert')).toEqual([46200, 51584]);
-    expect(npcTotalRange('nightmare')).toEqual([51414, 58624]);
-    expect(npcTotalRange('hell')).toEqual([55884, 65310]);
+    expect(npcTotalRange('expert')).toEqual([53129, 59319]);
+    expect(npcTotalRange('nightmare')).toEqual([61695, 70346]);
+    expect(npcTotalRange('hell')).toEqual([69854, 81635]);
+  });
+});
+
+describe('difficulties climb (SPEC §7 Fix)', () => {
+  /** Average NPC total over many drawn teams. */
+  function average(difficulty: Difficulty, teams = 20_000): number {
+    const rng = new Rng(20261127);
+    let sum = 0;
+    for (let i = 0; i < teams; i++) for (const u of npcTeam(difficulty, rng).units) sum += u.power;
+    return sum / teams;
+  }
+  const averages = Object.fromEntries(DIFFICULTIES.map((d) => [d, average(d)])) as Record<Difficulty, number>;
+
+  it('each difficulty averages at least 10% above the one before', () => {
+    for (let i = 1; i < DIFFICULTIES.length; i++) {
+      const [lower, higher] = [DIFFICULTIES[i - 1]!, DIFFICULTIES[i]!];
+      expect(averages[higher] / averages[lower], `${higher} over ${lower}`).toBeGreaterThanOrEqual(1.1);
+    }
+  });
+
+  it('pins the averages: easy 29.2k, normal 36.5k, hard 47.5k, expert 54.6k, nightmare 63.5k, hell 72.2k', () => {
+    const expected: Record<Difficulty, number> = { easy: 29_203, normal: 36_537, hard: 47_540, expert: 54_595, nightmare: 63_530, hell: 72_193 };
+    for (const d of DIFFICULTIES) expect(Math.abs(averages[d] / expected[d] - 1), d).toBeLessThan(0.003);
   });
 });
 
 describe.each(DIFFICULTIES)('npcTeam(%s)', (difficulty) => {
-  it('draws the SPEC line-up: rarity per slot, rank in range, power by rule, no skills', () => {
+  it("draws the SPEC line-up: rarity per slot, rank in range, power by rule at the difficulty's dupe level, no skills", () => {
     const expected = EXPECTED[difficulty];
     expect(NPC_LINEUPS[difficulty].map((r) => [r.rarity, r.ranks[0], r.ranks[1]])).toEqual(expected);
+    expect(NPC_LINEUPS[difficulty].every((r) => r.dupeLevel === NPC_DUPES[difficulty])).toBe(true);
     const [lo, hi] = npcTotalRange(difficulty);
     const seen = expected.map(() => ({ min: Infinity, max: -Infinity }));
     // Plain checks in the loop (expect() per value is slow); one assertion on the list of problems.
@@ -91,9 +133,11 @@ describe.each(DIFFICULTIES)('npcTeam(%s)', (difficulty) => {
         const [pLo, pHi] = npcPowerRange(NPC_LINEUPS[difficulty][i]!);
         if (u.rarity !== rarity || rarityForRank(rank) !== rarity) problems.push(`seed ${seed} slot ${i}: rarity ${u.rarity} at rank ${rank}`);
         if (rank < minRank || rank > maxRank) problems.push(`seed ${seed} slot ${i}: rank ${rank}`);
-        if (u.power !== npcPower(rarity as 'R' | 'SR' | 'SSR', rank) || u.power < pLo || u.power > pHi)
+        const base = npcPower(rarity as 'R' | 'SR' | 'SSR', rank);
+        if (u.power !== Math.floor(base * (1 + 0.05 * NPC_DUPES[difficulty])) || u.power < pLo || u.power > pHi)
           problems.push(`seed ${seed} slot ${i}: power ${u.power}`);
-        if (u.skills.length !== 0 || u.unitId !== null || u.characterId !== -rank) problems.push(`seed ${seed} slot ${i}: not a plain NPC unit`);
+        if (u.skills.length !== 0 || u.unitId !== null || u.characterId !== -rank || u.dupeLevel !== NPC_DUPES[difficulty])
+          problems.push(`seed ${seed} slot ${i}: not a plain NPC unit`);
         seen[i]!.min = Math.min(seen[i]!.min, rank);
         seen[i]!.max = Math.max(seen[i]!.max, rank);
         total += u.power;

@@ -4,7 +4,7 @@ import type { BattleRecord } from '../../../src/core/battle/record.js';
 import { replayRecord } from '../../../src/core/battle/service.js';
 import { parseSnapshot, type SnapshotUnit } from '../../../src/core/battle/snapshot.js';
 import { Rng } from '../../../src/core/rng.js';
-import { runBattle } from '../../../src/core/skills/engine.js';
+import { RULES_VERSION, runBattle } from '../../../src/core/skills/engine.js';
 
 const SKILLY: SnapshotUnit[] = [
   { name: 'Tohru Honda', characterId: 207, power: 12000, skills: ['Queen of the Zodiacs'], rarity: 'SSR', imageUrl: null, unitId: 1, dupeLevel: 3 },
@@ -42,6 +42,7 @@ function recordOf(attacker: SnapshotUnit[], defender: SnapshotUnit[], seed: numb
     totals: json(result.totals) as BattleRecord['totals'],
     finalPowers: json(result.finalPowers) as BattleRecord['finalPowers'],
     retries: result.retries,
+    rulesVersion: result.rulesVersion,
     createdAt: new Date('2026-01-01T00:00:00Z'),
   };
 }
@@ -85,6 +86,34 @@ describe('snapshot → replay determinism', () => {
     expect(replay.matches).toBe(false);
     expect(replay.differences.join('\n')).toMatch(/attacker total/);
     expect(replay.differences.join('\n')).toMatch(/defender final powers/);
+  });
+
+  it("a battle fought under today's rules records RULES_VERSION and is compared", () => {
+    const rec = recordOf(SKILLY, npcTeam('hell', new Rng(5)).units, 5);
+    expect(rec.rulesVersion).toBe(RULES_VERSION);
+    expect(replayRecord(rec)).toMatchObject({ sameRules: true, matches: true });
+  });
+
+  it('a battle from an older rule set is not claimed to mismatch: it says it cannot be re-run exactly', () => {
+    // Rule set 1: five Revives on defence drew routs. The same battle under today's rules is a plain win.
+    const wardens: SnapshotUnit[] = [1, 2, 3, 4, 5].map((i) => ({
+      name: `Warden ${i}`,
+      characterId: 9100000 + i,
+      power: 9000,
+      skills: ['Revive'],
+      rarity: 'SR',
+      imageUrl: null,
+      unitId: null,
+      dupeLevel: 0,
+    }));
+    const heroes = wardens.map((u, i) => ({ ...u, name: `Hero ${i}`, power: 18000, skills: [] }));
+    const today = recordOf(heroes, wardens, 77);
+    expect(today.outcome).toBe('WIN');
+    const old: BattleRecord = { ...today, outcome: 'DRAW', rulesVersion: 1 };
+    const replay = replayRecord(old);
+    expect(replay).toMatchObject({ sameRules: false, matches: false, differences: [] });
+    expect(replay.result.outcome).toBe('WIN');
+    expect(replay.result.rulesVersion).toBe(RULES_VERSION);
   });
 
   it('rejects a damaged snapshot instead of replaying something else', () => {

@@ -35,6 +35,7 @@ describe('skill registry', () => {
       'Master of Coin',
       'Hardworker',
       'The Long Road',
+      'Time Bomb',
     ]);
     const at = (n: string) => findSkill(n)!;
     expect(at('The Onyx Moon').priority).toBe(10);
@@ -86,10 +87,20 @@ describe('skill registry', () => {
     expect(ANCHOR_SQUASH_RESISTANCE).toBe(0.4);
   });
 
-  it("scales zodiac effects in the holder's favour only", () => {
+  it('scales every number of a zodiac sign 1.2× as far from ×1, costs included (Horse: ×0.88 and ×1.36)', () => {
     expect(scaleZodiacEffect({ enemy: 0.8 }, 1.2)).toEqual({ enemy: 0.76 });
     expect(scaleZodiacEffect({ team: 1.05 }, 1.2)).toEqual({ team: 1.06 });
-    expect(scaleZodiacEffect({ holder: 0.9, teammate: 1.3 }, 1.2)).toEqual({ holder: 0.9, teammate: 1.36 });
+    expect(scaleZodiacEffect({ holder: 0.9, teammate: 1.3 }, 1.2)).toEqual({ holder: 0.88, teammate: 1.36 });
+    expect(scaleZodiacEffect({ variance: 1.1 }, 1.2)).toEqual({ variance: 1.1 });
+  });
+
+  it('describes the outcome rules from their numbers: close losses (75%) and the pooled 50% cap', () => {
+    expect(describeSkill('Revive')).toBe(
+      "If your team loses a close fight (at least 75% of the winner's total), 25% chance the battle ends in a draw instead. " +
+        "A team's Revives roll once together: two give 43.8%, and never more than 50%.",
+    );
+    expect(describeSkill('Queen of the Zodiacs')).toContain("Snake: if your team loses a close fight (at least 75% of the winner's total), it is a draw");
+    expect(describeSkill('Entwined Souls')).toContain('Horse: this unit −12% (even alone) and a random teammate +36%');
   });
 });
 

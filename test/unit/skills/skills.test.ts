@@ -3,7 +3,7 @@
  * to 1 so the final powers are exactly the SPEC's numbers.
  */
 import { describe, expect, it } from 'vitest';
-import { fight, unit, zodiacRoll } from './helpers.js';
+import { fight, ScriptedRolls, unit, zodiacRoll } from './helpers.js';
 
 const TOHRU = 207,
   KYO = 209,
@@ -66,9 +66,10 @@ describe('start skills', () => {
     expect(r.log).toEqual([expect.objectContaining({ skill: 'Kamikaze', kind: 'knockout', side: 'attacker', slot: 0, targetSide: 'defender', targetSlot: 1 })]);
   });
 
-  it('Kamikaze with no enemy to take does nothing, not even sacrifice its holder', () => {
+  it('Kamikaze with no enemy to take does nothing, not even sacrifice its holder, and says so', () => {
     const r = fight([unit('K', 10000, ['Kamikaze'])], []);
     expect(r.finalPowers.attacker).toEqual([10000]);
+    expect(r.log).toEqual([expect.objectContaining({ skill: 'Kamikaze', kind: 'noTarget', targetSide: 'defender', targetSlot: -1 })]);
   });
 
   it('a Kamikaze-d unit does not roll its power skills', () => {
@@ -80,7 +81,9 @@ describe('start skills', () => {
   it('The Amber Sun: holder and Agott ×1.15 when Agott is on the team (7,000 → 8,050 exactly)', () => {
     const r = fight([unit('A', 7000, ['The Amber Sun']), unit('Agott', 10000, [], AGOTT)], []);
     expect(r.finalPowers.attacker).toEqual([8050, 11500]);
-    expect(fight([unit('A', 7000, ['The Amber Sun'])], []).finalPowers.attacker).toEqual([7000]);
+    const alone = fight([unit('A', 7000, ['The Amber Sun'])], []);
+    expect(alone.finalPowers.attacker).toEqual([7000]);
+    expect(alone.log).toEqual([expect.objectContaining({ skill: 'The Amber Sun', kind: 'noPartner', detail: 'Agott' })]);
   });
 
   it('The Amber Sun on Agott herself boosts her once', () => {
@@ -108,22 +111,24 @@ describe('start skills', () => {
   it('The Onyx Moon (Umbra) silences an enemy skill name for every enemy unit', () => {
     const r = fight([unit('Onyx', 1000, ['The Onyx Moon'])], [unit('D1', 10000, ['Surge']), unit('D2', 10000, ['Surge'])], [0]);
     expect(r.finalPowers.defender).toEqual([10000, 10000]);
-    expect(r.log).toEqual([expect.objectContaining({ skill: 'The Onyx Moon', kind: 'suppress', detail: 'Surge', value: 1 })]);
+    expect(r.log).toEqual([expect.objectContaining({ skill: 'The Onyx Moon', kind: 'suppress', effect: 'Umbra', detail: 'Surge', value: 1 })]);
   });
 
   it('The Onyx Moon (Eclipse) with Coco also makes the carrier ×0.80', () => {
     const r = fight([unit('Onyx', 1000, ['The Onyx Moon']), unit('Coco', 1000, [], COCO)], [unit('D1', 10000, ['Surge'])], [0]);
     expect(r.finalPowers.defender).toEqual([8000]);
-    expect(r.log[0]).toMatchObject({ kind: 'suppress', detail: 'Surge', value: 0.8, targetSlot: 0 });
+    expect(r.log[0]).toMatchObject({ kind: 'suppress', effect: 'Eclipse', detail: 'Surge', value: 0.8, targetSlot: 0 });
   });
 
-  it('The Onyx Moon never picks Queen of the Zodiacs, The Onyx Moon or Entwined Souls', () => {
+  it('The Onyx Moon never picks Queen of the Zodiacs, The Onyx Moon or Entwined Souls: with nothing else, it says nothing happened', () => {
     const r = fight(
       [unit('Onyx', 1000, ['The Onyx Moon'])],
       [unit('D', 10000, ['Queen of the Zodiacs', 'The Onyx Moon', 'Entwined Souls', 'Anchor'])],
       [0, 0, 0, 0],
     );
-    expect(r.log.filter((e) => e.side === 'attacker')).toEqual([]);
+    expect(r.log.filter((e) => e.side === 'attacker')).toEqual([
+      expect.objectContaining({ skill: 'The Onyx Moon', kind: 'nothingToSilence', effect: 'Umbra', targetSide: 'defender' }),
+    ]);
   });
 
   it('Royalty has no power effect and marks its side for the ×1.5 payout', () => {
@@ -132,7 +137,7 @@ describe('start skills', () => {
     expect(r.royalty).toEqual({ attacker: true, defender: false });
   });
 
-  it('Anchor and the expedition skills do nothing in battle', () => {
+  it('Anchor and the expedition skills do nothing in battle (and leave no line: they never fire there)', () => {
     const r = fight([unit('A', 10000, ['Anchor', 'Master of Coin', 'Hardworker', 'The Long Road'])], []);
     expect(r.finalPowers.attacker).toEqual([10000]);
     expect(r.log).toEqual([]);
@@ -140,10 +145,20 @@ describe('start skills', () => {
 });
 
 describe('end skills', () => {
-  it("Revive turns its side's loss into a draw on a roll under 25%", () => {
-    // Two variance draws come first (one per unit), then Revive's roll.
-    expect(fight([unit('A', 5000, ['Revive'])], [unit('D', 10000)], [0.5, 0.5, 0.2499]).outcome).toBe('DRAW');
-    expect(fight([unit('A', 5000, ['Revive'])], [unit('D', 10000)], [0.5, 0.5, 0.25]).outcome).toBe('LOSS');
+  it("Revive turns its side's close loss into a draw on a roll under 25%", () => {
+    // Two variance draws come first (one per unit), then Revive's roll; 9,000 is 90% of 10,000: close.
+    const saved = fight([unit('A', 9000, ['Revive'])], [unit('D', 10000)], [0.5, 0.5, 0.2499]);
+    expect(saved.outcome).toBe('DRAW');
+    expect(saved.log).toEqual([expect.objectContaining({ skill: 'Revive', kind: 'draw', value: 0.25, side: 'attacker', slot: 0 })]);
+    expect(fight([unit('A', 9000, ['Revive'])], [unit('D', 10000)], [0.5, 0.5, 0.25]).outcome).toBe('LOSS');
+  });
+
+  it('Revive does not save a rout (under 75% of the winner): no roll, and a line saying why', () => {
+    const rolls = new ScriptedRolls([0.5, 0.5], 0);
+    const r = fight([unit('A', 5000, ['Revive'])], [unit('D', 10000)], [], { random: rolls });
+    expect(r.outcome).toBe('LOSS');
+    expect(rolls.drawn).toBe(2); // the two variance rolls, no Revive roll
+    expect(r.log).toEqual([expect.objectContaining({ skill: 'Revive', kind: 'notClose', value: 0.5 })]);
   });
 
   it("Second Wind re-fights its side's loss with fresh variance on a roll under 30%", () => {
@@ -190,14 +205,27 @@ describe('Queen of the Zodiacs', () => {
     expect(r.finalPowers.attacker).toEqual([11000]);
   });
 
-  it("Snake: the holder's side's loss is a draw", () => {
-    const r = fight([queen(1000)], [unit('D', 10000)], [zodiacRoll(5)]);
+  it("Snake: the holder's side's close loss is a draw, without a roll", () => {
+    const r = fight([queen(9000)], [unit('D', 10000)], [zodiacRoll(5)]);
     expect(r.outcome).toBe('DRAW');
+    expect(r.log.at(-1)).toMatchObject({ kind: 'draw', effect: 'Snake', value: 1 });
+  });
+
+  it('Snake does not save a rout, and says so', () => {
+    const r = fight([queen(1000)], [unit('D', 10000)], [zodiacRoll(5)]);
+    expect(r.outcome).toBe('LOSS');
+    expect(r.log.at(-1)).toMatchObject({ kind: 'notClose', effect: 'Snake', value: 0.1 });
   });
 
   it('Horse: holder ×0.90 and a random teammate ×1.30', () => {
     const r = fight([queen(), unit('M1', 10000), unit('M2', 10000)], [], [zodiacRoll(6), 0.9]);
     expect(r.finalPowers.attacker).toEqual([9000, 10000, 13000]);
+  });
+
+  it('Horse with no teammate still costs the holder ×0.90, and says there was nobody to carry', () => {
+    const r = fight([queen()], [], [zodiacRoll(6)]);
+    expect(r.finalPowers.attacker).toEqual([9000]);
+    expect(r.log.map((e) => e.kind)).toEqual(['pick', 'multiplier', 'noTeammate']);
   });
 
   it('Sheep: holder takes the highest enemy final power', () => {
@@ -222,11 +250,26 @@ describe('Queen of the Zodiacs', () => {
   it('Pig: silences one enemy skill like The Onyx Moon, without the Eclipse', () => {
     const r = fight([queen(), unit('Coco', 1, [], COCO)], [unit('D', 10000, ['Surge'])], [zodiacRoll(11), 0]);
     expect(r.finalPowers.defender).toEqual([10000]);
-    expect(r.log).toContainEqual(expect.objectContaining({ kind: 'suppress', detail: 'Surge', value: 1 }));
+    expect(r.log).toContainEqual(expect.objectContaining({ kind: 'suppress', effect: 'Pig', detail: 'Surge', value: 1 }));
+  });
+
+  it('Pig with nothing to silence says nothing happened', () => {
+    const r = fight([queen()], [unit('D', 10000)], [zodiacRoll(11)]);
+    expect(r.log.map((e) => [e.kind, e.effect])).toEqual([
+      ['pick', 'Pig'],
+      ['nothingToSilence', 'Pig'],
+    ]);
+  });
+
+  it('Ox, Sheep and Monkey with no enemy to act on, and a Dog already the strongest, each say nothing happened', () => {
+    expect(fight([queen()], [], [zodiacRoll(1)]).log.at(-1)).toMatchObject({ kind: 'noTarget', effect: 'Ox' });
+    expect(fight([queen()], [], [zodiacRoll(7)]).log.at(-1)).toMatchObject({ kind: 'noTarget', effect: 'Sheep' });
+    expect(fight([queen()], [unit('D', 0)], [zodiacRoll(8)]).log.at(-1)).toMatchObject({ kind: 'noTarget', effect: 'Monkey' });
+    expect(fight([queen(20000), unit('M', 1000)], [], [zodiacRoll(10)]).log.at(-1)).toMatchObject({ kind: 'alreadyStrongest', effect: 'Dog' });
   });
 
   it('the drawn sign is logged', () => {
-    expect(fight([queen()], [], [zodiacRoll(0)]).log[0]).toMatchObject({ kind: 'zodiac', detail: 'Rat' });
+    expect(fight([queen()], [], [zodiacRoll(0)]).log[0]).toMatchObject({ kind: 'pick', effect: 'Rat' });
   });
 });
 
@@ -235,10 +278,10 @@ describe('Entwined Souls (1.2× the Zodiac values, with Kyo)', () => {
   const kyo = () => unit('Kyo', 10000, [], KYO);
   const roll = (i: number) => zodiacRoll(i, 6); // Ox, Tiger, Rabbit, Rooster, Pig, Horse
 
-  it('does nothing without Kyo', () => {
+  it('does nothing without Kyo, and says Kyo is missing', () => {
     const r = fight([souls()], [unit('D', 10000)], [roll(0), 0]);
     expect(r.finalPowers.defender).toEqual([10000]);
-    expect(r.log).toEqual([]);
+    expect(r.log).toEqual([expect.objectContaining({ skill: 'Entwined Souls', kind: 'noPartner', detail: 'Kyo' })]);
   });
 
   it('Ox: one enemy ×0.76', () => {
@@ -262,7 +305,11 @@ describe('Entwined Souls (1.2× the Zodiac values, with Kyo)', () => {
     expect(fight([souls(), kyo()], [unit('D', 10000, ['Surge'])], [roll(4), 0]).finalPowers.defender).toEqual([10000]);
   });
 
-  it("Horse: teammate ×1.36, the holder's ×0.90 cost unchanged", () => {
-    expect(fight([souls(), kyo()], [], [roll(5), 0]).finalPowers.attacker).toEqual([9000, 13600]);
+  it('Horse: both numbers scaled — holder ×0.88, teammate ×1.36', () => {
+    expect(fight([souls(), kyo()], [], [roll(5), 0]).finalPowers.attacker).toEqual([8800, 13600]);
+  });
+
+  it('Horse: Kyo holding it himself, with no teammate, still pays ×0.88', () => {
+    expect(fight([unit('Kyo', 10000, ['Entwined Souls'], KYO)], [], [roll(5)]).finalPowers.attacker).toEqual([8800]);
   });
 });

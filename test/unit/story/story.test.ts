@@ -133,3 +133,44 @@ describe('chapter 1 is winnable by a fresh starter team', () => {
     expect(wins / runs).toBeGreaterThanOrEqual(0.4);
   });
 });
+
+describe('stage 3-4, the Revive wall (SPEC §6: outcome skills save only close losses)', () => {
+  const stage = findStage(3, 4)!;
+  const enemies = stageEnemies(stage);
+  /** Five skill-less units totalling `total`, split unevenly (each 60–140% of the mean). */
+  function teamOf(rng: Rng, total: number): BattleUnit[] {
+    const weights = [0, 1, 2, 3, 4].map(() => 0.6 + 0.8 * rng.next());
+    const sum = weights.reduce((a, b) => a + b, 0);
+    return weights.map((w, i) => ({ name: `Hero ${i + 1}`, characterId: 5_000_000 + i, rarity: 'SSR', skills: [], power: Math.floor((total * w) / sum) }));
+  }
+  function clearRate(factor: number, runs = 2000): { wins: number; draws: number } {
+    const rng = new Rng(34);
+    let wins = 0;
+    let draws = 0;
+    for (let i = 0; i < runs; i++) {
+      const r = runBattle(teamOf(rng, recommendedPower(stage) * factor), enemies, { seed: rng.nextUint32() });
+      if (r.outcome === 'WIN') wins++;
+      if (r.outcome === 'DRAW') draws++;
+    }
+    return { wins: wins / runs, draws: draws / runs };
+  }
+
+  it('is four Revive wardens and an SR', () => {
+    expect(enemies.map((u) => u.skills)).toEqual([['Revive'], ['Revive'], ['Revive'], ['Revive'], []]);
+  });
+
+  it('a team 30% above the recommended power clears it at least 80% of the time (it was ~32% however strong)', () => {
+    expect(clearRate(1.3).wins).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('a team twice the recommended power always clears it: a rout is never held', () => {
+    expect(clearRate(2)).toEqual({ wins: 1, draws: 0 });
+  });
+
+  it('at the recommended power the wall still stands: the wardens hold close fights, at most half of them', () => {
+    const { wins, draws } = clearRate(1);
+    expect(draws).toBeGreaterThan(0.3);
+    expect(draws).toBeLessThanOrEqual(0.52);
+    expect(wins + draws).toBeGreaterThan(0.97);
+  });
+});
