@@ -327,7 +327,7 @@ export async function attackRaid(db: Db, input: { guildId: string; playerId: str
     if (raid.endsAt.getTime() <= now.getTime()) return { kind: 'expired', raid, finish: await finishRaid(tx, raid.id, 'timeout', now) };
 
     const team = await requireBattleTeam(tx, playerId);
-    const left = await spendTicket(tx, playerId, 'raid', now);
+    const left = await spendTicket(tx, playerId, 'raid', now, guildId);
     if (left === null) {
       throw new UserError(
         `You have no raid tickets left today (${TICKETS_PER_DAY.raid} a day). They come back in ${formatDuration(ticketsResetAt(now).getTime() - now.getTime())} (00:00 UTC).`,
