@@ -31,7 +31,8 @@ export default defineCog({
               fields: [
                 {
                   name: 'Your tickets',
-                  value: `${left}/${TICKETS_PER_DAY.casino} ${cfg.emoji.ticket} (back in ${formatDuration(ticketsResetAt(now).getTime() - now.getTime())})`,
+                  // A time only when a ticket is missing: a full hand has nothing coming back.
+                  value: `${left}/${TICKETS_PER_DAY.casino} ${cfg.emoji.ticket}${left < TICKETS_PER_DAY.casino ? ` (back in ${formatDuration(ticketsResetAt(now).getTime() - now.getTime())})` : ''}`,
                   inline: true,
                 },
                 { name: 'Your score', value: `${n(s.score)} (${plural(s.fights, 'fight')})`, inline: true },

@@ -1,7 +1,7 @@
 import { arg, parsers } from '../commands/args.js';
 import { battleImageJob } from '../commands/battle-view.js';
 import { UserError } from '../commands/errors.js';
-import { n, plural, rankMark, rewardText } from '../commands/format.js';
+import { n, plural, rankMark, rewardText, when } from '../commands/format.js';
 import { image } from '../commands/images.js';
 import { Colors, type Embed, type ImageJob, type Reply } from '../commands/reply.js';
 import { type CommandContext, defineCog, defineCommand, type Services } from '../commands/types.js';
@@ -130,18 +130,64 @@ function bossCatalog(ctx: CommandContext): Reply {
   };
 }
 
+/** `!raid` when no raid is running: the last raid's result and its top damage dealers with what they were paid. */
+async function lastRaidReply(ctx: CommandContext, raid: Raid, justEnded: FinishResult | null): Promise<Reply> {
+  const db = ctx.services.db;
+  const cfg = ctx.services.config;
+  const boss = raid.boss;
+  const everyone = await damageBoard(db, raid.id);
+  const board = everyone.slice(0, 5);
+  const participants = everyone.length;
+  const paid = new Map((await raidRewards(db, raid.id)).map((p) => [p.playerId, p]));
+  const total = raid.maxHp - raid.hp;
+  const title =
+    raid.endReason === 'defeated'
+      ? `🏆 Last raid: ${boss.name} was defeated`
+      : raid.endReason === 'timeout'
+        ? `⌛ Last raid: ${boss.name} got away`
+        : `🛑 Last raid: ${boss.name} was stopped`;
+  const name = (id: string | null) => (id ? (everyone.find((e) => e.playerId === id)?.username ?? id) : null);
+  const mvp = [...paid.values()].find((p) => p.roles.includes('mvp'))?.playerId ?? null;
+  const result =
+    raid.endReason === 'defeated'
+      ? `The server dealt ${n(total)} damage${raid.lastHitPlayerId ? `; last hit: **${name(raid.lastHitPlayerId)}**` : ''}.`
+      : `The boss kept ${hpLine(raid)} HP. Rewards were paid at ${Math.round(boss.rewards.timeoutFactor * 100)}%.`;
+  const lines = board.map((e, i) => {
+    const p = paid.get(e.playerId);
+    const line = `${boardLines([e], total, i)[0]}${p ? ` → ${rewardText(cfg, p)} ${roleMarks(p.roles)}` : ''}`;
+    return line.trim();
+  });
+  return {
+    embeds: [
+      {
+        title,
+        description: [
+          `${justEnded ? 'Time just ran out. ' : ''}Ended ${raid.endedAt ? when(raid.endedAt) : 'just now'}. ${result}`,
+          participants ? `${plural(participants, 'player')} took part${mvp ? `; MVP: **${name(mvp)}**` : ''}.` : 'Nobody attacked, so there were no rewards.',
+          '',
+          ctx.voice.render(noRaidMessage()),
+        ].join('\n'),
+        fields: lines.length ? [{ name: 'Top damage (paid)', value: lines.join('\n').slice(0, 1024) }] : [],
+        footer: `${ctx.voice.plain('raid', 'lb')} — the full board of the last raid`,
+        color: raid.endReason === 'defeated' ? Colors.SSR : Colors.info,
+      },
+    ],
+  };
+}
+
 async function statusReply(ctx: CommandContext, guildId: string, justEnded: FinishResult | null): Promise<Reply[]> {
   const db = ctx.services.db;
   const now = ctx.services.clock.now();
   const raid = await activeRaid(db, guildId);
   if (!raid) {
-    const ended = justEnded ? `Time ran out on **${justEnded.raid.boss.name}** — the results are posted in <#${justEnded.raid.channelId}>.\n` : '';
-    return [{ embeds: [{ description: ended + ctx.voice.render(noRaidMessage()), color: Colors.info }] }];
+    const last = await latestRaid(db, guildId);
+    if (last) return [await lastRaidReply(ctx, last, justEnded)];
+    return [{ embeds: [{ description: ctx.voice.render(noRaidMessage()), color: Colors.info }] }];
   }
   const phase = currentPhase(raid);
   const board = await damageBoard(db, raid.id, 5);
   const total = raid.maxHp - raid.hp;
-  const left = await ticketsLeft(db, ctx.author.id, 'raid', now);
+  const left = await ticketsLeft(db, ctx.author.id, 'raid', now, guildId);
   return [
     {
       embeds: [
@@ -370,7 +416,7 @@ export default defineCog({
       name: 'raid',
       description: "The server's raid boss: status, attack (1 of 3 daily tickets), damage board.",
       details:
-        '`raid` / `raid status`: HP bar, phase and its mechanics, time left, top 5.\n`raid attack` (or `raid a`): your battle team fights the boss (1 raid ticket, 3 a day, back at 00:00 UTC).\n`raid lb`: the full damage board.\nOwners: `raid start <boss> [hours]`, `raid stop`.',
+        '`raid` / `raid status`: HP bar, phase and its mechanics, time left, top 5.\n`raid attack` (or `raid a`): your battle team fights the boss (1 raid ticket; 3 a day in each server, back at 00:00 UTC).\n`raid lb`: the full damage board.\nOwners: `raid start <boss> [hours]`, `raid stop`.',
       usage: '[status | attack | lb | start <boss> [hours] | stop]',
       guildOnly: true,
       args: { action: arg.choice('action', ACTIONS).default('status'), rest: arg.tokens('options') },

@@ -15,13 +15,15 @@ describe.each(backends())('casino event (!casino, !fight, !rank, !end_event) on 
     await playerWithTeam(game.db, 'cat', [6001, 6002]);
     const power = (await listUnits(game.db, 'ann')).reduce((s, u) => s + u.power, 0);
     const info = textOf(await game.bot.say('ann', '!casino'));
-    expect(info).toMatch(/Jackpot Slime[\s\S]*3\/3/);
+    expect(info).toMatch(/Jackpot Slime[\s\S]*Your tickets\n3\/3 🎟️\n/);
+    // A full hand has nothing coming back: no "back in".
+    expect(info).not.toMatch(/back in/);
     // Six at once: exactly three go through.
     const tries = await Promise.all(Array.from({ length: 6 }, () => game.bot.say('ann', '!fight')));
     const texts = tries.map((t) => textOf(t));
     expect(texts.filter((t) => /You hit the Jackpot Slime/.test(t))).toHaveLength(3);
     expect(texts.filter((t) => /no casino tickets left today \(3 a day\)/.test(t))).toHaveLength(3);
-    expect(textOf(await game.bot.say('ann', '!casino'))).toMatch(new RegExp(`0/3[\\s\\S]*${(3 * power).toLocaleString('en-US')}`));
+    expect(textOf(await game.bot.say('ann', '!casino'))).toMatch(new RegExp(`0/3 🎟️ \\(back in [\\dhms ]+\\)[\\s\\S]*${(3 * power).toLocaleString('en-US')}`));
     await game.bot.say('ben', '!fight');
     await game.bot.say('cat', '!fight');
     const board = textOf(await game.bot.say('ben', '!lb'));
@@ -31,7 +33,7 @@ describe.each(backends())('casino event (!casino, !fight, !rank, !end_event) on 
     const now = new Date((await game.bot.get('/api/clock')).json.now);
     const toMidnight = Math.ceil((Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1) - now.getTime()) / 1000) + 1;
     await game.bot.post('/api/clock', { advanceSeconds: toMidnight });
-    expect(textOf(await game.bot.say('ann', '!casino'))).toMatch(/3\/3/);
+    expect(textOf(await game.bot.say('ann', '!casino'))).toMatch(/Your tickets\n3\/3 🎟️\n/);
   });
 
   it('!end_event is owner-only, pays once when sent twice at once: The Dealer to rank 1, 1% of the score to the rest', async () => {

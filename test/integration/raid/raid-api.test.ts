@@ -38,7 +38,11 @@ describe.each(backends())('!raid through the playground API on %s', (backend) =>
     expect(st).toMatch(/Phase 1 — Prowl/);
     expect(st).toMatch(/Time left\n1h 59m|Time left\n2h 0m/);
     expect(st).toMatch(/🥇 alice — [\d,]+/);
-    expect(st).toMatch(/2\/3/);
+    expect(st).toMatch(/Your tickets\n2\/3/);
+    // Raid tickets count per server: alice's attack here leaves her 3 in another server.
+    await game.bot.say('owner', '!raid start seraphine', { channelId: 'other-room', guildId: 'guild-s' });
+    expect(textOf(await game.bot.say('alice', '!raid', { channelId: 'other-room', guildId: 'guild-s' }))).toMatch(/Your tickets\n3\/3/);
+    await game.bot.say('owner', '!raid stop', { channelId: 'other-room', guildId: 'guild-s' });
     expect(status[0]!.attachments[0]!.name).toBe('raid.png');
     expect(textOf(await game.bot.say('bob', '!raid lb', ROOM))).toMatch(/Damage board — Gloomfang[\s\S]*alice/);
     expect(textOf(await game.bot.say('bob', '!raid fly', ROOM))).toMatch(/`action` must be one of/);
@@ -62,7 +66,12 @@ describe.each(backends())('!raid through the playground API on %s', (backend) =>
     await game.bot.post('/api/clock', { advanceSeconds: 3 * 3600 });
     const t = textOf(await game.bot.say('alice', '!raid attack', ROOM));
     expect(t).toMatch(/Time ran out on \*\*Gloomfang/);
-    expect(textOf(await game.bot.say('alice', '!raid', ROOM))).toMatch(/No raid is running/);
+    // After the end, `!raid` shows how the last raid went and its board, with what each was paid.
+    const after = textOf(await game.bot.say('alice', '!raid', ROOM));
+    expect(after).toMatch(/⌛ Last raid: Gloomfang, the Hollow Wolf got away/);
+    expect(after).toMatch(/Rewards were paid at 50%/);
+    expect(after).toMatch(/Top damage \(paid\)\n🥇 alice — [\d,]+ \([\d.]+%, \d+ attacks?\) → [\d,]+ 💎/);
+    expect(after).toMatch(/No raid is running in this server\. An owner can start one with `!raid start <boss>`/);
     const ends = (await events(ROOM.channelId)).map((e) => textOf(e.message)).filter((x) => /Time is up — Gloomfang/.test(x));
     expect(ends).toHaveLength(1);
     expect(ends[0]).toMatch(/paid at 50%/);
@@ -77,7 +86,8 @@ describe.each(backends())('!raid through the playground API on %s', (backend) =>
     await game.bot.say('owner', '!raid start null', ROOM);
     expect(textOf(await game.bot.say('owner', '!raid stop', ROOM))).toMatch(/The raid on NULL, the Star-Eater was stopped[\s\S]*Nobody attacked/);
     expect(textOf(await game.bot.say('owner', '!raid stop', ROOM))).toMatch(/No raid is running/);
+    expect(textOf(await game.bot.say('alice', '!raid', ROOM))).toMatch(/🛑 Last raid: NULL, the Star-Eater was stopped[\s\S]*Nobody attacked/);
     const audit = await game.db.query<{ action: string }>('SELECT action FROM admin_audit ORDER BY id');
-    expect(audit.rows.map((a) => a.action)).toEqual(['raid_start', 'raid_start', 'raid_stop']);
+    expect(audit.rows.map((a) => a.action)).toEqual(['raid_start', 'raid_start', 'raid_stop', 'raid_start', 'raid_stop']);
   });
 });
