@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { arg } from '../commands/args.js';
 import { coins, gems, n, plural, rankMark, rarityEmoji, when } from '../commands/format.js';
 import { image } from '../commands/images.js';
+import { requireMemberPlayer } from '../commands/members.js';
 import { paginated } from '../commands/paginate.js';
 import { Colors, type Embed, type View } from '../commands/reply.js';
 import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
@@ -14,6 +15,7 @@ import { ITEMS, itemQuantities } from '../core/items.js';
 import { requirePlayer, richestPlayers } from '../core/players.js';
 import { bondXpToNext, MAX_BOND_LEVEL, teamXpToNext } from '../core/progression.js';
 import { describeSkill } from '../core/skills/registry.js';
+import { escapeMarkdown } from '../core/text.js';
 import { getUnit, listUnits, type Unit } from '../core/units.js';
 
 const PER_PAGE = 10;
@@ -124,14 +126,15 @@ export default defineCog({
       async run(ctx, { member }) {
         const db = ctx.services.db;
         const id = member ?? ctx.author.id;
-        const p = await requirePlayer(db, id);
+        // Named by display name, never by mention: echoing <@x> would ping them again.
+        const { player: p, name } = await requireMemberPlayer(ctx, id);
         const cfg = ctx.services.config;
         const stats = await profileCounts(db, id);
         const need = teamXpToNext(p.teamLevel);
         return {
           embeds: [
             {
-              title: `${p.username || id}'s profile`,
+              title: `${escapeMarkdown(name)}'s profile`,
               fields: [
                 { name: 'Gems', value: gems(cfg, p.gems), inline: true },
                 { name: 'Coins', value: coins(cfg, p.coins), inline: true },

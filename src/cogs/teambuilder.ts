@@ -1,17 +1,17 @@
 import { arg, parsers } from '../commands/args.js';
 import { n, plural, rarityEmoji } from '../commands/format.js';
 import { image } from '../commands/images.js';
+import { requireMemberPlayer } from '../commands/members.js';
 import { paginated } from '../commands/paginate.js';
 import { Colors, type Component, type Embed, type Reply, type SelectOption, type View } from '../commands/reply.js';
 import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
 import type { Config } from '../config.js';
 import { UserError } from '../core/errors.js';
 import { renderTeam, type TeamSlot } from '../core/images/index.js';
-import { requirePlayer } from '../core/players.js';
 import type { Rarity } from '../core/power.js';
 import { deletePreset, listPresets, loadPreset, type Preset, savePreset } from '../core/presets.js';
 import { setTeam, TEAM_SIZE, type TeamKind, teamIds, teamUnits, totalPower } from '../core/teams.js';
-import { cmd, text } from '../core/text.js';
+import { cmd, escapeMarkdown, text } from '../core/text.js';
 import { getUnitsByIds, listUnits, type Unit } from '../core/units.js';
 
 const VIEW_TIMEOUT_MS = 5 * 60_000;
@@ -64,19 +64,19 @@ function slotOf(u: Unit): TeamSlot {
 
 async function teamReply(ctx: CommandContext, playerId: string): Promise<Reply> {
   const db = ctx.services.db;
-  const player = await requirePlayer(db, playerId);
   const self = playerId === ctx.author.id;
-  const who = self ? ctx.author.username : player.username || playerId;
+  // Named by display name, never by mention: echoing <@x> would ping them again.
+  const { name: who } = await requireMemberPlayer(ctx, playerId);
   const units = await teamUnits(db, playerId, 'battle');
   const total = totalPower(units);
   const cfg = ctx.services.config;
   const empty = self
     ? `Your battle team is empty. Pick up to ${TEAM_SIZE} units with ${ctx.voice.cmd('stb', '<id> <id> …')} or build one with ${ctx.voice.cmd('teambuilder')}.`
-    : `${who} has no battle team yet.`;
+    : `${escapeMarkdown(who)} has no battle team yet.`;
   return {
     embeds: [
       {
-        title: `⚔️ ${who}'s battle team`,
+        title: `⚔️ ${escapeMarkdown(who)}'s battle team`,
         description: units.length
           ? `${units.map((u, i) => `**${i + 1}.** ${unitLine(cfg, u)}${u.skills.length ? ` · ${u.skills.join(', ')}` : ''}`).join('\n')}\n\n**Total power:** ${n(total)} ⚡`
           : empty,

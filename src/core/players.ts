@@ -1,5 +1,6 @@
 import type { Queryable } from './db/index.js';
 import { UserError } from './errors.js';
+import { escapeMarkdown } from './text.js';
 
 export interface Player {
   id: string;
@@ -65,11 +66,19 @@ export async function getPlayer(db: Queryable, id: string): Promise<Player | nul
   return r.rows[0] ? toPlayer(r.rows[0]) : null;
 }
 
-/** The player, or a clear error when someone who never played is named. */
-export async function requirePlayer(db: Queryable, id: string): Promise<Player> {
+/**
+ * The player, or a clear error when someone who never played is named. The
+ * error names them by `displayName` when the caller knows it, never with a
+ * mention: a reply that echoes `<@id>` pings them again.
+ */
+export async function requirePlayer(db: Queryable, id: string, displayName?: string): Promise<Player> {
   const p = await getPlayer(db, id);
-  if (!p) throw new UserError(`<@${id}> hasn't started playing yet.`);
+  if (!p) throw notPlayingYet(displayName);
   return p;
+}
+
+function notPlayingYet(displayName?: string): UserError {
+  return new UserError(`${displayName ? `**${escapeMarkdown(displayName)}**` : 'That member'} hasn't started playing yet.`);
 }
 
 /** The richest players by gems (SPEC §4 `!ranks`). */
@@ -92,5 +101,5 @@ export async function allPlayerIds(db: Queryable): Promise<string[]> {
  */
 export async function lockPlayer(tx: Queryable, playerId: string): Promise<void> {
   const r = await tx.query('SELECT 1 FROM players WHERE id = $1 FOR UPDATE', [playerId]);
-  if (r.rowCount === 0) throw new UserError(`<@${playerId}> hasn't started playing yet.`);
+  if (r.rowCount === 0) throw notPlayingYet();
 }

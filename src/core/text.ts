@@ -90,3 +90,11 @@ export function joinText(items: readonly (Text | string)[], separator = ''): Tex
 export function isText(v: unknown): v is Text {
   return v instanceof Text;
 }
+
+/**
+ * A name (a member's display name, a preset name) escaped for Discord
+ * markdown, so `*star*` reads as typed instead of in italics.
+ */
+export function escapeMarkdown(s: string): string {
+  return s.replace(/[\\*_~`|]/g, (c) => `\\${c}`);
+}

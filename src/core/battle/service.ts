@@ -75,7 +75,7 @@ export async function preparePvpBattle(db: Queryable, input: { player: Fighter; 
     throw new UserError(text`You can't battle yourself — try ${cmd('battle', 'normal')} for a practice fight.`);
   }
   const mine = await requireBattleTeam(db, input.player.id);
-  const opponent = await requirePlayer(db, input.opponent.id);
+  const opponent = await requirePlayer(db, input.opponent.id, input.opponent.name);
   // The platform's display name when it knows the member, else the name they last played under.
   const opponentName = input.opponent.name ?? (opponent.username || opponent.id);
   const theirs = await requireBattleTeam(db, input.opponent.id, opponentName);
