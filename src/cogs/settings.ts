@@ -23,7 +23,8 @@ export default defineCog({
     defineCommand({
       name: 'prefix',
       description: "Shows this server's command prefix, or changes it (Manage Server).",
-      details: 'The prefix is 1–5 characters without spaces, e.g. `?` or `s!`. `reset` goes back to the default. Mentioning the bot always works as a prefix.',
+      details:
+        'The prefix is 1–5 visible characters without spaces, e.g. `?` or `s!`. `reset` goes back to the default. Mentioning the bot always works as a prefix.',
       args: { prefix: arg.word('new prefix', 40).optional() },
       usage: '[new prefix | reset]',
       async run(ctx, { prefix }) {

@@ -10,12 +10,33 @@ import { UserError } from './errors.js';
 
 export const MAX_PREFIX_LENGTH = 5;
 
+/**
+ * Characters a player can't see: controls, format characters (zero-width
+ * space and joiners, direction marks, the BOM, tags), every space and
+ * whitespace-like code point, Unicode's default-ignorables, and the blanks
+ * that are letters or symbols on paper (Hangul fillers, the braille blank).
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Z}\p{White_Space}\p{Default_Ignorable_Code_Point}\u115F\u1160\u2800\u3164\uFFA0]/u;
+/** An emoji presentation selector after a visible character (`❤️`) is part of what the player sees. */
+const EMOJI_SELECTOR_AFTER_VISIBLE = /(?<=[^\p{Cc}\p{Cf}\p{Z}\p{White_Space}\p{Default_Ignorable_Code_Point}])[\uFE0E\uFE0F]/gu;
+
+/** `U+200B` */
+function codePointName(ch: string): string {
+  return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
 /** Checks a prefix a server admin typed; returns it or throws a UserError that says why not. */
 export function validatePrefix(raw: string): string {
   const p = raw.trim();
   if (!p) throw new UserError('Give the new prefix, like `?` or `s!`.');
   if (p.length > MAX_PREFIX_LENGTH) throw new UserError(`A prefix can be at most ${MAX_PREFIX_LENGTH} characters.`);
-  if (/\s/.test(p)) throw new UserError('A prefix cannot contain spaces.');
+  if (/[ \t\r\n]/.test(p)) throw new UserError('A prefix cannot contain spaces.');
+  const hidden = INVISIBLE.exec(p.replace(EMOJI_SELECTOR_AFTER_VISIBLE, ''));
+  if (hidden)
+    throw new UserError(
+      `A prefix cannot contain invisible characters (zero-width spaces and joiners, direction marks, unusual spaces, blank fillers): players couldn't see it or type it. This one has ${codePointName(hidden[0])}.`,
+    );
+  if (/^\p{M}/u.test(p)) throw new UserError("A prefix cannot start with a combining mark — it has nothing to sit on and players couldn't type it.");
   if (/[`\\]/.test(p)) throw new UserError('A prefix cannot contain backticks or backslashes (they break how commands are shown).');
   if (/^[<@#:]/.test(p)) throw new UserError('A prefix cannot start with `<`, `@`, `#` or `:` (those are mentions and emoji).');
   if (/[\p{L}\p{N}]$/u.test(p) && p.length === 1)
