@@ -19,6 +19,8 @@ export default defineCog({
   commands: [
     defineCommand({
       name: 'checkin',
+      // Players arrive with Mudae/Karuta habits.
+      aliases: ['daily'],
       description: `Check in once a day for ${n(CHECKIN_GEMS)} gems and keep your streak going.`,
       details: 'Once per UTC day. Checking in on consecutive days grows your streak (7 and 30 days unlock achievements); missing a day starts it again at 1.',
       args: {},

@@ -56,6 +56,15 @@ describe.each(backends())('daily check-in and tasks (SPEC §9) on %s', (backend)
     expect(await ledgerSums(db(), u)).toEqual(await balance(db(), u));
   });
 
+  it('!daily is !checkin (the Mudae/Karuta habit): one check-in between them', async () => {
+    const u = 'ci-daily';
+    expect(textOf(await bot.say(u, '!daily'))).toMatch(/Checked in[\s\S]*\+1,500 💎/);
+    expect(textOf(await bot.say(u, '!checkin'))).toMatch(/already checked in today/);
+    expect(textOf(await bot.say(u, '!daily'))).toMatch(/already checked in today/);
+    expect((await balance(db(), u)).gems).toBe(1_500);
+    expect(bot.app.registry.get('daily')?.name).toBe('checkin');
+  });
+
   it('twenty check-ins at once pay once', async () => {
     const u = 'ci-race';
     const replies = await Promise.all(Array.from({ length: 20 }, () => bot.say(u, '!checkin')));
