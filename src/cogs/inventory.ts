@@ -6,7 +6,17 @@ import { requireMemberPlayer } from '../commands/members.js';
 import { paginated } from '../commands/paginate.js';
 import { Colors, type Embed, type View } from '../commands/reply.js';
 import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
-import { profileCounts, RECYCLE_HOURS, recycleBin, restoreUnit, scrapAll, scrappableCount, setLocked, useSsrToken } from '../core/collection.js';
+import {
+  profileCounts,
+  RECYCLE_HOURS,
+  recycleBin,
+  recycleBinTotals,
+  restoreUnit,
+  scrapAll,
+  scrappableCount,
+  setLocked,
+  useSsrToken,
+} from '../core/collection.js';
 import { ledgerPage } from '../core/economy.js';
 import { UserError } from '../core/errors.js';
 import { SCRAP_VALUE } from '../core/gacha/roll.js';
@@ -58,6 +68,40 @@ async function inventoryReply(ctx: CommandContext, start: number) {
             description: [`${gems(ctx.services.config, wallet.gems)} · ${plural(units.length, 'unit')}`, '', ...shown.map((u) => unitLine(ctx, u))].join('\n'),
             color: Colors.info,
             footer: `Sorted by power · ${ctx.voice.plain('view', '<id>')} for details`,
+          },
+        ],
+      };
+    },
+  });
+}
+
+/** `!restore` without an id: the recycle bin, 10 a page, with the count and what restoring everything would take back. */
+async function recycleBinReply(ctx: CommandContext, now: Date) {
+  const s = ctx.services;
+  const cfg = s.config;
+  const totals = await recycleBinTotals(s.db, ctx.author.id, now);
+  if (totals.count === 0) {
+    return { embeds: [{ title: '♻️ Recycle bin', description: `Empty. Scrapped units wait here ${RECYCLE_HOURS} h.`, color: Colors.info }] };
+  }
+  const summary = `${plural(totals.count, 'unit')} scrapped in the last ${RECYCLE_HOURS} h. Restoring all of them would take back ${gems(cfg, totals.gems)} + ${coins(cfg, totals.coins)}.`;
+  return paginated({
+    ownerId: ctx.author.id,
+    pageCount: Math.ceil(totals.count / PER_PAGE),
+    idPrefix: 'bin',
+    // Each page reads the bin again (restores and new scraps show up); the totals are as of the command.
+    render: async (page) => {
+      const bin = await recycleBin(s.db, ctx.author.id, s.clock.now(), PER_PAGE, page * PER_PAGE);
+      const lines = bin.map(
+        (e) =>
+          `\`#${e.unitId}\` ${rarityEmoji(cfg, e.rarity)} **${e.name}**${e.dupeLevel ? ` (+${e.dupeLevel})` : ''} · ${gems(cfg, e.gemsPaid)} + ${coins(cfg, e.coinsPaid)} · until ${when(e.expiresAt)}`,
+      );
+      return {
+        embeds: [
+          {
+            title: '♻️ Recycle bin',
+            description: [summary, '', ...lines].join('\n'),
+            color: Colors.info,
+            footer: `${ctx.voice.plain('restore', '<id>')} brings one back`,
           },
         ],
       };
@@ -306,29 +350,13 @@ export default defineCog({
     }),
     defineCommand({
       name: 'restore',
-      description: `Brings back a unit scrapped in the last ${RECYCLE_HOURS} h, for what its scrap paid. Without an id: your recycle bin.`,
+      description: `Brings back a unit scrapped in the last ${RECYCLE_HOURS} h, for what its scrap paid. Without an id: your recycle bin, 10 a page, with its totals.`,
       args: { id: arg.unitId().optional() },
       async run(ctx, { id }) {
         const s = ctx.services;
         const cfg = s.config;
         const now = s.clock.now();
-        if (id === undefined) {
-          const bin = await recycleBin(s.db, ctx.author.id, now);
-          const lines = bin.map(
-            (e) =>
-              `\`#${e.unitId}\` ${rarityEmoji(cfg, e.rarity)} **${e.name}**${e.dupeLevel ? ` (+${e.dupeLevel})` : ''} · ${gems(cfg, e.gemsPaid)} + ${coins(cfg, e.coinsPaid)} · until ${when(e.expiresAt)}`,
-          );
-          return {
-            embeds: [
-              {
-                title: '♻️ Recycle bin',
-                description: lines.join('\n') || `Empty. Scrapped units wait here ${RECYCLE_HOURS} h.`,
-                color: Colors.info,
-                footer: `${ctx.voice.plain('restore', '<id>')} brings one back`,
-              },
-            ],
-          };
-        }
+        if (id === undefined) return recycleBinReply(ctx, now);
         const r = await restoreUnit(s.db, ctx.author.id, id, now);
         return { embeds: [{ description: `↩️ #${id} ${r.name} is back, for ${gems(cfg, r.gems)} + ${coins(cfg, r.coins)}.`, color: Colors.success }] };
       },

@@ -127,7 +127,19 @@ export interface BinEntry {
 }
 
 /** The player's recycle bin, newest first (only entries still restorable). */
-export async function recycleBin(db: Queryable, playerId: string, now: Date, limit = 25): Promise<BinEntry[]> {
+/** What the recycle bin holds now: how many units, and what restoring all of them would take back. */
+export async function recycleBinTotals(db: Queryable, playerId: string, now: Date): Promise<{ count: number; gems: number; coins: number }> {
+  const r = await db.query<{ count: number; gems: string; coins: string }>(
+    `SELECT count(*)::int AS count, COALESCE(SUM(gems_paid), 0)::bigint AS gems, COALESCE(SUM(coins_paid), 0)::bigint AS coins
+       FROM recycle_bin WHERE player_id = $1 AND scrapped_at > $2::timestamptz - interval '${RECYCLE_HOURS} hours'`,
+    [playerId, now],
+  );
+  const row = r.rows[0];
+  return { count: row?.count ?? 0, gems: Number(row?.gems ?? 0), coins: Number(row?.coins ?? 0) };
+}
+
+/** A page of the recycle bin, newest scrap first. */
+export async function recycleBin(db: Queryable, playerId: string, now: Date, limit = 25, offset = 0): Promise<BinEntry[]> {
   const r = await db.query<{
     unit_id: number;
     character_id: number;
@@ -142,8 +154,8 @@ export async function recycleBin(db: Queryable, playerId: string, now: Date, lim
     `SELECT b.unit_id, b.character_id, c.name, c.rarity, b.dupe_level, b.bond_level, b.gems_paid, b.coins_paid, b.scrapped_at
        FROM recycle_bin b JOIN characters c ON c.id = b.character_id
       WHERE b.player_id = $1 AND b.scrapped_at > $2::timestamptz - interval '${RECYCLE_HOURS} hours'
-      ORDER BY b.scrapped_at DESC, b.unit_id DESC LIMIT $3`,
-    [playerId, now, limit],
+      ORDER BY b.scrapped_at DESC, b.unit_id DESC LIMIT $3 OFFSET $4`,
+    [playerId, now, limit, offset],
   );
   return r.rows.map((x) => ({
     unitId: Number(x.unit_id),

@@ -112,6 +112,33 @@ describe.each(backends())('collection and shops on %s', (backend) => {
     expect(textOf(await game.bot.say('sc', '!restore'))).toContain('Empty');
   });
 
+  it('!restore without an id pages the whole recycle bin, 10 a page, with the count and what restoring all would take back', async () => {
+    await fund(game.db, 'bin', {});
+    const ranks = Array.from({ length: 27 }, (_, i) => 2100 + i);
+    const ids = await giveByRank('bin', ranks);
+    expect(textOf(await game.bot.say('bin', '!scrap_r'))).toContain('Scrapped 27 R units for 2,700 💎 + 135 🪙');
+    const first = (await game.bot.say('bin', '!restore'))[0]!;
+    const head = '27 units scrapped in the last 24 h. Restoring all of them would take back 2,700 💎 + 135 🪙.';
+    const lines = (m: typeof first) => m.embeds[0]!.description!.split('\n').filter((l) => l.startsWith('`#'));
+    expect(first.embeds[0]!.description).toContain(head);
+    expect(first.embeds[0]!.footer).toContain('Page 1 of 3');
+    expect(lines(first)).toHaveLength(10);
+    const seen = [...lines(first)];
+    let page = first;
+    for (const n of [2, 3]) {
+      page = (await game.bot.click('bin', first.id, 'bin:next')).edits[0]!;
+      expect(page.embeds[0]!.footer).toContain(`Page ${n} of 3`);
+      expect(page.embeds[0]!.description).toContain(head);
+      seen.push(...lines(page));
+    }
+    expect(lines(page)).toHaveLength(7);
+    // Every scrapped unit shows exactly once across the pages, each with what its restore takes back.
+    const shown = seen.map((l) => Number(/^`#(\d+)`/.exec(l)![1]));
+    expect(shown.sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
+    for (const l of seen) expect(l).toMatch(/· 100 💎 \+ 5 🪙 · until <t:\d+:R>$/);
+    expect(textOf((await game.bot.click('other', first.id, 'bin:prev')).replies)).toMatch(/belong to someone else/);
+  });
+
   it('!scrap_sr asks for confirmation; a double click on Confirm scraps once; Cancel scraps nothing', async () => {
     await fund(game.db, 'sr', {});
     await giveByRank('sr', [300, 301, 302]);
