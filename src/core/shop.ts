@@ -96,7 +96,9 @@ export async function shopRotation(db: Queryable, playerId: string, now: Date): 
 /**
  * Buys one of today's offers: payment and unit change in one transaction (a
  * new unit or +1 dupe; refused at dupe 10 with nothing paid). `onceKey` makes
- * a replayed menu press buy nothing.
+ * a replayed menu press buy nothing. `expectedPrice` is the price the player
+ * confirmed: if the price is different now (a banner started, midnight
+ * passed), nothing is bought.
  */
 export async function buyFromShop(
   db: Db,
@@ -104,10 +106,16 @@ export async function buyFromShop(
   characterId: number,
   now: Date,
   onceKey?: string,
+  expectedPrice?: number,
 ): Promise<{ name: string; price: number; unitId: number; dupeLevel: number; created: boolean; gems: number }> {
   const rotation = await shopRotation(db, playerId, now);
   const offer = rotation.offers.find((o) => o.character.id === characterId);
   if (!offer) throw new UserError(text`That character isn't in today's shop any more — the shop changes at 00:00 UTC. Run ${cmd('shop')} again.`);
+  if (expectedPrice !== undefined && offer.price !== expectedPrice) {
+    throw new UserError(
+      text`The price of ${offer.character.name} changed to ${offer.price.toLocaleString('en-US')} gems since you chose it — nothing was bought. Run ${cmd('shop')} again.`,
+    );
+  }
   return db.transaction(async (tx) => {
     await lockPlayer(tx, playerId);
     if (onceKey) {

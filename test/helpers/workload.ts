@@ -285,7 +285,11 @@ export async function runWorkload(bot: BotClient, opts: WorkloadOptions): Promis
       async (p) => {
         const m = withComponent(await say(p.id, '!shop'), 'shop:buy');
         const sel = m?.components.find((c) => c.customId === 'shop:buy');
-        if (m && sel?.type === 'select') await press(p.id, m, 'shop:buy', [pick(sel.options).value]);
+        if (m && sel?.type === 'select') {
+          // Above 10,000 gems the shop asks first: mostly confirm, sometimes cancel.
+          const asked = withComponent(await press(p.id, m, 'shop:buy', [pick(sel.options).value]), 'shop:confirm');
+          if (asked) await press(p.id, asked, chance(0.9) ? 'shop:confirm' : 'shop:cancel');
+        }
       },
     ],
     [3, async (p) => ack(p, '!checkin', await say(p.id, '!checkin'))],

@@ -188,10 +188,19 @@ describe.each(backends())('collection and shops on %s', (backend) => {
     const select = shop.components.find((c) => c.type === 'select');
     expect(select?.type === 'select' && select.options).toHaveLength(10);
     const rChar = (await game.db.query<{ id: number; name: string }>('SELECT id, name FROM characters WHERE rank = $1', [ranks[9]])).rows[0]!;
+    expect(textOf(shop)).toContain(`**${rChar.name}** · R · `);
+    expect(shop.embeds[0]!.description!.split('\n')[9]).toMatch(/\(new\)$/);
     const d = await doubleClick(game.bot.post, 'buyer', shop.id, 'shop:buy', [String(rChar.id)]);
     expect(textOf(d.messages)).toContain(`**${rChar.name}** for 1,000 💎 — a new unit`);
     expect(await wallet(game.db, 'buyer')).toMatchObject({ gems: 999_000 });
     expect(await snapshot(game.db, 'buyer')).toMatchObject({ units: 1, copies: 1 });
+    // The shop message itself now shows the character as owned (not "new"), the new wallet, and a closed menu.
+    const edited = d.messages.find((m) => m.id === shop.id);
+    const line = edited.embeds[0].description.split('\n')[9];
+    expect(line).toContain(rChar.name);
+    expect(line).toMatch(/\(owned \(\+0\) → \+1 dupe\)$/);
+    expect(edited.embeds[0].description).toContain('You have 999,000 💎.');
+    expect(edited.components.every((c: { disabled: boolean }) => c.disabled)).toBe(true);
 
     // An SSR offer at dupe 10 is refused with nothing paid.
     const ssrChar = (await game.db.query<{ id: number }>('SELECT id FROM characters WHERE rank = $1', [ranks[0]])).rows[0]!;
@@ -206,6 +215,51 @@ describe.each(backends())('collection and shops on %s', (backend) => {
     // Team level 30: 25% off.
     await game.db.query('UPDATE players SET team_level = 30 WHERE id = $1', ['buyer']);
     expect(textOf(await game.bot.say('buyer', '!shop'))).toMatch(/75,000 💎[\s\S]*25% off/);
+  });
+
+  it('!shop asks for a confirm above 10,000 gems: Cancel goes back to the menu, Confirm buys once, a changed price or a short wallet buys nothing', async () => {
+    await fund(game.db, 'big', { gems: 60_000 });
+    const ranks = rotationRanks(utcDay(game.bot.clock.now()));
+    const srChar = (await game.db.query<{ id: number; name: string }>('SELECT id, name FROM characters WHERE rank = $1', [ranks[2]])).rows[0]!;
+    const ssrChar = (await game.db.query<{ id: number; name: string }>('SELECT id, name FROM characters WHERE rank = $1', [ranks[0]])).rows[0]!;
+    const shop = (await game.bot.say('big', '!shop'))[0]!;
+    // An SR (20,000) asks first; nothing is paid yet.
+    let m = (await game.bot.click('big', shop.id, 'shop:buy', [String(srChar.id)])).edits[0]!;
+    expect(textOf(m)).toMatch(
+      new RegExp(`Buy .+ \\*\\*${srChar.name}\\*\\* \\(SR\\) for \\*\\*20,000 💎\\*\\*\\?[\\s\\S]*new unit[\\s\\S]*You have 60,000 💎`),
+    );
+    expect(m.components.map((c) => c.customId)).toEqual(['shop:confirm', 'shop:cancel']);
+    expect(await wallet(game.db, 'big')).toMatchObject({ gems: 60_000 });
+    // Cancel: back to the menu, nothing bought.
+    m = (await game.bot.click('big', shop.id, 'shop:cancel')).edits[0]!;
+    expect(m.components.map((c) => c.customId)).toEqual(['shop:buy']);
+    expect(await snapshot(game.db, 'big')).toMatchObject({ units: 0 });
+    // Choose again and confirm twice at once: bought once.
+    await game.bot.click('big', shop.id, 'shop:buy', [String(srChar.id)]);
+    const d = await doubleClick(game.bot.post, 'big', shop.id, 'shop:confirm');
+    expect(textOf(d.messages).match(/🛒 Bought!/g)).toHaveLength(1);
+    expect(await wallet(game.db, 'big')).toMatchObject({ gems: 40_000 });
+    expect(await snapshot(game.db, 'big')).toMatchObject({ units: 1 });
+    const after = d.messages.find((x) => x.id === shop.id && x.embeds[0]?.title?.startsWith('🛒 Shop'));
+    expect(after.embeds[0].description).toMatch(new RegExp(`${srChar.name}.*\\(owned \\(\\+0\\) → \\+1 dupe\\)`));
+
+    // A wallet short of the price is told at once, with no confirm.
+    const shop2 = (await game.bot.say('big', '!shop'))[0]!;
+    const short = await game.bot.click('big', shop2.id, 'shop:buy', [String(ssrChar.id)]);
+    expect(textOf(short.replies)).toContain(`${ssrChar.name} costs 100,000 💎 and you have 40,000 💎 — nothing was bought.`);
+    expect(short.edits).toEqual([]);
+
+    // The price changes between the question and the confirm (team level 30: 25% off): nothing is bought.
+    await game.bot.click('big', shop2.id, 'shop:buy', [String(srChar.id)]);
+    await game.db.query('UPDATE players SET team_level = 30 WHERE id = $1', ['big']);
+    const changed = await game.bot.click('big', shop2.id, 'shop:confirm');
+    expect(textOf(changed.replies)).toMatch(/price of .+ changed to 15,000 gems since you chose it — nothing was bought/);
+    expect(await wallet(game.db, 'big')).toMatchObject({ gems: 40_000 });
+    expect(await snapshot(game.db, 'big')).toMatchObject({ units: 1, copies: 1 });
+    // An R never asks.
+    const rChar = (await game.db.query<{ id: number }>('SELECT id FROM characters WHERE rank = $1', [ranks[9]])).rows[0]!;
+    const r = await game.bot.click('big', (await game.bot.say('big', '!shop'))[0]!.id, 'shop:buy', [String(rChar.id)]);
+    expect(textOf(r.replies)).toContain('🛒 Bought!');
   });
 
   it('!history lists ledger changes newest first with reasons', async () => {
