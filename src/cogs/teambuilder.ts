@@ -3,8 +3,10 @@ import { n, plural, rarityEmoji } from '../commands/format.js';
 import { image } from '../commands/images.js';
 import { requireMemberPlayer } from '../commands/members.js';
 import { paginated } from '../commands/paginate.js';
-import { Colors, type Component, type Embed, type Reply, type SelectOption, type View } from '../commands/reply.js';
+import { Colors, type Component, type ComponentUse, type Embed, type Reply, type SelectOption, type View } from '../commands/reply.js';
+import { setTeamReply, teamList, unitLine } from '../commands/team-view.js';
 import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
+import type { Voice } from '../commands/voice.js';
 import type { Config } from '../config.js';
 import { UserError } from '../core/errors.js';
 import { renderTeam, type TeamSlot } from '../core/images/index.js';
@@ -16,45 +18,6 @@ import { getUnitsByIds, listUnits, type Unit } from '../core/units.js';
 
 const VIEW_TIMEOUT_MS = 5 * 60_000;
 const PRESETS_PER_PAGE = 5;
-const PICKER_PAGE = 25;
-
-/** "`#12` 🌟 Name (+2) — 12,345 ⚡" */
-function unitLine(cfg: Config, u: Unit): string {
-  return `\`#${u.id}\` ${rarityEmoji(cfg, u.rarity)} ${u.name}${u.dupeLevel > 0 ? ` (+${u.dupeLevel})` : ''} — ${n(u.power)} ⚡`;
-}
-
-function teamList(cfg: Config, units: readonly Unit[]): string {
-  return units.map((u, i) => `**${i + 1}.** ${unitLine(cfg, u)}`).join('\n');
-}
-
-function teamWord(kind: TeamKind): string {
-  return kind === 'battle' ? 'battle team' : 'expedition team';
-}
-
-/** Sets a team and answers with its units and total power. */
-async function setTeamReply(ctx: CommandContext, kind: TeamKind, ids: number[]): Promise<Reply> {
-  const db = ctx.services.db;
-  await setTeam(db, ctx.author.id, kind, ids);
-  const units = await teamUnits(db, ctx.author.id, kind);
-  const cfg = ctx.services.config;
-  if (units.length === 0) {
-    const [title, cmd] = kind === 'battle' ? ['⚔️ Battle team cleared', 'stb'] : ['🧭 Expedition team cleared', 'se'];
-    return { embeds: [{ title, description: `Your ${kind} team is empty now. Set one with ${ctx.voice.cmd(cmd, '<id> <id> …')}.`, color: Colors.info }] };
-  }
-  return {
-    embeds: [
-      {
-        title: kind === 'battle' ? '⚔️ Battle team set' : '🧭 Expedition team set',
-        description: `${teamList(cfg, units)}\n\n**Total power:** ${n(totalPower(units))} ⚡`,
-        footer:
-          kind === 'battle'
-            ? `See it with ${ctx.voice.plain('team')} · save it with ${ctx.voice.plain('save_team', '<name>')}`
-            : `Start with ${ctx.voice.plain('expedition', 'start')}`,
-        color: Colors.success,
-      },
-    ],
-  };
-}
 
 // ---- !team ---------------------------------------------------------------
 
@@ -119,16 +82,141 @@ async function presetsPage(ctx: CommandContext, presets: Preset[], page: number)
 }
 
 // ---- !teambuilder -----------------------------------------------------------
+//
+// The builder is a pure reducer over its state plus a render of that state.
+// A press becomes an action (`actionOf`); the view reads the player's units
+// again (`units`: picks that disappeared drop out), applies the action, and
+// renders. Only setting a team touches the database, through `setTeam`, the
+// same function `!stb` and `!se` use. Nothing in it depends on the surface:
+// the voice renders the commands it shows, so prefix and slash players get the
+// same builder.
 
-type RarityFilter = 'all' | Rarity;
-const FILTERS: readonly RarityFilter[] = ['all', 'SSR', 'SR', 'R'];
+export type RarityFilter = 'all' | Rarity;
+export const FILTERS: readonly RarityFilter[] = ['all', 'SSR', 'SR', 'R'];
+export const PICKER_PAGE = 25;
 
-interface BuilderState {
-  picked: number[];
+/** The last thing that happened, shown under the pick. */
+export type BuilderStatus = { kind: 'team-set'; team: TeamKind; ids: number[] } | { kind: 'dropped'; ids: number[] };
+
+export interface BuilderState {
+  /** The player's units as of the last press, strongest first. */
+  units: readonly Unit[];
+  /** Picked unit ids in slot order (at most TEAM_SIZE). */
+  picked: readonly number[];
   filter: RarityFilter;
+  /** 0-based page of the unit menu. */
   page: number;
-  /** One line about the last action (team set, …). */
-  status?: string;
+  status?: BuilderStatus;
+}
+
+export type BuilderAction =
+  /** The player's units as they are now (each press starts with it): picks that are gone drop out. */
+  | { type: 'units'; units: readonly Unit[] }
+  | { type: 'filter'; filter: RarityFilter }
+  | { type: 'pick'; ids: readonly number[] }
+  | { type: 'remove'; ids: readonly number[] }
+  | { type: 'clear' }
+  | { type: 'page'; delta: number }
+  /** A team was set from the pick. */
+  | { type: 'saved'; team: TeamKind; ids: readonly number[] };
+
+/** What a press asks for: a change of the builder, or setting a team from the pick. */
+export type BuilderIntent = BuilderAction | { type: 'set'; team: TeamKind };
+
+export function initialState(units: readonly Unit[], battleTeam: readonly number[]): BuilderState {
+  return reduce({ units, picked: [], filter: 'all', page: 0 }, { type: 'pick', ids: battleTeam.slice(0, TEAM_SIZE) });
+}
+
+/** Units the menu offers: not picked, of the filter's rarity, in the collection's order. */
+export function candidates(state: Pick<BuilderState, 'units' | 'picked' | 'filter'>): Unit[] {
+  const picked = new Set(state.picked);
+  return state.units.filter((u) => !picked.has(u.id) && (state.filter === 'all' || u.rarity === state.filter));
+}
+
+export function pageCount(state: Pick<BuilderState, 'units' | 'picked' | 'filter'>): number {
+  return Math.max(1, Math.ceil(candidates(state).length / PICKER_PAGE));
+}
+
+/** The page kept inside the pages there are (a pick or a filter can shrink them). */
+function clampPage(state: BuilderState): BuilderState {
+  const page = Math.min(Math.max(0, Math.trunc(state.page)), pageCount(state) - 1);
+  return page === state.page ? state : { ...state, page };
+}
+
+/**
+ * The builder's one state transition. Pure: the same state and action give
+ * the same state. Refusals (a sixth unit) throw a UserError and change
+ * nothing; ids that aren't among the units are ignored, as a stale menu can
+ * offer them.
+ */
+export function reduce(state: BuilderState, action: BuilderAction): BuilderState {
+  switch (action.type) {
+    case 'units': {
+      const owned = new Set(action.units.map((u) => u.id));
+      const gone = state.picked.filter((id) => !owned.has(id));
+      return clampPage({
+        ...state,
+        units: action.units,
+        picked: state.picked.filter((id) => owned.has(id)),
+        status: gone.length ? { kind: 'dropped', ids: gone } : undefined,
+      });
+    }
+    case 'filter':
+      return clampPage({ ...state, filter: action.filter, page: 0 });
+    case 'pick': {
+      const owned = new Set(state.units.map((u) => u.id));
+      const add = [...new Set(action.ids)].filter((id) => owned.has(id) && !state.picked.includes(id));
+      if (state.picked.length + add.length > TEAM_SIZE) throw new UserError(`A team has at most ${TEAM_SIZE} units — remove one first.`);
+      return clampPage({ ...state, picked: [...state.picked, ...add] });
+    }
+    case 'remove': {
+      const drop = new Set(action.ids);
+      return clampPage({ ...state, picked: state.picked.filter((id) => !drop.has(id)) });
+    }
+    case 'clear':
+      return clampPage({ ...state, picked: [] });
+    case 'page':
+      return clampPage({ ...state, page: state.page + action.delta });
+    case 'saved':
+      return { ...state, status: { kind: 'team-set', team: action.team, ids: [...action.ids] } };
+  }
+}
+
+/** The ids a "set team" press would set, or a UserError (a battle team needs a unit; an empty expedition team clears it). */
+export function teamToSet(state: BuilderState, team: TeamKind): number[] {
+  if (team === 'battle' && state.picked.length === 0) throw new UserError('Pick at least one unit for a battle team.');
+  return [...state.picked];
+}
+
+function parseIds(values: readonly string[]): number[] {
+  return values.map((v) => Number(v)).filter((id) => Number.isSafeInteger(id) && id > 0);
+}
+
+/** A button or menu press as what it asks of the builder. */
+export function actionOf(use: Pick<ComponentUse, 'customId' | 'values'>): BuilderIntent {
+  switch (use.customId) {
+    case 'tb:filter': {
+      const filter = FILTERS.find((x) => x === use.values[0]);
+      if (!filter) throw new UserError('Pick a rarity from the menu.');
+      return { type: 'filter', filter };
+    }
+    case 'tb:pick':
+      return { type: 'pick', ids: parseIds(use.values) };
+    case 'tb:remove':
+      return { type: 'remove', ids: parseIds(use.values) };
+    case 'tb:prev':
+      return { type: 'page', delta: -1 };
+    case 'tb:next':
+      return { type: 'page', delta: 1 };
+    case 'tb:clear':
+      return { type: 'clear' };
+    case 'tb:stb':
+      return { type: 'set', team: 'battle' };
+    case 'tb:se':
+      return { type: 'set', team: 'expedition' };
+    default:
+      throw new UserError('That control is not part of the team builder.');
+  }
 }
 
 /** A select needs at least one option even when disabled. */
@@ -143,16 +231,21 @@ function optionOf(cfg: Config, u: Unit): SelectOption {
   };
 }
 
-function builderReply(ctx: CommandContext, all: Unit[], state: BuilderState): Reply {
-  const cfg = ctx.services.config;
-  const byId = new Map(all.map((u) => [u.id, u]));
-  // Units scrapped since the last press drop out of the pick.
-  state.picked = state.picked.filter((id) => byId.has(id));
-  const picked = state.picked.map((id) => byId.get(id)!);
-  const candidates = all.filter((u) => !state.picked.includes(u.id) && (state.filter === 'all' || u.rarity === state.filter));
-  const pages = Math.max(1, Math.ceil(candidates.length / PICKER_PAGE));
-  state.page = Math.min(Math.max(0, state.page), pages - 1);
-  const pageUnits = candidates.slice(state.page * PICKER_PAGE, (state.page + 1) * PICKER_PAGE);
+function statusLine(status: BuilderStatus | undefined): string | undefined {
+  if (!status) return undefined;
+  const ids = status.ids.map((id) => `#${id}`).join(' ');
+  if (status.kind === 'dropped') return `⚠️ ${status.ids.length === 1 ? `Unit ${ids} is` : `Units ${ids} are`} no longer yours (scrapped?) and left the pick.`;
+  const word = status.team === 'battle' ? 'Battle team' : 'Expedition team';
+  return status.ids.length ? `✅ ${word} set to ${ids}.` : `✅ ${word} cleared.`;
+}
+
+/** The builder as a message (without its view): the pick, the commands for it, the menus and buttons. */
+export function render(state: BuilderState, cfg: Config, voice: Voice): Pick<Reply, 'embeds' | 'components'> {
+  const byId = new Map(state.units.map((u) => [u.id, u]));
+  const picked = state.picked.map((id) => byId.get(id)).filter((u): u is Unit => !!u);
+  const list = candidates(state);
+  const pages = pageCount(state);
+  const pageUnits = list.slice(state.page * PICKER_PAGE, (state.page + 1) * PICKER_PAGE);
   const full = picked.length >= TEAM_SIZE;
   const ids = state.picked.join(' ');
 
@@ -162,19 +255,17 @@ function builderReply(ctx: CommandContext, all: Unit[], state: BuilderState): Re
       picked.length
         ? `**Picked (${picked.length}/${TEAM_SIZE})**\n${teamList(cfg, picked)}\n\n**Total power:** ${n(totalPower(picked))} ⚡`
         : `**Picked (0/${TEAM_SIZE})** — choose units from the menu below.`,
-      state.status,
+      statusLine(state.status),
     ]
       .filter(Boolean)
       .join('\n\n'),
     fields: [
       {
         name: 'Commands',
-        value: picked.length
-          ? `${ctx.voice.cmd('stb', `${ids}`)}\n${ctx.voice.cmd('se', `${ids}`)}`
-          : `${ctx.voice.cmd('stb', '<id…>')} · ${ctx.voice.cmd('se', '<id…>')}`,
+        value: picked.length ? `${voice.cmd('stb', ids)}\n${voice.cmd('se', ids)}` : `${voice.cmd('stb', '<id…>')} · ${voice.cmd('se', '<id…>')}`,
       },
     ],
-    footer: `Filter: ${state.filter === 'all' ? 'all rarities' : state.filter} · page ${state.page + 1}/${pages} · ${plural(candidates.length, 'unit')} to pick from`,
+    footer: `Filter: ${state.filter === 'all' ? 'all rarities' : state.filter} · page ${state.page + 1}/${pages} · ${plural(list.length, 'unit')} to pick from`,
     color: Colors.info,
   };
 
@@ -223,65 +314,29 @@ function builderReply(ctx: CommandContext, all: Unit[], state: BuilderState): Re
       { type: 'button', customId: 'tb:se', label: 'Set expedition team', style: 'success', emoji: '🧭' },
     ],
   ];
+  return { embeds: [embed], components };
+}
 
+/** The builder's message and its view: each press re-reads the units, applies the press, and renders. */
+function builderReply(ctx: CommandContext, state: BuilderState): Reply {
   const view: View = {
     ownerId: ctx.author.id,
     timeoutMs: VIEW_TIMEOUT_MS,
     handle: async (use) => {
+      const intent = actionOf(use);
       const db = ctx.services.db;
-      const next: BuilderState = { ...state, picked: [...state.picked], status: undefined };
-      const units = await listUnits(db, ctx.author.id);
-      const owned = new Set(units.map((u) => u.id));
-      switch (use.customId) {
-        case 'tb:filter': {
-          const f = FILTERS.find((x) => x === use.values[0]);
-          if (!f) throw new UserError('Pick a rarity from the menu.');
-          next.filter = f;
-          next.page = 0;
-          break;
-        }
-        case 'tb:pick': {
-          const add = parseIds(use.values).filter((id) => owned.has(id) && !next.picked.includes(id));
-          if (next.picked.length + new Set(add).size > TEAM_SIZE) throw new UserError(`A team has at most ${TEAM_SIZE} units — remove one first.`);
-          for (const id of add) if (!next.picked.includes(id)) next.picked.push(id);
-          break;
-        }
-        case 'tb:remove': {
-          const drop = new Set(parseIds(use.values));
-          next.picked = next.picked.filter((id) => !drop.has(id));
-          break;
-        }
-        case 'tb:prev':
-          next.page -= 1;
-          break;
-        case 'tb:next':
-          next.page += 1;
-          break;
-        case 'tb:clear':
-          next.picked = [];
-          break;
-        case 'tb:stb':
-        case 'tb:se': {
-          const kind: TeamKind = use.customId === 'tb:stb' ? 'battle' : 'expedition';
-          const ids = next.picked.filter((id) => owned.has(id));
-          if (kind === 'battle' && ids.length === 0) throw new UserError('Pick at least one unit for a battle team.');
-          await setTeam(db, ctx.author.id, kind, ids);
-          next.status = ids.length
-            ? `✅ ${teamWord(kind)[0]!.toUpperCase()}${teamWord(kind).slice(1)} set to ${ids.map((id) => `#${id}`).join(' ')}.`
-            : '✅ Expedition team cleared.';
-          break;
-        }
-        default:
-          throw new UserError('That control is not part of the team builder.');
+      let next = reduce(state, { type: 'units', units: await listUnits(db, ctx.author.id) });
+      if (intent.type === 'set') {
+        const ids = teamToSet(next, intent.team);
+        await setTeam(db, ctx.author.id, intent.team, ids);
+        next = reduce(next, { type: 'saved', team: intent.team, ids });
+      } else {
+        next = reduce(next, intent);
       }
-      return { update: builderReply(ctx, units, next) };
+      return { update: builderReply(ctx, next) };
     },
   };
-  return { embeds: [embed], components, view };
-}
-
-function parseIds(values: string[]): number[] {
-  return values.map((v) => Number(v)).filter((id) => Number.isSafeInteger(id) && id > 0);
+  return { ...render(state, ctx.services.config, ctx.voice), view };
 }
 
 // ---- the cog ----------------------------------------------------------------
@@ -410,7 +465,7 @@ export default defineCog({
         const units = await listUnits(db, ctx.author.id);
         if (units.length === 0) throw new UserError(`You have no units yet — get some with ${ctx.voice.cmd('starter')} or ${ctx.voice.cmd('pull')}.`);
         const current = await teamIds(db, ctx.author.id, 'battle');
-        return builderReply(ctx, units, { picked: current.slice(0, TEAM_SIZE), filter: 'all', page: 0 });
+        return builderReply(ctx, initialState(units, current));
       },
     }),
   ],
