@@ -3,6 +3,7 @@ import { arg } from '../commands/args.js';
 import { coins, gems, n, plural, rarityEmoji, when } from '../commands/format.js';
 import { image } from '../commands/images.js';
 import { Colors, type Embed, type Reply, type View } from '../commands/reply.js';
+import { setTeamReply } from '../commands/team-view.js';
 import { type CommandContext, defineCog, defineCommand, type Services } from '../commands/types.js';
 import { characterById } from '../core/catalog/index.js';
 import { UserError } from '../core/errors.js';
@@ -29,6 +30,7 @@ import {
 } from '../core/gacha/index.js';
 import { type CardInfo, renderBanner, renderCard, renderTenPull } from '../core/images/index.js';
 import { requirePlayer } from '../core/players.js';
+import { TEAM_SIZE } from '../core/teams.js';
 import { cmd, text } from '../core/text.js';
 
 function cardInfo(c: PulledCard): CardInfo {
@@ -87,6 +89,43 @@ export async function pullReply(ctx: CommandContext, r: PullResult, title: strin
     footer: pullFooter(ctx, r),
   };
   return { embeds: [embed], images: [image('pull', 'the summon picture', () => renderTenPull(r.cards.map(cardInfo)))] };
+}
+
+/** The starter's strongest distinct units (a starter can pull a character twice), strongest first: a ready battle team. */
+export function strongestUnitIds(cards: readonly PulledCard[], count = TEAM_SIZE): number[] {
+  const best = new Map<number, number>();
+  for (const c of cards) if (c.outcome !== 'scrapped') best.set(c.unitId, Math.max(best.get(c.unitId) ?? 0, c.power));
+  return [...best.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, count)
+    .map(([id]) => id);
+}
+
+/**
+ * The starter pack: the 10-pull reply (units in pull order), a ready
+ * `!stb` line with the five strongest and a button that sets them as the
+ * battle team through the same function `!stb` uses — so a new player's
+ * first session works as the README tells it.
+ */
+async function starterReply(ctx: CommandContext, r: PullResult): Promise<Reply> {
+  const reply = await pullReply(ctx, r, `🎁 ${ctx.author.username}'s starter pack`);
+  const team = strongestUnitIds(r.cards);
+  const ids = team.join(' ');
+  reply.content = [
+    'Welcome! Here are your first 10 units, in the order you pulled them.',
+    `Your ${team.length === 1 ? 'strongest unit' : `${team.length} strongest`} as a battle team: ${ctx.voice.cmd('stb', ids)} — or press **Set as battle team**.`,
+    `Then try ${ctx.voice.cmd('battle', 'easy')}, ${ctx.voice.cmd('story', '1-1')} and ${ctx.voice.cmd('checkin')} for daily gems.`,
+  ].join('\n');
+  reply.components = [[{ type: 'button', customId: 'starter:stb', label: 'Set as battle team', style: 'primary', emoji: '⚔️' }]];
+  reply.view = {
+    ownerId: ctx.author.id,
+    timeoutMs: 15 * 60_000,
+    async handle(use) {
+      if (use.customId !== 'starter:stb') return {};
+      return { done: true, followUps: [await setTeamReply(ctx, 'battle', team)] };
+    },
+  };
+  return reply;
 }
 
 async function bannerCards(s: Services, b: Banner): Promise<CardInfo[]> {
@@ -202,9 +241,7 @@ export default defineCog({
       async run(ctx) {
         const s = ctx.services;
         const r = await claimStarter(s.db, ctx.author.id, s.clock.now(), s.rng());
-        const reply = await pullReply(ctx, r, `🎁 ${ctx.author.username}'s starter pack`);
-        reply.content = `Welcome! Here are your first 10 units. Try ${ctx.voice.cmd('inventory')}, ${ctx.voice.cmd('stb', '<id…>')} to build a team, and ${ctx.voice.cmd('checkin')} for daily gems.`;
-        return reply;
+        return starterReply(ctx, r);
       },
     }),
     defineCommand({
