@@ -72,8 +72,14 @@ describe.each(backends())('replies name commands with the server prefix (%s)', (
       '?view 999999',
     ])
       await say(BOB, c);
-    await say(ALICE, '?starter');
+    // The starter's ready line and its "Set as battle team" button.
+    await pressAll(ALICE, '?starter', await say(ALICE, '?starter'));
     await bot.app.services.db.query('UPDATE players SET gems = 200000, coins = 10000 WHERE id = $1', [ALICE]);
+    // Enough R units that the recycle bin has a second page after ?scrap_r.
+    await bot.app.services.db.query(
+      `INSERT INTO units (player_id, character_id) SELECT $1, id FROM characters WHERE rarity = 'R' ORDER BY rank DESC LIMIT 15 ON CONFLICT DO NOTHING`,
+      [ALICE],
+    );
     const ids = (await bot.get(`/api/players/${ALICE}`)).json.units.map((u: { id: number }) => u.id) as number[];
     const five = ids.slice(0, 5).join(' ');
     const script = [
@@ -122,6 +128,10 @@ describe.each(backends())('replies name commands with the server prefix (%s)', (
       '?story 1-5',
       '?story 9-9',
       '?checkin',
+      '?daily',
+      `?profile <@${BOB}>`,
+      '?profile <@99999999>',
+      '?prefix ?\u200B',
       '?tasks',
       '?claim easy',
       '?claimall',
@@ -152,10 +162,26 @@ describe.each(backends())('replies name commands with the server prefix (%s)', (
       '?skill_details nothing',
     ];
     for (const c of script) await pressAll(ALICE, c, await say(ALICE, c));
+    // A shop purchase above 10,000 gems asks first: the question, Cancel, and Confirm.
+    await bot.app.services.db.query('UPDATE players SET gems = 500000 WHERE id = $1', [ALICE]);
+    for (const answer of ['shop:cancel', 'shop:confirm']) {
+      const [shop] = await say(ALICE, '?shop');
+      const menu = shop!.components.find((c) => c.customId === 'shop:buy');
+      const sr = menu?.type === 'select' ? menu.options.find((o) => o.description?.startsWith('SR')) : undefined;
+      expect(sr, 'an SR on the shop menu').toBeDefined();
+      for (const [id, values] of [
+        ['shop:buy', [sr!.value]],
+        [answer, undefined],
+      ] as const) {
+        const res = await bot.click(ALICE, shop!.id, id, values ? [...values] : undefined);
+        for (const m of [...res.replies, ...res.edits]) for (const t of readable(m)) seen.push({ from: `?shop → ${id}`, text: t });
+      }
+    }
     const ownerScript = [
       '?raid start gloomfang 1',
       '?raid attack',
       '?raid stop',
+      '?raid',
       '?audit',
       '?catalog_sync',
       '?give gems <@70000001> 5',
@@ -168,6 +194,16 @@ describe.each(backends())('replies name commands with the server prefix (%s)', (
     for (const c of ownerScript) await pressAll(OWNER, c, await say(OWNER, c));
     await say(BOB, '?give gems <@70000001> 5');
 
+    // The paths this sweep is meant to reach were reached.
+    const reached = (from: string, text: RegExp) => seen.some((x) => x.from === from && text.test(x.text));
+    expect(reached('?starter', /`\?stb [\d ]+`/)).toBe(true);
+    expect(reached('?starter → starter:stb', /Battle team set/)).toBe(true);
+    expect(reached('?restore → bin:next', /Restoring all of them would take back/)).toBe(true);
+    expect(reached('?shop → shop:buy', /Confirm your purchase/)).toBe(true);
+    expect(reached('?shop → shop:confirm', /`\?shop` again/)).toBe(true);
+    expect(reached('?raid', /No raid is running in this server\. An owner can start one with `\?raid start <boss>`/)).toBe(true);
+    expect(reached('?raid', /Last raid/)).toBe(true);
+    expect(reached('?daily', /Checked in|already checked in/)).toBe(true);
     // Every command of the registry was run at least once.
     const ran = new Set([...script, ...ownerScript, '?starter', '?prefix'].map((c) => c.slice(1).split(' ')[0]!.toLowerCase()));
     const missing = bot.app.registry.cogs.flatMap((cog) => cog.commands).filter((c) => ![c.name, ...(c.aliases ?? [])].some((n) => ran.has(n)));
