@@ -223,7 +223,10 @@ describe.each(backends())('Discord adapter against the fake Discord (%s)', (back
     expect(textOfMessage(await say(`!whois <@${ALICE}>`))).toBe('Alice the Great');
     expect(textOfMessage(await say(`!whois <@${ROBOT}>`))).toBe('robot (bot)');
     expect(textOfMessage(await say(`!whois <@${STRANGER}>`))).toBe('Not a member of this server.');
-    expect(textOfMessage(await say(`!profile <@${CAROL}>`))).toContain(`<@${CAROL}> hasn't started playing yet.`);
+    // Named by the server's display name, not mentioned: echoing <@carol> would ping her again.
+    const carol = textOfMessage(await say(`!profile <@${CAROL}>`));
+    expect(carol).toContain("**carol** hasn't started playing yet.");
+    expect(carol).not.toContain('<@');
     expect(textOfMessage(await say('!profile @nobody'))).toContain('must mention a member');
   });
 
