@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { AniListClient } from '../core/anilist/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Db } from '../core/db/index.js';
 import type { GuildPrefixCache } from '../core/guilds.js';
@@ -18,6 +19,8 @@ export interface Services {
   log: Logger;
   /** A new seeded RNG for one battle/pull; deterministic when STARDUST_SEED is set. */
   rng(): Rng;
+  /** The process's one AniList client: lookups, syncs and the boot sync share its request budget. */
+  anilist: AniListClient;
   /** Per-server prefixes (`!prefix`), read by every transport before dispatching. */
   prefixes: GuildPrefixCache;
   /** Whether this process can post in a channel (with several shard processes, each serves its own servers). */
