@@ -1,5 +1,6 @@
 export { artStats, clearArtMemory, configureArtCache, loadArt } from './art.js';
 export { drawCard, dupeDisplay, fitCardName } from './card.js';
+export { encodeImage, IMAGE_FORMAT, MAX_IMAGE_BYTES } from './encode.js';
 export { hasCjkFont } from './fonts.js';
 export { fitText, measureTextWidth } from './gfx.js';
 export { drawnPortrait, initialsOf, renderPortraitPng } from './portrait.js';

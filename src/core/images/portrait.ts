@@ -5,7 +5,6 @@ import type { Canvas } from '@napi-rs/canvas';
 import { font } from './fonts.js';
 import { type Ctx, newCanvas, RARITY, radialGlow, seeded } from './gfx.js';
 import { Lru } from './lru.js';
-import { encodeCanvas } from './png.js';
 import type { CardRarity } from './types.js';
 
 /** Up to two initials: first letters of the first and last words (code points). */
@@ -144,7 +143,7 @@ export function drawnPortrait(characterId: number, name: string, rarity: CardRar
   return canvas;
 }
 
-/** PNG of a generated character's portrait (for serving art of invented characters). */
+/** PNG of a generated character's portrait (for serving art of invented characters; art, not a reply). */
 export async function renderPortraitPng(characterId: number, name: string, rarity: CardRarity): Promise<Buffer> {
-  return encodeCanvas(drawnPortrait(characterId, name, rarity, 460, 650));
+  return drawnPortrait(characterId, name, rarity, 460, 650).encode('png');
 }

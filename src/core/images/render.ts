@@ -1,8 +1,10 @@
-// The PNG renders of SPEC §18. Each loads its art in parallel (bounded by the
-// art timeout, falling back to drawn portraits), draws on one canvas and
-// encodes with the fast encoder in png.ts.
+// The images of SPEC §18. Each loads its art in parallel (bounded by the
+// art timeout, falling back to drawn portraits), draws on one canvas, and is
+// encoded as the reply format by encode.ts.
+import type { Canvas } from '@napi-rs/canvas';
 import { type ArtImage, loadArt } from './art.js';
 import { drawCard, greyOut } from './card.js';
+import { encodeImage } from './encode.js';
 import { font } from './fonts.js';
 import {
   background,
@@ -25,7 +27,6 @@ import {
   TEXT,
   TEXT_DIM,
 } from './gfx.js';
-import { encodeCanvas } from './png.js';
 import { drawnPortrait } from './portrait.js';
 import type { BannerImageInput, BattleImageInput, BountyBoardInput, CardInfo, CardRarity, RaidBarInput, TeamSlot } from './types.js';
 
@@ -53,12 +54,16 @@ function title(ctx: Ctx, text: string, x: number, y: number, size: number, accen
 export const CARD_W = 300;
 export const CARD_H = 450;
 
-/** One pulled card, 300x450, transparent outside the rounded corners. */
-export async function renderCard(c: CardInfo): Promise<Buffer> {
+/**
+ * One pulled card, 300x450. JPEG has no alpha, so the corners outside the
+ * card's rounded edge show the images' dark background, not transparency.
+ */
+export async function drawCardImage(c: CardInfo): Promise<Canvas> {
   const [art] = await loadAll([c]);
   const { canvas, ctx } = frameCanvas(CARD_W, CARD_H);
+  background(ctx, CARD_W, CARD_H);
   drawCard(ctx, 0, 0, CARD_W, CARD_H, c, art ?? null, { shadow: false });
-  return encodeCanvas(canvas, false);
+  return canvas;
 }
 
 // ---- 10-pull ------------------------------------------------------------
@@ -73,7 +78,7 @@ function rarityCounts(cards: CardInfo[]): string {
 }
 
 /** Ten cards, 1100x700, 200x300 each in 5 columns x 2 rows. */
-export async function renderTenPull(cards: CardInfo[]): Promise<Buffer> {
+export async function drawTenPull(cards: CardInfo[]): Promise<Canvas> {
   const W = 1100;
   const H = 700;
   const shown = cards.slice(0, 10);
@@ -108,7 +113,7 @@ export async function renderTenPull(cards: CardInfo[]): Promise<Buffer> {
       emptySlot(ctx, x, y, cw, ch, '');
     }
   }
-  return encodeCanvas(canvas);
+  return canvas;
 }
 
 /** A dashed, empty card frame with a label. */
@@ -196,7 +201,7 @@ function totalPower(ctx: Ctx, label: string, value: number, right: number, basel
 }
 
 /** Team image, 1200x550: five slots with power and skills under each. */
-export async function renderTeam(titleText: string, slots: (TeamSlot | null)[], totalPowerValue: number): Promise<Buffer> {
+export async function drawTeam(titleText: string, slots: (TeamSlot | null)[], totalPowerValue: number): Promise<Canvas> {
   const W = 1200;
   const H = 550;
   const five: (TeamSlot | null)[] = Array.from({ length: 5 }, (_, i) => slots[i] ?? null);
@@ -257,13 +262,13 @@ export async function renderTeam(titleText: string, slots: (TeamSlot | null)[], 
       }
     }
   }
-  return encodeCanvas(canvas);
+  return canvas;
 }
 
 // ---- battle -------------------------------------------------------------
 
 /** Battle result, 1200x850: attacker row on top, defender below, VS between; the loser greyed. */
-export async function renderBattle(b: BattleImageInput): Promise<Buffer> {
+export async function drawBattle(b: BattleImageInput): Promise<Canvas> {
   const W = 1200;
   const H = 850;
   const att = b.attacker.slice(0, 5);
@@ -420,13 +425,13 @@ export async function renderBattle(b: BattleImageInput): Promise<Buffer> {
   ctx.fillText(b.outcome === 'DRAW' ? 'Dead even' : `Won by ${fmtInt(margin)} power`, W / 2, fy + 32);
   ctx.restore();
 
-  return encodeCanvas(canvas);
+  return canvas;
 }
 
 // ---- banner -------------------------------------------------------------
 
 /** Banner, 800x450: slanted art strips of the featured characters, "RATE UP" and the end date. */
-export async function renderBanner(b: BannerImageInput): Promise<Buffer> {
+export async function drawBanner(b: BannerImageInput): Promise<Canvas> {
   const W = 800;
   const H = 450;
   const featured = b.featured.slice(0, 6);
@@ -540,7 +545,7 @@ export async function renderBanner(b: BannerImageInput): Promise<Buffer> {
   ctx.textAlign = 'right';
   ctx.fillText(k > 0 ? `${k} FEATURED` : 'LIMITED BANNER', W - 30, 430);
   ctx.restore();
-  return encodeCanvas(canvas);
+  return canvas;
 }
 
 // ---- bounty board -------------------------------------------------------
@@ -581,7 +586,7 @@ function wrapLines(ctx: Ctx, text: string, maxW: number, maxLines: number): stri
 }
 
 /** Bounty board, 960x470: three slot panels with tier, enemy power, reward and status. */
-export async function renderBountyBoard(b: BountyBoardInput): Promise<Buffer> {
+export async function drawBountyBoard(b: BountyBoardInput): Promise<Canvas> {
   const W = 960;
   const H = 470;
   const { canvas, ctx } = frameCanvas(W, H);
@@ -722,7 +727,7 @@ export async function renderBountyBoard(b: BountyBoardInput): Promise<Buffer> {
     ctx.fillText('No bounties posted', W / 2, H / 2 + 20);
     ctx.restore();
   }
-  return encodeCanvas(canvas);
+  return canvas;
 }
 
 // ---- raid HP bar --------------------------------------------------------
@@ -735,7 +740,7 @@ const PHASE_COLORS: [string, string][] = [
 ];
 
 /** Raid status, 1000x300: boss art, name, phase, HP bar with phase markers, end time. */
-export async function renderRaidBar(r: RaidBarInput): Promise<Buffer> {
+export async function drawRaidBar(r: RaidBarInput): Promise<Canvas> {
   const W = 1000;
   const H = 300;
   const art = await loadArt(r.artUrl ?? null);
@@ -888,5 +893,32 @@ export async function renderRaidBar(r: RaidBarInput): Promise<Buffer> {
   ctx.textAlign = 'right';
   ctx.fillText(`Ends ${fmtDateUtc(r.endsAt)}`, right, fy + 18);
   ctx.restore();
-  return encodeCanvas(canvas);
+  return canvas;
+}
+
+// ---- encoded replies ------------------------------------------------------
+// Each render is its drawing, encoded as the reply format (encode.ts). The
+// draw* functions are exported for the golden tests (which compare the
+// drawing itself, losslessly) and the bench's format comparison.
+
+export async function renderCard(c: CardInfo): Promise<Buffer> {
+  return encodeImage(await drawCardImage(c));
+}
+export async function renderTenPull(cards: CardInfo[]): Promise<Buffer> {
+  return encodeImage(await drawTenPull(cards));
+}
+export async function renderTeam(titleText: string, slots: (TeamSlot | null)[], totalPowerValue: number): Promise<Buffer> {
+  return encodeImage(await drawTeam(titleText, slots, totalPowerValue));
+}
+export async function renderBattle(b: BattleImageInput): Promise<Buffer> {
+  return encodeImage(await drawBattle(b));
+}
+export async function renderBanner(b: BannerImageInput): Promise<Buffer> {
+  return encodeImage(await drawBanner(b));
+}
+export async function renderBountyBoard(b: BountyBoardInput): Promise<Buffer> {
+  return encodeImage(await drawBountyBoard(b));
+}
+export async function renderRaidBar(r: RaidBarInput): Promise<Buffer> {
+  return encodeImage(await drawRaidBar(r));
 }

@@ -1,17 +1,35 @@
 // Deterministic inputs for the golden images: null art URLs (drawn portraits)
 // and fixed dates, so a render depends only on the code and the fonts.
+//
+// The goldens are the drawings themselves (the canvases before encoding), so
+// they are lossless and compared pixel for pixel with a small tolerance; what
+// the JPEG encoding does to them is checked in encode.test.ts.
+import type { Canvas } from '@napi-rs/canvas';
 import {
+  type BannerImageInput,
+  type BattleImageInput,
+  type BountyBoardInput,
   type CardInfo,
+  drawnPortrait,
+  type RaidBarInput,
+  type TeamSlot,
+} from '../../../src/core/images/index.js';
+import {
+  drawBanner,
+  drawBattle,
+  drawBountyBoard,
+  drawCardImage,
+  drawRaidBar,
+  drawTeam,
+  drawTenPull,
   renderBanner,
   renderBattle,
   renderBountyBoard,
   renderCard,
-  renderPortraitPng,
   renderRaidBar,
   renderTeam,
   renderTenPull,
-  type TeamSlot,
-} from '../../../src/core/images/index.js';
+} from '../../../src/core/images/render.js';
 
 export const CARDS: CardInfo[] = [
   { characterId: 176754, name: 'Frieren', rarity: 'SSR', power: 12995, dupeLevel: 3, imageUrl: null },
@@ -36,45 +54,57 @@ export const TEAM: (TeamSlot | null)[] = [
   { ...c(5), skills: [] },
 ];
 
-export const goldenCases: Record<string, () => Promise<Buffer>> = {
-  'card-ssr': () => renderCard(c(0)),
-  'card-ur-dupe10': () => renderCard({ ...c(4), dupeLevel: 10 }),
-  'card-r-longname': () => renderCard(c(2)),
-  'ten-pull': () => renderTenPull(CARDS),
-  team: () => renderTeam("Aria's Battle Team", TEAM, 33889),
-  battle: () =>
-    renderBattle({
-      attackerName: 'Aria',
-      defenderName: 'Bounty: SSR',
-      attacker: [c(0), c(1), c(3), c(5), c(9)],
-      defender: [c(6), c(7), c(8), c(2), c(4)],
-      attackerFinal: [14210, 9100, 8000, 4000, 10500],
-      defenderFinal: [9800, 5200, 6000, 4100, 15900],
-      attackerTotal: 45810,
-      defenderTotal: 41000,
-      outcome: 'WIN',
-    }),
-  banner: () => renderBanner({ name: 'Journey Beyond the Ends of the Earth', endsAt: new Date(Date.UTC(2025, 2, 12, 18, 0)), featured: [c(0), c(6), c(1)] }),
-  bounty: () =>
-    renderBountyBoard({
-      slots: [
-        { tier: 'SR', power: 52340, status: 'AVAILABLE', reward: '1× Vital Draught' },
-        { tier: 'SSR', power: 78110, status: 'COMPLETED', reward: '1× Heart Elixir' },
-        { tier: 'UR', power: 90000, status: 'FAILED', reward: '1× Essence of Devotion + 50 coins + 5,000 gems' },
-      ],
-      resetsAt: new Date(Date.UTC(2025, 2, 12, 19, 0)),
-      keys: 2,
-    }),
-  raid: () =>
-    renderRaidBar({
-      bossName: 'Jackpot Slime King',
-      hp: 1_234_567,
-      maxHp: 5_000_000,
-      phase: 3,
-      phaseThresholds: [0.6, 0.25],
-      endsAt: new Date(Date.UTC(2025, 2, 13, 0, 0)),
-      artUrl: null,
-      bossCharacterId: 77777,
-    }),
-  portrait: () => renderPortraitPng(42, 'Generated Hero', 'SR'),
+const BATTLE: BattleImageInput = {
+  attackerName: 'Aria',
+  defenderName: 'Bounty: SSR',
+  attacker: [c(0), c(1), c(3), c(5), c(9)],
+  defender: [c(6), c(7), c(8), c(2), c(4)],
+  attackerFinal: [14210, 9100, 8000, 4000, 10500],
+  defenderFinal: [9800, 5200, 6000, 4100, 15900],
+  attackerTotal: 45810,
+  defenderTotal: 41000,
+  outcome: 'WIN',
+};
+
+const BANNER: BannerImageInput = { name: 'Journey Beyond the Ends of the Earth', endsAt: new Date(Date.UTC(2025, 2, 12, 18, 0)), featured: [c(0), c(6), c(1)] };
+
+const BOUNTY: BountyBoardInput = {
+  slots: [
+    { tier: 'SR', power: 52340, status: 'AVAILABLE', reward: '1× Vital Draught' },
+    { tier: 'SSR', power: 78110, status: 'COMPLETED', reward: '1× Heart Elixir' },
+    { tier: 'UR', power: 90000, status: 'FAILED', reward: '1× Essence of Devotion + 50 coins + 5,000 gems' },
+  ],
+  resetsAt: new Date(Date.UTC(2025, 2, 12, 19, 0)),
+  keys: 2,
+};
+
+const RAID: RaidBarInput = {
+  bossName: 'Jackpot Slime King',
+  hp: 1_234_567,
+  maxHp: 5_000_000,
+  phase: 3,
+  phaseThresholds: [0.6, 0.25],
+  endsAt: new Date(Date.UTC(2025, 2, 13, 0, 0)),
+  artUrl: null,
+  bossCharacterId: 77777,
+};
+
+export interface ImageCase {
+  /** The drawing, before encoding (a frame canvas: read it, then `releaseFrame`). */
+  draw: () => Promise<Canvas>;
+  /** The reply as sent (encoded), or null for a drawing that is never a reply. */
+  render: (() => Promise<Buffer>) | null;
+}
+
+export const imageCases: Record<string, ImageCase> = {
+  'card-ssr': { draw: () => drawCardImage(c(0)), render: () => renderCard(c(0)) },
+  'card-ur-dupe10': { draw: () => drawCardImage({ ...c(4), dupeLevel: 10 }), render: () => renderCard({ ...c(4), dupeLevel: 10 }) },
+  'card-r-longname': { draw: () => drawCardImage(c(2)), render: () => renderCard(c(2)) },
+  'ten-pull': { draw: () => drawTenPull(CARDS), render: () => renderTenPull(CARDS) },
+  team: { draw: () => drawTeam("Aria's Battle Team", TEAM, 33889), render: () => renderTeam("Aria's Battle Team", TEAM, 33889) },
+  battle: { draw: () => drawBattle(BATTLE), render: () => renderBattle(BATTLE) },
+  banner: { draw: () => drawBanner(BANNER), render: () => renderBanner(BANNER) },
+  bounty: { draw: () => drawBountyBoard(BOUNTY), render: () => renderBountyBoard(BOUNTY) },
+  raid: { draw: () => drawRaidBar(RAID), render: () => renderRaidBar(RAID) },
+  portrait: { draw: async () => drawnPortrait(42, 'Generated Hero', 'SR', 460, 650), render: null },
 };
