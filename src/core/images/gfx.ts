@@ -280,6 +280,15 @@ function fitTextUncached(text: string, maxWidth: number, maxSize: number, minSiz
   return { text: t, size: minSize, width: measureTextWidth(t, f), font: f };
 }
 
+/**
+ * Text as an image can show it: a custom Discord emoji (`<:gem:123>`, which
+ * operators may configure for gems and coins) becomes its name, `:gem:`; an
+ * image has no way to fetch the emoji's picture.
+ */
+export function imageText(text: string): string {
+  return text.replace(/<a?:(\w{1,32}):\d{1,25}>/g, ':$1:');
+}
+
 /** Draws text with a soft dark shadow for legibility on art. */
 export function shadowText(ctx: Ctx, text: string, x: number, y: number, color = TEXT, blur = 4): void {
   ctx.save();

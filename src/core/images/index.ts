@@ -1,7 +1,7 @@
 export { artStats, clearArtMemory, configureArtCache, loadArt } from './art.js';
 export { drawCard, dupeDisplay, fitCardName } from './card.js';
 export { encodeImage, IMAGE_FORMAT, MAX_IMAGE_BYTES } from './encode.js';
-export { hasCjkFont } from './fonts.js';
+export { hasCjkFont, hasEmojiFont } from './fonts.js';
 export { fitText, measureTextWidth } from './gfx.js';
 export { drawnPortrait, initialsOf, renderPortraitPng } from './portrait.js';
 export { renderBanner, renderBattle, renderBountyBoard, renderCard, renderRaidBar, renderTeam, renderTenPull } from './render.js';

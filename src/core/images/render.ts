@@ -18,6 +18,7 @@ import {
   fmtInt,
   frameCanvas,
   hashString,
+  imageText,
   panel,
   pill,
   RARITY,
@@ -690,7 +691,7 @@ export async function drawBountyBoard(b: BountyBoardInput): Promise<Canvas> {
     ctx.fillText('REWARD', cx, ry + 17);
     ctx.font = font(14, { bold: true });
     ctx.fillStyle = TEXT;
-    const lines = wrapLines(ctx, slot.reward, rw - 20, 2);
+    const lines = wrapLines(ctx, imageText(slot.reward), rw - 20, 2);
     lines.forEach((l, j) => ctx.fillText(l, cx, ry + (lines.length === 1 ? 44 : 36 + j * 18)));
     ctx.restore();
 

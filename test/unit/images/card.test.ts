@@ -2,12 +2,14 @@ import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { cardLayout } from '../../../src/core/images/card.js';
 import { font } from '../../../src/core/images/fonts.js';
+import { imageText } from '../../../src/core/images/gfx.js';
 import {
   type CardInfo,
   drawnPortrait,
   dupeDisplay,
   fitCardName,
   hasCjkFont,
+  hasEmojiFont,
   initialsOf,
   measureTextWidth,
   renderBanner,
@@ -71,6 +73,36 @@ describe('name bar fitting', () => {
     // Missing glyphs all draw the same box; real ones differ.
     expect(glyph('涼').equals(glyph('宮'))).toBe(false);
     expect(glyph('ハ').equals(glyph('ル'))).toBe(false);
+  });
+});
+
+describe('emoji', () => {
+  it('draw in colour from the bundled emoji font, not as boxes', () => {
+    expect(hasEmojiFont()).toBe(true);
+    const draw = (text: string) => {
+      const c = createCanvas(60, 60);
+      const ctx = c.getContext('2d');
+      ctx.font = font(40, { bold: true }, text);
+      ctx.fillStyle = '#ffffff'; // a missing glyph's box would be drawn in this white
+      ctx.fillText(text, 5, 48);
+      return ctx.getImageData(0, 0, 60, 60).data;
+    };
+    // Opaque pixels not in the fill colour: a colour font paints its own; a
+    // missing glyph (a box) or a plain glyph is painted in the fill, white.
+    const ownColours = (data: Uint8ClampedArray) => {
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 200 && Math.min(data[i]!, data[i + 1]!, data[i + 2]!) < 180) n++;
+      return n;
+    };
+    // The bounty items' emoji and the currency ones.
+    for (const e of ['🧪', '⚗️', '💖', '💠', '🎫', '💎', '🪙', '🔑']) expect(ownColours(draw(e)), e).toBeGreaterThan(100);
+    // Latin text stays white.
+    expect(ownColours(draw('Ab'))).toBe(0);
+  });
+
+  it('custom Discord emoji (configurable for gems and coins) are shown by name, not as markup', () => {
+    expect(imageText('1 💠 Essence + 5,000 <:gem:1234567890> + 50 <a:coin:42>')).toBe('1 💠 Essence + 5,000 :gem: + 50 :coin:');
+    expect(imageText('no <markup> here: <:x:>')).toBe('no <markup> here: <:x:>');
   });
 });
 

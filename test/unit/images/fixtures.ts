@@ -46,6 +46,9 @@ export const CARDS: CardInfo[] = [
 
 const c = (i: number): CardInfo => CARDS[i]!;
 
+/** A display name with emoji in it (names of players' and custom characters can have them). */
+export const EMOJI_CARD: CardInfo = { characterId: 31337, name: '🌙 Luna ✨', rarity: 'SSR', power: 11111, dupeLevel: 2, imageUrl: null };
+
 export const TEAM: (TeamSlot | null)[] = [
   { ...c(0), skills: ['Time Mage', 'Anchor', 'Soulbond'] },
   { ...c(1), skills: ['Berserker'] },
@@ -70,9 +73,10 @@ const BANNER: BannerImageInput = { name: 'Journey Beyond the Ends of the Earth',
 
 const BOUNTY: BountyBoardInput = {
   slots: [
-    { tier: 'SR', power: 52340, status: 'AVAILABLE', reward: '1× Vital Draught' },
-    { tier: 'SSR', power: 78110, status: 'COMPLETED', reward: '1× Heart Elixir' },
-    { tier: 'UR', power: 90000, status: 'FAILED', reward: '1× Essence of Devotion + 50 coins + 5,000 gems' },
+    // The reward text as the bounty cog writes it, item emoji and all.
+    { tier: 'SR', power: 52340, status: 'AVAILABLE', reward: '1 ⚗️ Vital Draught' },
+    { tier: 'SSR', power: 78110, status: 'COMPLETED', reward: '1 💖 Heart Elixir' },
+    { tier: 'UR', power: 90000, status: 'FAILED', reward: '1 💠 Essence of Devotion + 5,000 💎 + 50 🪙' },
   ],
   resetsAt: new Date(Date.UTC(2025, 2, 12, 19, 0)),
   keys: 2,
@@ -100,6 +104,7 @@ export const imageCases: Record<string, ImageCase> = {
   'card-ssr': { draw: () => drawCardImage(c(0)), render: () => renderCard(c(0)) },
   'card-ur-dupe10': { draw: () => drawCardImage({ ...c(4), dupeLevel: 10 }), render: () => renderCard({ ...c(4), dupeLevel: 10 }) },
   'card-r-longname': { draw: () => drawCardImage(c(2)), render: () => renderCard(c(2)) },
+  'card-emoji': { draw: () => drawCardImage(EMOJI_CARD), render: () => renderCard(EMOJI_CARD) },
   'ten-pull': { draw: () => drawTenPull(CARDS), render: () => renderTenPull(CARDS) },
   team: { draw: () => drawTeam("Aria's Battle Team", TEAM, 33889), render: () => renderTeam("Aria's Battle Team", TEAM, 33889) },
   battle: { draw: () => drawBattle(BATTLE), render: () => renderBattle(BATTLE) },
