@@ -1,5 +1,5 @@
 import { arg, parsers } from '../commands/args.js';
-import { battleImage } from '../commands/battle-view.js';
+import { cardOf } from '../commands/battle-view.js';
 import { UserError } from '../commands/errors.js';
 import { n, plural, rankMark, rewardText } from '../commands/format.js';
 import { Colors, type Embed, type Reply } from '../commands/reply.js';
@@ -7,7 +7,7 @@ import { type CommandContext, defineCog, defineCommand, type Services } from '..
 import type { Config } from '../config.js';
 import { recordAdminAction } from '../core/audit.js';
 import { formatDuration } from '../core/clock.js';
-import { renderRaidBar } from '../core/images/index.js';
+import { renderRaidBar, renderRaidHit } from '../core/images/index.js';
 import { every } from '../core/jobs.js';
 import { describeMechanics, phaseThresholds, RAID_BOSSES, type RaidBoss } from '../core/raid/bosses.js';
 import {
@@ -185,12 +185,28 @@ async function attackReply(ctx: CommandContext, hit: HitResult): Promise<Reply> 
   if (hit.suppressed.length) lines.push(`🔇 Silenced: ${hit.suppressed.map((s) => `${s.skill} (${s.unitName})`).join(', ')}`);
   const log = formatLogLines(hit.battle, 'attacker', 6);
   if (log.length) lines.push(log.join('\n'));
-  const png = await battleImage({
-    attackerName: ctx.author.username,
-    defenderName: boss.name,
-    attacker: hit.team,
-    defender: hit.phase.defenders,
-    result: hit.battle,
+  // A raid hit has no winner: the image shows the damage, not a battle result.
+  let nextSilenced = 0; // suppressed skills come in team order, one at most per unit
+  const png = await renderRaidHit({
+    playerName: ctx.author.username,
+    bossName: boss.name,
+    artUrl: boss.artUrl,
+    bossCharacterId: boss.artId,
+    phase: hit.phase.number,
+    phaseName: hit.phase.name,
+    phaseAfter: hit.phaseAfter,
+    phaseThresholds: phaseThresholds(boss).map((p) => p / 100),
+    team: hit.team.map(cardOf),
+    teamFinal: hit.battle.finalPowers.attacker,
+    silenced: hit.team.map((u) => (hit.suppressed[nextSilenced]?.unitName === u.name ? hit.suppressed[nextSilenced++]!.skill : null)),
+    teamTotal: hit.total,
+    damageTaken: hit.phase.mechanics.damageTaken,
+    damage: hit.damage,
+    applied: hit.applied,
+    hpBefore: hit.hpBefore,
+    hpAfter: hit.hpAfter,
+    maxHp: hit.raid.maxHp,
+    lastHit: hit.lastHit,
   });
   return {
     embeds: [

@@ -4,5 +4,5 @@ export { encodeImage, IMAGE_FORMAT, MAX_IMAGE_BYTES } from './encode.js';
 export { hasCjkFont, hasEmojiFont } from './fonts.js';
 export { fitText, measureTextWidth } from './gfx.js';
 export { drawnPortrait, initialsOf, renderPortraitPng } from './portrait.js';
-export { renderBanner, renderBattle, renderBountyBoard, renderCard, renderRaidBar, renderTeam, renderTenPull } from './render.js';
-export type { BannerImageInput, BattleImageInput, BountyBoardInput, BountyTier, CardInfo, CardRarity, RaidBarInput, TeamSlot } from './types.js';
+export { renderBanner, renderBattle, renderBountyBoard, renderCard, renderRaidBar, renderRaidHit, renderTeam, renderTenPull } from './render.js';
+export type { BannerImageInput, BattleImageInput, BountyBoardInput, BountyTier, CardInfo, CardRarity, RaidBarInput, RaidHitInput, TeamSlot } from './types.js';

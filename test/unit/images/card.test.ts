@@ -17,6 +17,7 @@ import {
   renderBountyBoard,
   renderCard,
   renderRaidBar,
+  renderRaidHit,
   renderTeam,
   renderTenPull,
 } from '../../../src/core/images/index.js';
@@ -184,5 +185,24 @@ describe('edge inputs never throw', () => {
     await expect(renderBanner({ name: 'x'.repeat(200), endsAt: new Date(NaN), featured: [] })).resolves.toBeInstanceOf(Buffer);
     await expect(renderBountyBoard({ slots: [], resetsAt: new Date(0), keys: 9 })).resolves.toBeInstanceOf(Buffer);
     await expect(renderRaidBar({ bossName: 'B', hp: -1, maxHp: 0, phase: 9, phaseThresholds: [], endsAt: new Date(0) })).resolves.toBeInstanceOf(Buffer);
+    await expect(
+      renderRaidHit({
+        playerName: '',
+        bossName: '',
+        phase: 0,
+        phaseName: '',
+        phaseThresholds: [2, -1],
+        team: [],
+        teamFinal: [],
+        teamTotal: 0,
+        damageTaken: 0,
+        damage: -5,
+        applied: 0,
+        hpBefore: -1,
+        hpAfter: 5,
+        maxHp: 0,
+        lastHit: true,
+      }),
+    ).resolves.toBeInstanceOf(Buffer);
   });
 });

@@ -5,6 +5,7 @@
 // they are lossless and compared pixel for pixel with a small tolerance; what
 // the JPEG encoding does to them is checked in encode.test.ts.
 import type { Canvas } from '@napi-rs/canvas';
+import { bossArt, bossArtUrl } from '../../../src/core/images/boss-art.js';
 import {
   type BannerImageInput,
   type BattleImageInput,
@@ -12,6 +13,7 @@ import {
   type CardInfo,
   drawnPortrait,
   type RaidBarInput,
+  type RaidHitInput,
   type TeamSlot,
 } from '../../../src/core/images/index.js';
 import {
@@ -20,6 +22,7 @@ import {
   drawBountyBoard,
   drawCardImage,
   drawRaidBar,
+  drawRaidHit,
   drawTeam,
   drawTenPull,
   renderBanner,
@@ -27,6 +30,7 @@ import {
   renderBountyBoard,
   renderCard,
   renderRaidBar,
+  renderRaidHit,
   renderTeam,
   renderTenPull,
 } from '../../../src/core/images/render.js';
@@ -102,6 +106,62 @@ const RAID: RaidBarInput = {
   bossCharacterId: 77777,
 };
 
+/** A phase-2 hit on Gloomfang: damage reduced to 80%, a skill silenced, a team of four. */
+export const RAID_HIT: RaidHitInput = {
+  playerName: 'Aria',
+  bossName: 'Gloomfang, the Hollow Wolf',
+  artUrl: 'drawn:boss/gloomfang',
+  bossCharacterId: 8_880_001,
+  phase: 2,
+  phaseName: 'Howl of Silence',
+  phaseAfter: 3,
+  phaseThresholds: [0.6, 0.25],
+  team: [c(0), c(4), c(1), c(9)],
+  teamFinal: [14210, 19800, 9100, 10500],
+  silenced: ['Time Mage', null, 'Berserker', null],
+  teamTotal: 53610,
+  damageTaken: 0.8,
+  damage: 42888,
+  applied: 42888,
+  hpBefore: 180_000,
+  hpAfter: 137_112,
+  maxHp: 600_000,
+  lastHit: false,
+};
+
+/** The last hit on NULL: more damage than HP was left. */
+export const RAID_LAST_HIT: RaidHitInput = {
+  playerName: 'Bartholomew the Untiring',
+  bossName: 'NULL, the Star-Eater',
+  artUrl: 'drawn:boss/null',
+  bossCharacterId: 8_880_003,
+  phase: 3,
+  phaseName: 'Supernova Collapse',
+  phaseAfter: 3,
+  phaseThresholds: [0.6, 0.25],
+  team: [c(6), c(0), c(4), c(3), c(8)],
+  teamFinal: [12000, 16500, 21000, 6000, 5100],
+  teamTotal: 60600,
+  damageTaken: 1,
+  damage: 60600,
+  applied: 23_456,
+  hpBefore: 23_456,
+  hpAfter: 0,
+  maxHp: 8_000_000,
+  lastHit: true,
+};
+
+const RAID_SERAPHINE: RaidBarInput = {
+  bossName: 'Seraphine, Tide-Crystal Empress',
+  hp: 2_100_000,
+  maxHp: 2_500_000,
+  phase: 1,
+  phaseThresholds: [0.6, 0.25],
+  endsAt: new Date(Date.UTC(2025, 2, 14, 12, 0)),
+  artUrl: 'drawn:boss/seraphine',
+  bossCharacterId: 8_880_002,
+};
+
 export interface ImageCase {
   /** The drawing, before encoding (a frame canvas: read it, then `releaseFrame`). */
   draw: () => Promise<Canvas>;
@@ -121,5 +181,11 @@ export const imageCases: Record<string, ImageCase> = {
   banner: { draw: () => drawBanner(BANNER), render: () => renderBanner(BANNER) },
   bounty: { draw: () => drawBountyBoard(BOUNTY), render: () => renderBountyBoard(BOUNTY) },
   raid: { draw: () => drawRaidBar(RAID), render: () => renderRaidBar(RAID) },
+  'raid-seraphine': { draw: () => drawRaidBar(RAID_SERAPHINE), render: () => renderRaidBar(RAID_SERAPHINE) },
+  'raid-hit': { draw: () => drawRaidHit(RAID_HIT), render: () => renderRaidHit(RAID_HIT) },
+  'raid-last-hit': { draw: () => drawRaidHit(RAID_LAST_HIT), render: () => renderRaidHit(RAID_LAST_HIT) },
   portrait: { draw: async () => drawnPortrait(42, 'Generated Hero', 'SR', 460, 650), render: null },
+  'boss-gloomfang': { draw: async () => bossArt(bossArtUrl('gloomfang'))!, render: null },
+  'boss-seraphine': { draw: async () => bossArt(bossArtUrl('seraphine'))!, render: null },
+  'boss-null': { draw: async () => bossArt(bossArtUrl('null'))!, render: null },
 };
