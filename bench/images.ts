@@ -40,6 +40,7 @@ import {
   loadArt,
   MAX_IMAGE_BYTES,
   type RaidBarInput,
+  type RaidHitInput,
   type TeamSlot,
 } from '../src/core/images/index.js';
 import { encodeCanvas, encodeRgba } from '../src/core/images/png.js';
@@ -49,6 +50,7 @@ import {
   drawBountyBoard,
   drawCardImage,
   drawRaidBar,
+  drawRaidHit,
   drawTeam,
   drawTenPull,
   renderBanner,
@@ -56,6 +58,7 @@ import {
   renderBountyBoard,
   renderCard,
   renderRaidBar,
+  renderRaidHit,
   renderTeam,
   renderTenPull,
 } from '../src/core/images/render.js';
@@ -237,6 +240,29 @@ export const suite: BenchSuite = async (): Promise<BenchRow[]> => {
       artUrl: pool[0]!.imageUrl,
     });
 
+    const raidHit = (): RaidHitInput => {
+      const t = pick(5);
+      return {
+        playerName: 'Bench Player',
+        bossName: 'Gloomfang, the Hollow Wolf',
+        artUrl: 'drawn:boss/gloomfang',
+        phase: 2,
+        phaseName: 'Howl of Silence',
+        phaseThresholds: [0.6, 0.25],
+        team: t,
+        teamFinal: t.map((c) => Math.round(c.power * 1.05)),
+        silenced: t.map((_, i) => (i % 2 ? 'Guard' : null)),
+        teamTotal: 50000,
+        damageTaken: 0.8,
+        damage: 40000,
+        applied: 40000,
+        hpBefore: 300_000,
+        hpAfter: 260_000,
+        maxHp: 600_000,
+        lastHit: false,
+      };
+    };
+
     interface Image {
       name: string;
       runs: number;
@@ -271,6 +297,7 @@ export const suite: BenchSuite = async (): Promise<BenchRow[]> => {
       },
       { name: 'bounty board 960x470', runs: 20, draw: () => drawBountyBoard(bounty()), render: () => renderBountyBoard(bounty()) },
       { name: 'raid bar 1000x300', runs: 20, draw: () => drawRaidBar(raid()), render: () => renderRaidBar(raid()) },
+      { name: 'raid hit 1200x652', runs: 20, draw: () => drawRaidHit(raidHit()), render: () => renderRaidHit(raidHit()) },
     ];
 
     const sizes: BenchRow[] = [];
