@@ -47,9 +47,9 @@ function textDefaults(ctx: Ctx): void {
 // Frame canvases: the few sizes the renders draw on, kept for reuse. A new
 // 1100x700 surface costs more to allocate and first touch (several ms on a
 // VM, where fresh pages fault slowly) than to draw on; a kept one is reset in
-// well under a millisecond. A render takes its canvas, draws synchronously
-// and hands it back in encodeCanvas once the pixels are copied out, so one
-// kept canvas per size is enough; a second concurrent one is simply new.
+// well under a millisecond. A render takes its canvas, draws and hands it
+// back in encodeImage (encode.ts) once it is encoded, so one kept canvas per
+// size is enough; a render while another is encoding simply gets a new one.
 const idleFrames = new Map<string, Canvas>();
 const frames = new WeakSet<Canvas>();
 

@@ -2,6 +2,7 @@
 // within the byte budget that looks like the lossless drawing it came from.
 import { createCanvas } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
+import { frameCanvas, releaseFrame } from '../../../src/core/images/gfx.js';
 import { encodeImage, IMAGE_FORMAT, MAX_IMAGE_BYTES } from '../../../src/core/images/index.js';
 import { renderCard } from '../../../src/core/images/render.js';
 import { CARDS, imageCases } from './fixtures.js';
@@ -82,5 +83,22 @@ describe('image replies', () => {
       const sent = await Promise.all([renderCard(CARDS[0]!), renderCard(CARDS[2]!), renderCard(CARDS[0]!), renderCard(CARDS[2]!)]);
       for (let i = 0; i < sent.length; i++) expect(diffFraction(await decode(sent[i]!), i % 2 ? longName : ssr, 48)).toBeLessThan(0.003);
     }
+  });
+
+  it('hand their canvas back for the next render of that size, cleared and in its default state', async () => {
+    const first = frameCanvas(31, 17);
+    first.ctx.fillStyle = '#ff0000';
+    first.ctx.globalAlpha = 0.5;
+    first.ctx.translate(5, 5);
+    first.ctx.fillRect(0, 0, 31, 17);
+    await encodeImage(first.canvas);
+    const again = frameCanvas(31, 17);
+    expect(again.canvas).toBe(first.canvas);
+    expect(again.ctx.globalAlpha).toBe(1);
+    expect(again.ctx.getTransform().e).toBe(0);
+    expect(Buffer.from(again.canvas.data()).every((b) => b === 0)).toBe(true);
+    // Taken and not handed back: the next one is a new canvas.
+    expect(frameCanvas(31, 17).canvas).not.toBe(again.canvas);
+    releaseFrame(again.canvas);
   });
 });
