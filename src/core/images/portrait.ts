@@ -142,8 +142,3 @@ export function drawnPortrait(characterId: number, name: string, rarity: CardRar
   cache.set(key, canvas);
   return canvas;
 }
-
-/** PNG of a generated character's portrait (for serving art of invented characters; art, not a reply). */
-export async function renderPortraitPng(characterId: number, name: string, rarity: CardRarity): Promise<Buffer> {
-  return drawnPortrait(characterId, name, rarity, 460, 650).encode('png');
-}
