@@ -1,10 +1,10 @@
 // How image replies are encoded. Every reply goes out as a JPEG from Skia's
 // own encoder (through @napi-rs/canvas: the pixels are copied out at the call
 // and compressed on the libuv thread pool). Measured on the real renders
-// (bench/images.ts), JPEG is 5-7x smaller than PNG and encodes in ~5-15 ms,
-// against ~100-300 ms for Skia's PNG and 40-85 ms for our own two-thread PNG
-// encoder that it replaces; WebP was a third smaller again but took 25-130 ms,
-// more than the whole drawing. The drawings are opaque (a card is composited
+// (bench/images.ts), JPEG is 5-7x smaller than PNG and encodes in 4-19 ms,
+// against 55-310 ms for Skia's PNG and 10-95 ms for the two-thread PNG
+// encoder of our own that it replaced; WebP was a fifth to a third smaller
+// again but took 20-150 ms, more than the whole drawing (medians, README). The drawings are opaque (a card is composited
 // on the dark background), so JPEG's missing alpha costs nothing.
 import type { Canvas } from '@napi-rs/canvas';
 import { releaseFrame } from './gfx.js';
