@@ -1005,9 +1005,10 @@ export async function drawRaidHit(r: RaidHitInput): Promise<Canvas> {
 
   // Damage dealt.
   ctx.save();
-  ctx.font = font(13, { bold: true });
+  const who = fitText(`${r.playerName.trim() ? r.playerName.toUpperCase() : 'YOUR TEAM'} DEALT`, right - x0, 13, 10, { bold: true });
+  ctx.font = who.font;
   ctx.fillStyle = TEXT_DIM;
-  ctx.fillText(`${r.playerName.length > 0 ? fitText(r.playerName, 400, 13, 10, { bold: true }).text.toUpperCase() : 'YOUR TEAM'} DEALT`, x0, 104);
+  ctx.fillText(who.text, x0, 104);
   const dmg = fmtInt(r.applied);
   ctx.font = font(64, { bold: true });
   const gold = ctx.createLinearGradient(0, 112, 0, 170);
