@@ -7,6 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { type Canvas, type Image, loadImage } from '@napi-rs/canvas';
+import { bossArt } from './boss-art.js';
 import { newCanvas } from './gfx.js';
 import { Lru } from './lru.js';
 
@@ -172,7 +173,10 @@ async function fetchArt(url: string): Promise<ArtImage | null> {
  * image). Never rejects.
  */
 export async function loadArt(url: string | null | undefined): Promise<ArtImage | null> {
-  if (!url || !/^https?:\/\//i.test(url)) return null;
+  if (!url) return null;
+  const drawn = bossArt(url); // `drawn:boss/<key>`: a raid boss's portrait, drawn here
+  if (drawn) return drawn;
+  if (!/^https?:\/\//i.test(url)) return null;
   const hit = memory.get(url);
   if (hit) {
     stats.memoryHits++;

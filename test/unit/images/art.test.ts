@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { artStats, type CardInfo, clearArtMemory, configureArtCache, loadArt, renderCard, renderPortraitPng } from '../../../src/core/images/index.js';
+import { artStats, type CardInfo, clearArtMemory, configureArtCache, drawnPortrait, loadArt, renderCard } from '../../../src/core/images/index.js';
 
 let server: http.Server;
 let baseUrl = '';
@@ -19,7 +19,7 @@ const TIMEOUT_MS = 400;
 const MAX_BYTES = 1024 * 1024;
 
 beforeAll(async () => {
-  png = await renderPortraitPng(1, 'Served Art', 'SSR');
+  png = await drawnPortrait(1, 'Served Art', 'SSR', 460, 650).encode('png');
   bigPng = Buffer.concat([png, Buffer.alloc(MAX_BYTES)]); // valid PNG header, over the cap
   server = http.createServer((req, res) => {
     const url = req.url ?? '/';

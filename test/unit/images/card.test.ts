@@ -2,12 +2,14 @@ import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { cardLayout } from '../../../src/core/images/card.js';
 import { font } from '../../../src/core/images/fonts.js';
+import { imageText } from '../../../src/core/images/gfx.js';
 import {
   type CardInfo,
   drawnPortrait,
   dupeDisplay,
   fitCardName,
   hasCjkFont,
+  hasEmojiFont,
   initialsOf,
   measureTextWidth,
   renderBanner,
@@ -15,6 +17,7 @@ import {
   renderBountyBoard,
   renderCard,
   renderRaidBar,
+  renderRaidHit,
   renderTeam,
   renderTenPull,
 } from '../../../src/core/images/index.js';
@@ -71,6 +74,36 @@ describe('name bar fitting', () => {
     // Missing glyphs all draw the same box; real ones differ.
     expect(glyph('涼').equals(glyph('宮'))).toBe(false);
     expect(glyph('ハ').equals(glyph('ル'))).toBe(false);
+  });
+});
+
+describe('emoji', () => {
+  it('draw in colour from the bundled emoji font, not as boxes', () => {
+    expect(hasEmojiFont()).toBe(true);
+    const draw = (text: string) => {
+      const c = createCanvas(60, 60);
+      const ctx = c.getContext('2d');
+      ctx.font = font(40, { bold: true }, text);
+      ctx.fillStyle = '#ffffff'; // a missing glyph's box would be drawn in this white
+      ctx.fillText(text, 5, 48);
+      return ctx.getImageData(0, 0, 60, 60).data;
+    };
+    // Opaque pixels not in the fill colour: a colour font paints its own; a
+    // missing glyph (a box) or a plain glyph is painted in the fill, white.
+    const ownColours = (data: Uint8ClampedArray) => {
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 200 && Math.min(data[i]!, data[i + 1]!, data[i + 2]!) < 180) n++;
+      return n;
+    };
+    // The bounty items' emoji and the currency ones.
+    for (const e of ['🧪', '⚗️', '💖', '💠', '🎫', '💎', '🪙', '🔑']) expect(ownColours(draw(e)), e).toBeGreaterThan(100);
+    // Latin text stays white.
+    expect(ownColours(draw('Ab'))).toBe(0);
+  });
+
+  it('custom Discord emoji (configurable for gems and coins) are shown by name, not as markup', () => {
+    expect(imageText('1 💠 Essence + 5,000 <:gem:1234567890> + 50 <a:coin:42>')).toBe('1 💠 Essence + 5,000 :gem: + 50 :coin:');
+    expect(imageText('no <markup> here: <:x:>')).toBe('no <markup> here: <:x:>');
   });
 });
 
@@ -152,5 +185,24 @@ describe('edge inputs never throw', () => {
     await expect(renderBanner({ name: 'x'.repeat(200), endsAt: new Date(NaN), featured: [] })).resolves.toBeInstanceOf(Buffer);
     await expect(renderBountyBoard({ slots: [], resetsAt: new Date(0), keys: 9 })).resolves.toBeInstanceOf(Buffer);
     await expect(renderRaidBar({ bossName: 'B', hp: -1, maxHp: 0, phase: 9, phaseThresholds: [], endsAt: new Date(0) })).resolves.toBeInstanceOf(Buffer);
+    await expect(
+      renderRaidHit({
+        playerName: '',
+        bossName: '',
+        phase: 0,
+        phaseName: '',
+        phaseThresholds: [2, -1],
+        team: [],
+        teamFinal: [],
+        teamTotal: 0,
+        damageTaken: 0,
+        damage: -5,
+        applied: 0,
+        hpBefore: -1,
+        hpAfter: 5,
+        maxHp: 0,
+        lastHit: true,
+      }),
+    ).resolves.toBeInstanceOf(Buffer);
   });
 });
