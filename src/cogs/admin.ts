@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { arg } from '../commands/args.js';
 import { errorId, UserError } from '../commands/errors.js';
 import { gems, n, plural } from '../commands/format.js';
