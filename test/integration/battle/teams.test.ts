@@ -93,7 +93,7 @@ describe.each(backends())('teams, presets and the team builder through the playg
       const ids = await giveUnits(game.db, 'alice', ssr.slice(0, 3), { dupe: 2 });
       await game.bot.say('alice', `!stb ${ids.join(' ')}`);
       const [m] = await game.bot.say('alice', '!team');
-      expect(m!.attachments.map((a) => a.name)).toEqual(['team.png']);
+      expect(m!.attachments.map((a) => a.name)).toEqual(['team.jpg']);
       const t = textOf(m!);
       expect(t).toContain("alice's battle team");
       for (const id of ids) expect(t).toContain(`#${id}`);

@@ -24,14 +24,14 @@ describe.each(backends())('!raid through the playground API on %s', (backend) =>
 
     const started = await game.bot.say('owner', '!raid start gloomfang 2', ROOM);
     expect(textOf(started)).toMatch(/A raid begins: Gloomfang/);
-    expect(started[0]!.attachments[0]!.name).toBe('raid.png');
+    expect(started[0]!.attachments[0]!.name).toBe('raid.jpg');
     expect(textOf(await game.bot.say('owner', '!raid start seraphine', ROOM))).toMatch(/A raid is already running in this server: \*\*Gloomfang/);
 
     expect(textOf(await game.bot.say('alice', '!raid attack', ROOM))).toMatch(/no battle team yet.*!stb/);
     await playerWithTeam(game.db, 'alice', [5000, 5001, 5002]);
     const hit = await game.bot.say('alice', '!raid a', ROOM);
     expect(textOf(hit)).toMatch(/You hit Gloomfang[\s\S]*Your team dealt \*\*[\d,]+\*\* damage[\s\S]*2\/3 left today/);
-    expect(hit[0]!.attachments[0]!.name).toBe('battle.png');
+    expect(hit[0]!.attachments[0]!.name).toBe('raid-hit.jpg');
 
     const status = await game.bot.say('alice', '!raid status', ROOM);
     const st = textOf(status);
@@ -39,7 +39,7 @@ describe.each(backends())('!raid through the playground API on %s', (backend) =>
     expect(st).toMatch(/Time left\n1h 59m|Time left\n2h 0m/);
     expect(st).toMatch(/🥇 alice — [\d,]+/);
     expect(st).toMatch(/2\/3/);
-    expect(status[0]!.attachments[0]!.name).toBe('raid.png');
+    expect(status[0]!.attachments[0]!.name).toBe('raid.jpg');
     expect(textOf(await game.bot.say('bob', '!raid lb', ROOM))).toMatch(/Damage board — Gloomfang[\s\S]*alice/);
     expect(textOf(await game.bot.say('bob', '!raid fly', ROOM))).toMatch(/`action` must be one of/);
   });
