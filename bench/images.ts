@@ -30,14 +30,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Canvas, createCanvas } from '@napi-rs/canvas';
 import { releaseFrame, seeded } from '../src/core/images/gfx.js';
 import {
+  ArtCache,
   type BattleImageInput,
   type BountyBoardInput,
   type CardInfo,
   type CardRarity,
-  configureArtCache,
   drawnPortrait,
   IMAGE_FORMAT,
-  loadArt,
   MAX_IMAGE_BYTES,
   type RaidBarInput,
   type RaidHitInput,
@@ -187,7 +186,7 @@ function row(name: string, r: Timing, target?: number, extra = ''): BenchRow {
 export const suite: BenchSuite = async (): Promise<BenchRow[]> => {
   const art = await startArtServer();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'stardust-bench-art-'));
-  configureArtCache({ dataDir });
+  const artCache = new ArtCache({ dataDir });
   const rows: BenchRow[] = [];
   try {
     const card = (id: number): CardInfo => ({
@@ -200,7 +199,7 @@ export const suite: BenchSuite = async (): Promise<BenchRow[]> => {
     });
     // Put 100 characters' art in the cache first.
     const pool = Array.from({ length: 100 }, (_, i) => card(i + 1));
-    await Promise.all(pool.map((c) => loadArt(c.imageUrl)));
+    await Promise.all(pool.map((c) => artCache.load(c.imageUrl)));
     const rng = new Rng(2024);
     const pick = (n: number) => Array.from({ length: n }, () => pool[rng.int(0, pool.length - 1)]!);
     const skills = ['Surge', 'Berserk', 'Lucky 7', 'Guard', 'Queen of the Zodiacs', 'Revive'];
@@ -276,27 +275,27 @@ export const suite: BenchSuite = async (): Promise<BenchRow[]> => {
         runs: 40,
         target: 40,
         extra: "original's Pillow ~210 ms",
-        draw: () => drawTenPull(pick(10)),
-        render: () => renderTenPull(pick(10)),
+        draw: () => drawTenPull(pick(10), artCache),
+        render: () => renderTenPull(pick(10), artCache),
       },
       {
         name: 'team image 1200x(450-537)',
         runs: 40,
         target: 60,
-        draw: () => drawTeam('Bench Team', team(), 41234),
-        render: () => renderTeam('Bench Team', team(), 41234),
+        draw: () => drawTeam('Bench Team', team(), 41234, artCache),
+        render: () => renderTeam('Bench Team', team(), 41234, artCache),
       },
-      { name: 'battle image 1200x850', runs: 40, target: 60, draw: () => drawBattle(battle()), render: () => renderBattle(battle()) },
-      { name: 'single card 300x450', runs: 40, draw: () => drawCardImage(pick(1)[0]!), render: () => renderCard(pick(1)[0]!) },
+      { name: 'battle image 1200x850', runs: 40, target: 60, draw: () => drawBattle(battle(), artCache), render: () => renderBattle(battle(), artCache) },
+      { name: 'single card 300x450', runs: 40, draw: () => drawCardImage(pick(1)[0]!, artCache), render: () => renderCard(pick(1)[0]!, artCache) },
       {
         name: 'banner 800x450',
         runs: 20,
-        draw: () => drawBanner({ name: 'Bench Banner', endsAt: new Date(Date.UTC(2025, 0, 1)), featured: pick(3) }),
-        render: () => renderBanner({ name: 'Bench Banner', endsAt: new Date(Date.UTC(2025, 0, 1)), featured: pick(3) }),
+        draw: () => drawBanner({ name: 'Bench Banner', endsAt: new Date(Date.UTC(2025, 0, 1)), featured: pick(3) }, artCache),
+        render: () => renderBanner({ name: 'Bench Banner', endsAt: new Date(Date.UTC(2025, 0, 1)), featured: pick(3) }, artCache),
       },
       { name: 'bounty board 960x470', runs: 20, draw: () => drawBountyBoard(bounty()), render: () => renderBountyBoard(bounty()) },
-      { name: 'raid bar 1000x300', runs: 20, draw: () => drawRaidBar(raid()), render: () => renderRaidBar(raid()) },
-      { name: 'raid hit 1200x652', runs: 20, draw: () => drawRaidHit(raidHit()), render: () => renderRaidHit(raidHit()) },
+      { name: 'raid bar 1000x300', runs: 20, draw: () => drawRaidBar(raid(), artCache), render: () => renderRaidBar(raid(), artCache) },
+      { name: 'raid hit 1200x652', runs: 20, draw: () => drawRaidHit(raidHit(), artCache), render: () => renderRaidHit(raidHit(), artCache) },
     ];
 
     const sizes: BenchRow[] = [];
@@ -353,8 +352,12 @@ export const suite: BenchSuite = async (): Promise<BenchRow[]> => {
     const t0 = performance.now();
     for (let i = 0; i < total; i++) {
       if (i === 50) rssStart = process.memoryUsage().rss;
-      if (i % 2 === 0) await renderTenPull(Array.from({ length: 10 }, (_, k) => urlCard(i * 5 + k)));
-      else await renderCard(urlCard(i));
+      if (i % 2 === 0)
+        await renderTenPull(
+          Array.from({ length: 10 }, (_, k) => urlCard(i * 5 + k)),
+          artCache,
+        );
+      else await renderCard(urlCard(i), artCache);
       if (i >= 50) rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
     }
     const secs = (performance.now() - t0) / 1000;

@@ -13,7 +13,7 @@ import { type Db, openDb } from './core/db/index.js';
 import { migrate } from './core/db/migrate.js';
 import { BootError } from './core/errors.js';
 import { GuildPrefixCache } from './core/guilds.js';
-import { configureArtCache } from './core/images/index.js';
+import { ArtCache } from './core/images/index.js';
 import { Rng } from './core/rng.js';
 import { listUnits } from './core/units.js';
 import { createLogger, type Logger } from './log.js';
@@ -77,7 +77,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
     }));
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, `applied ${applied.length} migration(s)`);
-  configureArtCache({ dataDir: config.dataDir, fetchTimeoutMs: config.artFetchTimeoutMs });
   // One AniList client for the process: the boot sync, owners' syncs and lookups share its request budget.
   const anilist = new AniListClient({ url: config.anilistUrl, requestsPerMinute: config.anilistRequestsPerMinute });
   const stopCatalogSync = opts.skipCatalog ? async () => {} : await bootCatalog(db, { anilist, offline: config.offline, log });
@@ -94,6 +93,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     clock,
     log,
     prefixes: new GuildPrefixCache(db),
+    art: new ArtCache({ dataDir: config.dataDir, fetchTimeoutMs: config.artFetchTimeoutMs }),
     anilist,
     rng: () => new Rng(seedSource ? seedSource.nextUint32() : Rng.randomSeed()),
     canPost: (channelId) => transports.some((t) => t.owns(channelId)),

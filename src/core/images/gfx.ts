@@ -1,7 +1,7 @@
 // Shared drawing helpers: palette, shapes, text fitting, formatting.
 import { type Canvas, createCanvas, type Image, type SKRSContext2D } from '@napi-rs/canvas';
+import { LRUCache } from 'lru-cache';
 import { ensureFonts, font } from './fonts.js';
-import { Lru } from './lru.js';
 import type { CardRarity } from './types.js';
 
 export type Ctx = SKRSContext2D;
@@ -88,7 +88,7 @@ export function background(ctx: Ctx, w: number, h: number, glow: string = 'rgba(
   ctx.drawImage(bg, 0, 0);
 }
 
-const backgrounds = new Lru<string, Canvas>(24);
+const backgrounds = new LRUCache<string, Canvas>({ max: 24 });
 
 function paintBackground(ctx: Ctx, w: number, h: number, glow: string, glow2: string): void {
   const g = ctx.createLinearGradient(0, 0, 0, h);
@@ -247,7 +247,7 @@ export function fitText(text: string, maxWidth: number, maxSize: number, minSize
 
 // Names repeat across renders (teams, rosters); setting ctx.font and measuring
 // costs ~0.3 ms each, so remember the answers.
-const fitCache = new Lru<string, FittedText>(2000);
+const fitCache = new LRUCache<string, FittedText>({ max: 2000 });
 
 function fitTextUncached(text: string, maxWidth: number, maxSize: number, minSize: number, opts: { bold?: boolean; cond?: boolean }): FittedText {
   const clean = text.replace(/\s+/g, ' ').trim() || '?';

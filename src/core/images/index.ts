@@ -1,4 +1,4 @@
-export { artStats, clearArtMemory, configureArtCache, loadArt } from './art.js';
+export { ArtCache, type ArtCacheOptions, type ArtSource } from './art.js';
 export { drawCard, dupeDisplay, fitCardName } from './card.js';
 export { encodeImage, IMAGE_FORMAT, MAX_IMAGE_BYTES } from './encode.js';
 export { hasCjkFont, hasEmojiFont } from './fonts.js';

@@ -2,9 +2,9 @@
 // decoration seeded by the character id, so the same character always looks
 // the same and different characters look different.
 import type { Canvas } from '@napi-rs/canvas';
+import { LRUCache } from 'lru-cache';
 import { font } from './fonts.js';
 import { type Ctx, newCanvas, RARITY, radialGlow, seeded } from './gfx.js';
-import { Lru } from './lru.js';
 import type { CardRarity } from './types.js';
 
 /** Up to two initials: first letters of the first and last words (code points). */
@@ -125,7 +125,7 @@ function paint(ctx: Ctx, characterId: number, name: string, rarity: CardRarity, 
   ctx.restore();
 }
 
-const cache = new Lru<string, Canvas>(128);
+const cache = new LRUCache<string, Canvas>({ max: 128 });
 
 /**
  * Placeholder portrait (a Canvas, usable with drawImage). Cached: drawing one

@@ -2,7 +2,7 @@
 // art timeout, falling back to drawn portraits), draws on one canvas, and is
 // encoded as the reply format by encode.ts.
 import type { Canvas } from '@napi-rs/canvas';
-import { type ArtImage, loadArt } from './art.js';
+import type { ArtImage, ArtSource } from './art.js';
 import { drawCard, greyOut } from './card.js';
 import { encodeImage } from './encode.js';
 import { font } from './fonts.js';
@@ -31,8 +31,8 @@ import {
 import { drawnPortrait } from './portrait.js';
 import type { BannerImageInput, BattleImageInput, BountyBoardInput, CardInfo, CardRarity, RaidBarInput, RaidHitInput, TeamSlot } from './types.js';
 
-function loadAll(cards: (CardInfo | null)[]): Promise<(ArtImage | null)[]> {
-  return Promise.all(cards.map((c) => (c ? loadArt(c.imageUrl) : Promise.resolve(null))));
+function loadAll(cards: (CardInfo | null)[], art: ArtSource): Promise<(ArtImage | null)[]> {
+  return Promise.all(cards.map((c) => (c ? art.load(c.imageUrl) : Promise.resolve(null))));
 }
 
 /** Header title with a small accent bar on its left. */
@@ -59,11 +59,11 @@ export const CARD_H = 450;
  * One pulled card, 300x450. JPEG has no alpha, so the corners outside the
  * card's rounded edge show the images' dark background, not transparency.
  */
-export async function drawCardImage(c: CardInfo): Promise<Canvas> {
-  const [art] = await loadAll([c]);
+export async function drawCardImage(c: CardInfo, art: ArtSource): Promise<Canvas> {
+  const [image] = await loadAll([c], art);
   const { canvas, ctx } = frameCanvas(CARD_W, CARD_H);
   background(ctx, CARD_W, CARD_H);
-  drawCard(ctx, 0, 0, CARD_W, CARD_H, c, art ?? null, { shadow: false });
+  drawCard(ctx, 0, 0, CARD_W, CARD_H, c, image ?? null, { shadow: false });
   return canvas;
 }
 
@@ -79,11 +79,11 @@ function rarityCounts(cards: CardInfo[]): string {
 }
 
 /** Ten cards, 1100x700, 200x300 each in 5 columns x 2 rows. */
-export async function drawTenPull(cards: CardInfo[]): Promise<Canvas> {
+export async function drawTenPull(cards: CardInfo[], art: ArtSource): Promise<Canvas> {
   const W = 1100;
   const H = 700;
   const shown = cards.slice(0, 10);
-  const arts = await loadAll(shown);
+  const arts = await loadAll(shown, art);
   const { canvas, ctx } = frameCanvas(W, H);
   const best = shown.some((c) => c.rarity === 'UR') ? 'UR' : shown.some((c) => c.rarity === 'SSR') ? 'SSR' : shown.some((c) => c.rarity === 'SR') ? 'SR' : 'R';
   background(ctx, W, H, best === 'SSR' || best === 'UR' ? 'rgba(255,200,61,0.14)' : 'rgba(140,124,255,0.16)');
@@ -227,11 +227,11 @@ export function teamImageHeight(slots: (TeamSlot | null)[]): number {
 }
 
 /** Team image, 1200 wide: five slots, each card with its skills under it; as tall as its skills need (≤ 537). */
-export async function drawTeam(titleText: string, slots: (TeamSlot | null)[], totalPowerValue: number): Promise<Canvas> {
+export async function drawTeam(titleText: string, slots: (TeamSlot | null)[], totalPowerValue: number, art: ArtSource): Promise<Canvas> {
   const W = TEAM_W;
   const five: (TeamSlot | null)[] = Array.from({ length: 5 }, (_, i) => slots[i] ?? null);
   const H = teamImageHeight(five);
-  const arts = await loadAll(five);
+  const arts = await loadAll(five, art);
   const { canvas, ctx } = frameCanvas(W, H);
   background(ctx, W, H);
   title(ctx, titleText, 28, 50, 28, '#8C7CFF', 720);
@@ -280,12 +280,12 @@ export async function drawTeam(titleText: string, slots: (TeamSlot | null)[], to
 // ---- battle -------------------------------------------------------------
 
 /** Battle result, 1200x850: attacker row on top, defender below, VS between; the loser greyed. */
-export async function drawBattle(b: BattleImageInput): Promise<Canvas> {
+export async function drawBattle(b: BattleImageInput, art: ArtSource): Promise<Canvas> {
   const W = 1200;
   const H = 850;
   const att = b.attacker.slice(0, 5);
   const def = b.defender.slice(0, 5);
-  const arts = await loadAll([...att, ...def]);
+  const arts = await loadAll([...att, ...def], art);
   const { canvas, ctx } = frameCanvas(W, H);
   const win = b.outcome === 'WIN';
   const loss = b.outcome === 'LOSS';
@@ -443,11 +443,11 @@ export async function drawBattle(b: BattleImageInput): Promise<Canvas> {
 // ---- banner -------------------------------------------------------------
 
 /** Banner, 800x450: slanted art strips of the featured characters, "RATE UP" and the end date. */
-export async function drawBanner(b: BannerImageInput): Promise<Canvas> {
+export async function drawBanner(b: BannerImageInput, art: ArtSource): Promise<Canvas> {
   const W = 800;
   const H = 450;
   const featured = b.featured.slice(0, 6);
-  const arts = await loadAll(featured);
+  const arts = await loadAll(featured, art);
   const { canvas, ctx } = frameCanvas(W, H);
   background(ctx, W, H, 'rgba(255,200,61,0.18)', 'rgba(218,112,214,0.18)');
 
@@ -871,10 +871,10 @@ function pctText(frac: number): string {
 }
 
 /** Raid status, 1000x300: boss art, name, phase, HP bar with phase markers, end time. */
-export async function drawRaidBar(r: RaidBarInput): Promise<Canvas> {
+export async function drawRaidBar(r: RaidBarInput, art: ArtSource): Promise<Canvas> {
   const W = 1000;
   const H = 300;
-  const art = await loadArt(r.artUrl ?? null);
+  const bossArt = await art.load(r.artUrl ?? null);
   const { canvas, ctx } = frameCanvas(W, H);
   const phaseIdx = clamp(Math.trunc(r.phase) - 1, 0, PHASE_COLORS.length - 1);
   const [pc0, pc1] = phaseColors(r.phase);
@@ -884,7 +884,7 @@ export async function drawRaidBar(r: RaidBarInput): Promise<Canvas> {
   const ay = 24;
   const aw = 200;
   const ah = H - 48;
-  bossPortrait(ctx, ax, ay, aw, ah, art, r.bossName, r.bossCharacterId ?? hashString(r.bossName), pc1);
+  bossPortrait(ctx, ax, ay, aw, ah, bossArt, r.bossName, r.bossCharacterId ?? hashString(r.bossName), pc1);
 
   const x0 = ax + aw + 32;
   const right = W - 32;
@@ -965,11 +965,11 @@ export const RAID_HIT_H = 652;
  * it fought, in colour, with each unit's final power and any skill the phase
  * silenced. Only the units the team has are drawn, centred.
  */
-export async function drawRaidHit(r: RaidHitInput): Promise<Canvas> {
+export async function drawRaidHit(r: RaidHitInput, art: ArtSource): Promise<Canvas> {
   const W = RAID_HIT_W;
   const H = RAID_HIT_H;
   const team = r.team.slice(0, 5);
-  const [art, ...arts] = await Promise.all([loadArt(r.artUrl ?? null), ...team.map((c) => loadArt(c.imageUrl))]);
+  const [bossArt, ...arts] = await Promise.all([art.load(r.artUrl ?? null), ...team.map((c) => art.load(c.imageUrl))]);
   const { canvas, ctx } = frameCanvas(W, H);
   const phaseAfter = Math.max(1, Math.trunc(r.phaseAfter ?? r.phase));
   const [pc0, pc1] = phaseColors(r.phase);
@@ -992,7 +992,7 @@ export async function drawRaidHit(r: RaidHitInput): Promise<Canvas> {
   const ay = 80;
   const aw = 290;
   const ah = H - ay - 28;
-  bossPortrait(ctx, ax, ay, aw, ah, art, r.bossName, r.bossCharacterId ?? hashString(r.bossName), pc1);
+  bossPortrait(ctx, ax, ay, aw, ah, bossArt, r.bossName, r.bossCharacterId ?? hashString(r.bossName), pc1);
   ctx.save();
   const bn = fitText(r.bossName, aw - 32, 22, 12, { bold: true });
   ctx.font = bn.font;
@@ -1144,27 +1144,27 @@ export async function drawRaidHit(r: RaidHitInput): Promise<Canvas> {
 // draw* functions are exported for the golden tests (which compare the
 // drawing itself, losslessly) and the bench's format comparison.
 
-export async function renderCard(c: CardInfo): Promise<Buffer> {
-  return encodeImage(await drawCardImage(c));
+export async function renderCard(c: CardInfo, art: ArtSource): Promise<Buffer> {
+  return encodeImage(await drawCardImage(c, art));
 }
-export async function renderTenPull(cards: CardInfo[]): Promise<Buffer> {
-  return encodeImage(await drawTenPull(cards));
+export async function renderTenPull(cards: CardInfo[], art: ArtSource): Promise<Buffer> {
+  return encodeImage(await drawTenPull(cards, art));
 }
-export async function renderTeam(titleText: string, slots: (TeamSlot | null)[], totalPowerValue: number): Promise<Buffer> {
-  return encodeImage(await drawTeam(titleText, slots, totalPowerValue));
+export async function renderTeam(titleText: string, slots: (TeamSlot | null)[], totalPowerValue: number, art: ArtSource): Promise<Buffer> {
+  return encodeImage(await drawTeam(titleText, slots, totalPowerValue, art));
 }
-export async function renderBattle(b: BattleImageInput): Promise<Buffer> {
-  return encodeImage(await drawBattle(b));
+export async function renderBattle(b: BattleImageInput, art: ArtSource): Promise<Buffer> {
+  return encodeImage(await drawBattle(b, art));
 }
-export async function renderBanner(b: BannerImageInput): Promise<Buffer> {
-  return encodeImage(await drawBanner(b));
+export async function renderBanner(b: BannerImageInput, art: ArtSource): Promise<Buffer> {
+  return encodeImage(await drawBanner(b, art));
 }
 export async function renderBountyBoard(b: BountyBoardInput): Promise<Buffer> {
   return encodeImage(await drawBountyBoard(b));
 }
-export async function renderRaidBar(r: RaidBarInput): Promise<Buffer> {
-  return encodeImage(await drawRaidBar(r));
+export async function renderRaidBar(r: RaidBarInput, art: ArtSource): Promise<Buffer> {
+  return encodeImage(await drawRaidBar(r, art));
 }
-export async function renderRaidHit(r: RaidHitInput): Promise<Buffer> {
-  return encodeImage(await drawRaidHit(r));
+export async function renderRaidHit(r: RaidHitInput, art: ArtSource): Promise<Buffer> {
+  return encodeImage(await drawRaidHit(r, art));
 }

@@ -1,7 +1,11 @@
 import type { Canvas } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { BOSS_ART_H, BOSS_ART_W, bossArtKeys, bossArtUrl } from '../../../src/core/images/boss-art.js';
-import { loadArt } from '../../../src/core/images/index.js';
+import { ArtCache } from '../../../src/core/images/index.js';
+
+const artCache = new ArtCache();
+const loadArt = (url: string | null) => artCache.load(url);
+
 import { RAID_BOSSES } from '../../../src/core/raid/bosses.js';
 import { diffFraction, type Pixels } from './pixels.js';
 

@@ -1,5 +1,6 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
+import { ArtCache } from '../../../src/core/images/art.js';
 import { cardLayout } from '../../../src/core/images/card.js';
 import { font } from '../../../src/core/images/fonts.js';
 import { imageText } from '../../../src/core/images/gfx.js';
@@ -22,6 +23,9 @@ import {
   renderTenPull,
 } from '../../../src/core/images/index.js';
 import { Rng } from '../../../src/core/rng.js';
+
+/** Art for the renders: these inputs have no art URLs, so nothing is fetched. */
+const testArt = new ArtCache();
 
 const base: CardInfo = { characterId: 1, name: 'Test', rarity: 'R', power: 4000, dupeLevel: 0, imageUrl: null };
 
@@ -122,7 +126,7 @@ describe('dupe stars', () => {
     const L = cardLayout(300, 450);
     const counts: { yellow: number; red: number }[] = [];
     for (let d = 0; d <= 10; d++) {
-      const img = await loadImage(await renderCard({ ...base, dupeLevel: d }));
+      const img = await loadImage(await renderCard({ ...base, dupeLevel: d }, testArt));
       const c = createCanvas(300, 450);
       const ctx = c.getContext('2d');
       ctx.drawImage(img, 0, 0);
@@ -166,43 +170,51 @@ describe('portraits', () => {
 describe('edge inputs never throw', () => {
   it('empty and odd inputs', async () => {
     const weird: CardInfo = { characterId: -3, name: '', rarity: 'R', power: -5, dupeLevel: 42, imageUrl: 'not a url' };
-    await expect(renderCard(weird)).resolves.toBeInstanceOf(Buffer);
-    await expect(renderTenPull([])).resolves.toBeInstanceOf(Buffer);
-    await expect(renderTeam('', [], 0)).resolves.toBeInstanceOf(Buffer);
+    await expect(renderCard(weird, testArt)).resolves.toBeInstanceOf(Buffer);
+    await expect(renderTenPull([], testArt)).resolves.toBeInstanceOf(Buffer);
+    await expect(renderTeam('', [], 0, testArt)).resolves.toBeInstanceOf(Buffer);
     await expect(
-      renderBattle({
-        attackerName: '',
-        defenderName: '',
-        attacker: [],
-        defender: [base],
-        attackerFinal: [],
-        defenderFinal: [1],
-        attackerTotal: 0,
-        defenderTotal: 1,
-        outcome: 'LOSS',
-      }),
+      renderBattle(
+        {
+          attackerName: '',
+          defenderName: '',
+          attacker: [],
+          defender: [base],
+          attackerFinal: [],
+          defenderFinal: [1],
+          attackerTotal: 0,
+          defenderTotal: 1,
+          outcome: 'LOSS',
+        },
+        testArt,
+      ),
     ).resolves.toBeInstanceOf(Buffer);
-    await expect(renderBanner({ name: 'x'.repeat(200), endsAt: new Date(NaN), featured: [] })).resolves.toBeInstanceOf(Buffer);
+    await expect(renderBanner({ name: 'x'.repeat(200), endsAt: new Date(NaN), featured: [] }, testArt)).resolves.toBeInstanceOf(Buffer);
     await expect(renderBountyBoard({ slots: [], resetsAt: new Date(0), keys: 9 })).resolves.toBeInstanceOf(Buffer);
-    await expect(renderRaidBar({ bossName: 'B', hp: -1, maxHp: 0, phase: 9, phaseThresholds: [], endsAt: new Date(0) })).resolves.toBeInstanceOf(Buffer);
+    await expect(renderRaidBar({ bossName: 'B', hp: -1, maxHp: 0, phase: 9, phaseThresholds: [], endsAt: new Date(0) }, testArt)).resolves.toBeInstanceOf(
+      Buffer,
+    );
     await expect(
-      renderRaidHit({
-        playerName: '',
-        bossName: '',
-        phase: 0,
-        phaseName: '',
-        phaseThresholds: [2, -1],
-        team: [],
-        teamFinal: [],
-        teamTotal: 0,
-        damageTaken: 0,
-        damage: -5,
-        applied: 0,
-        hpBefore: -1,
-        hpAfter: 5,
-        maxHp: 0,
-        lastHit: true,
-      }),
+      renderRaidHit(
+        {
+          playerName: '',
+          bossName: '',
+          phase: 0,
+          phaseName: '',
+          phaseThresholds: [2, -1],
+          team: [],
+          teamFinal: [],
+          teamTotal: 0,
+          damageTaken: 0,
+          damage: -5,
+          applied: 0,
+          hpBefore: -1,
+          hpAfter: 5,
+          maxHp: 0,
+          lastHit: true,
+        },
+        testArt,
+      ),
     ).resolves.toBeInstanceOf(Buffer);
   });
 });

@@ -2,11 +2,15 @@
 // within the byte budget that looks like the lossless drawing it came from.
 import { createCanvas } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
+import { ArtCache } from '../../../src/core/images/art.js';
 import { frameCanvas, releaseFrame } from '../../../src/core/images/gfx.js';
 import { encodeImage, IMAGE_FORMAT, MAX_IMAGE_BYTES } from '../../../src/core/images/index.js';
 import { renderCard } from '../../../src/core/images/render.js';
 import { CARDS, imageCases } from './fixtures.js';
 import { decode, diffFraction, meanAbsDiff, pixelsOf } from './pixels.js';
+
+/** Art for the renders: these inputs have no art URLs, so nothing is fetched. */
+const testArt = new ArtCache();
 
 const isJpeg = (b: Buffer) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 
@@ -34,7 +38,7 @@ describe('image replies', () => {
   }
 
   it('a card has no transparent corners (JPEG has no alpha): they show the dark background', async () => {
-    const sent = await decode(await renderCard(CARDS[0]!));
+    const sent = await decode(await renderCard(CARDS[0]!, testArt));
     const corner = Array.from(sent.data.subarray(0, 4));
     expect(corner[3]).toBe(255);
     // Dark, like the images' background (#161A26 at the top), not white or black.
@@ -80,7 +84,12 @@ describe('image replies', () => {
     const ssr = pixelsOf(await imageCases['card-ssr']!.draw());
     const longName = pixelsOf(await imageCases['card-r-longname']!.draw());
     for (let round = 0; round < 3; round++) {
-      const sent = await Promise.all([renderCard(CARDS[0]!), renderCard(CARDS[2]!), renderCard(CARDS[0]!), renderCard(CARDS[2]!)]);
+      const sent = await Promise.all([
+        renderCard(CARDS[0]!, testArt),
+        renderCard(CARDS[2]!, testArt),
+        renderCard(CARDS[0]!, testArt),
+        renderCard(CARDS[2]!, testArt),
+      ]);
       for (let i = 0; i < sent.length; i++) expect(diffFraction(await decode(sent[i]!), i % 2 ? longName : ssr, 48)).toBeLessThan(0.003);
     }
   });

@@ -5,6 +5,7 @@
 // they are lossless and compared pixel for pixel with a small tolerance; what
 // the JPEG encoding does to them is checked in encode.test.ts.
 import type { Canvas } from '@napi-rs/canvas';
+import { ArtCache } from '../../../src/core/images/art.js';
 import { bossArt, bossArtUrl } from '../../../src/core/images/boss-art.js';
 import {
   type BannerImageInput,
@@ -34,6 +35,9 @@ import {
   renderTeam,
   renderTenPull,
 } from '../../../src/core/images/render.js';
+
+/** Art for the renders: these inputs have no art URLs, so nothing is fetched. */
+const testArt = new ArtCache();
 
 export const CARDS: CardInfo[] = [
   { characterId: 176754, name: 'Frieren', rarity: 'SSR', power: 12995, dupeLevel: 3, imageUrl: null },
@@ -170,20 +174,20 @@ export interface ImageCase {
 }
 
 export const imageCases: Record<string, ImageCase> = {
-  'card-ssr': { draw: () => drawCardImage(c(0)), render: () => renderCard(c(0)) },
-  'card-ur-dupe10': { draw: () => drawCardImage({ ...c(4), dupeLevel: 10 }), render: () => renderCard({ ...c(4), dupeLevel: 10 }) },
-  'card-r-longname': { draw: () => drawCardImage(c(2)), render: () => renderCard(c(2)) },
-  'card-emoji': { draw: () => drawCardImage(EMOJI_CARD), render: () => renderCard(EMOJI_CARD) },
-  'ten-pull': { draw: () => drawTenPull(CARDS), render: () => renderTenPull(CARDS) },
-  team: { draw: () => drawTeam("Aria's Battle Team", TEAM, 33889), render: () => renderTeam("Aria's Battle Team", TEAM, 33889) },
-  'team-few-skills': { draw: () => drawTeam('Bo', TEAM_FEW_SKILLS, 47529), render: () => renderTeam('Bo', TEAM_FEW_SKILLS, 47529) },
-  battle: { draw: () => drawBattle(BATTLE), render: () => renderBattle(BATTLE) },
-  banner: { draw: () => drawBanner(BANNER), render: () => renderBanner(BANNER) },
+  'card-ssr': { draw: () => drawCardImage(c(0), testArt), render: () => renderCard(c(0), testArt) },
+  'card-ur-dupe10': { draw: () => drawCardImage({ ...c(4), dupeLevel: 10 }, testArt), render: () => renderCard({ ...c(4), dupeLevel: 10 }, testArt) },
+  'card-r-longname': { draw: () => drawCardImage(c(2), testArt), render: () => renderCard(c(2), testArt) },
+  'card-emoji': { draw: () => drawCardImage(EMOJI_CARD, testArt), render: () => renderCard(EMOJI_CARD, testArt) },
+  'ten-pull': { draw: () => drawTenPull(CARDS, testArt), render: () => renderTenPull(CARDS, testArt) },
+  team: { draw: () => drawTeam("Aria's Battle Team", TEAM, 33889, testArt), render: () => renderTeam("Aria's Battle Team", TEAM, 33889, testArt) },
+  'team-few-skills': { draw: () => drawTeam('Bo', TEAM_FEW_SKILLS, 47529, testArt), render: () => renderTeam('Bo', TEAM_FEW_SKILLS, 47529, testArt) },
+  battle: { draw: () => drawBattle(BATTLE, testArt), render: () => renderBattle(BATTLE, testArt) },
+  banner: { draw: () => drawBanner(BANNER, testArt), render: () => renderBanner(BANNER, testArt) },
   bounty: { draw: () => drawBountyBoard(BOUNTY), render: () => renderBountyBoard(BOUNTY) },
-  raid: { draw: () => drawRaidBar(RAID), render: () => renderRaidBar(RAID) },
-  'raid-seraphine': { draw: () => drawRaidBar(RAID_SERAPHINE), render: () => renderRaidBar(RAID_SERAPHINE) },
-  'raid-hit': { draw: () => drawRaidHit(RAID_HIT), render: () => renderRaidHit(RAID_HIT) },
-  'raid-last-hit': { draw: () => drawRaidHit(RAID_LAST_HIT), render: () => renderRaidHit(RAID_LAST_HIT) },
+  raid: { draw: () => drawRaidBar(RAID, testArt), render: () => renderRaidBar(RAID, testArt) },
+  'raid-seraphine': { draw: () => drawRaidBar(RAID_SERAPHINE, testArt), render: () => renderRaidBar(RAID_SERAPHINE, testArt) },
+  'raid-hit': { draw: () => drawRaidHit(RAID_HIT, testArt), render: () => renderRaidHit(RAID_HIT, testArt) },
+  'raid-last-hit': { draw: () => drawRaidHit(RAID_LAST_HIT, testArt), render: () => renderRaidHit(RAID_LAST_HIT, testArt) },
   portrait: { draw: async () => drawnPortrait(42, 'Generated Hero', 'SR', 460, 650), render: null },
   'boss-gloomfang': { draw: async () => bossArt(bossArtUrl('gloomfang'))!, render: null },
   'boss-seraphine': { draw: async () => bossArt(bossArtUrl('seraphine'))!, render: null },
