@@ -12,7 +12,7 @@
  * Files in dist/ that src/ no longer makes are deleted afterwards: the cogs
  * loader imports every file in dist/cogs, so a cog deleted from src/ must not
  * live on there. (Not emptied first: a bot already running from dist/ may
- * still load its PNG worker from it.)
+ * still read files from it, such as the playground page.)
  */
 
 import { cpSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -38,9 +38,9 @@ const result = await build({
   metafile: true,
 });
 const made = new Set(Object.keys(result.metafile.outputs).map((f) => path.resolve(root, f)));
-// Plain JS (the PNG worker and its band code) and the playground page, as they are.
+// The playground page, as it is.
 for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
-  if (!/\.(mjs|html)$/.test(file)) continue;
+  if (!/\.html$/.test(file)) continue;
   cpSync(path.join(src, file), path.join(out, file));
   made.add(path.join(out, file));
 }

@@ -1,24 +1,25 @@
 // Rewrites the golden reference PNGs in test/golden/ from the current code.
-// Run on purpose after changing how an image looks: npx tsx scripts/update-golden.ts
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Run on purpose after changing how an image looks, and look at every file it
+// writes: npx tsx scripts/update-golden.ts [name …]
+//
+// The references are the drawings before encoding, stored losslessly as PNG
+// (Skia's encoder), so they show exactly what the code draws; the replies
+// themselves are JPEGs, checked against the drawings in encode.test.ts.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { goldenCases } from '../test/unit/images/fixtures.js';
+import { releaseFrame } from '../src/core/images/gfx.js';
+import { imageCases } from '../test/unit/images/fixtures.js';
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'golden');
 
 async function main(): Promise<void> {
-  mkdirSync(dir, { recursive: true });
   const only = process.argv.slice(2);
-  for (const [name, render] of Object.entries(goldenCases)) {
+  for (const [name, c] of Object.entries(imageCases)) {
     if (only.length > 0 && !only.includes(name)) continue;
-    // Re-encode with Skia's slower, tighter PNG encoder: the references live
-    // in git, and the test compares decoded pixels, not bytes.
-    const img = await loadImage(await render());
-    const canvas = createCanvas(img.width, img.height);
-    canvas.getContext('2d').drawImage(img, 0, 0);
+    const canvas = await c.draw();
     const png = await canvas.encode('png');
+    releaseFrame(canvas);
     writeFileSync(path.join(dir, `${name}.png`), png);
     console.log(`wrote test/golden/${name}.png (${png.length} bytes)`);
   }

@@ -6,13 +6,14 @@ import { CommandRegistry } from './commands/registry.js';
 import type { Reply } from './commands/reply.js';
 import type { Cog, Services } from './commands/types.js';
 import type { Config } from './config.js';
+import { AniListClient } from './core/anilist/index.js';
 import { bootCatalog } from './core/catalog/boot.js';
 import { AdjustableClock, type Clock } from './core/clock.js';
 import { type Db, openDb } from './core/db/index.js';
 import { migrate } from './core/db/migrate.js';
 import { BootError } from './core/errors.js';
 import { GuildPrefixCache } from './core/guilds.js';
-import { configureArtCache } from './core/images/index.js';
+import { ArtCache } from './core/images/index.js';
 import { Rng } from './core/rng.js';
 import { listUnits } from './core/units.js';
 import { createLogger, type Logger } from './log.js';
@@ -76,10 +77,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     }));
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, `applied ${applied.length} migration(s)`);
-  configureArtCache({ dataDir: config.dataDir, fetchTimeoutMs: config.artFetchTimeoutMs });
-  const stopCatalogSync = opts.skipCatalog
-    ? async () => {}
-    : await bootCatalog(db, { anilistUrl: config.anilistUrl, requestsPerMinute: config.anilistRequestsPerMinute, offline: config.offline, log });
+  // One AniList client for the process: the boot sync, owners' syncs and lookups share its request budget.
+  const anilist = new AniListClient({ url: config.anilistUrl, requestsPerMinute: config.anilistRequestsPerMinute });
+  const stopCatalogSync = opts.skipCatalog ? async () => {} : await bootCatalog(db, { anilist, offline: config.offline, log });
 
   // The playground's clock can be moved forward; Discord runs on real time, so a bot
   // with a Discord token never gets a movable clock, playground or not.
@@ -93,6 +93,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     clock,
     log,
     prefixes: new GuildPrefixCache(db),
+    art: new ArtCache({ dataDir: config.dataDir, fetchTimeoutMs: config.artFetchTimeoutMs }),
+    anilist,
     rng: () => new Rng(seedSource ? seedSource.nextUint32() : Rng.randomSeed()),
     canPost: (channelId) => transports.some((t) => t.owns(channelId)),
     announce: async (channelId, reply) => {

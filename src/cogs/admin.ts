@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { arg } from '../commands/args.js';
 import { errorId, UserError } from '../commands/errors.js';
 import { gems, n, plural } from '../commands/format.js';
 import { Colors, type EmbedField, type Reply } from '../commands/reply.js';
 import { type CommandContext, defineCog, defineCommand } from '../commands/types.js';
-import { AniListClient } from '../core/anilist/client.js';
-import { acquireJobLease, listAdminActions, recordAdminAction, releaseJobLease, renewJobLease } from '../core/audit.js';
+import { listAdminActions, recordAdminAction } from '../core/audit.js';
 import { addSkillToCharacter, characterById, overrideCharacter } from '../core/catalog/repo.js';
 import { type SyncProgress, syncCatalog } from '../core/catalog/sync.js';
+import { type SyncLease, takeSyncLease } from '../core/catalog/sync-lease.js';
 import { formatDuration } from '../core/clock.js';
 import { payMany } from '../core/economy.js';
 import { allPlayerIds } from '../core/players.js';
@@ -18,8 +17,6 @@ import { findSkill, SKILL_NAMES } from '../core/skills/registry.js';
 const MAX_OVERRIDE_POWER = 1_000_000;
 const MAX_APOLOGEMS = 1_000_000;
 const CONFIRM_MS = 15_000;
-const SYNC_LEASE = 'catalog_sync';
-const SYNC_LEASE_MS = 10 * 60_000;
 /** At most one progress message this often (plus start and end). */
 const SYNC_PROGRESS_EVERY_MS = 15_000;
 
@@ -40,16 +37,15 @@ async function announceSafe(ctx: CommandContext, reply: Reply): Promise<void> {
 }
 
 /** Runs the sync after the command has replied; progress and the outcome are announced in the channel. */
-async function runSyncInBackground(ctx: CommandContext, limit: number, holder: string): Promise<void> {
-  const { db, config, clock, log } = ctx.services;
+async function runSyncInBackground(ctx: CommandContext, limit: number, lease: SyncLease): Promise<void> {
+  const { db, clock, log, anilist } = ctx.services;
   let lastAnnounce = Date.now();
   let lastQuarter = 0;
-  const anilist = new AniListClient({ url: config.anilistUrl, requestsPerMinute: config.anilistRequestsPerMinute });
   try {
     const result = await syncCatalog(db, anilist, {
       limit,
       onProgress: (p: SyncProgress) => {
-        void renewJobLease(db, SYNC_LEASE, holder, clock.now(), SYNC_LEASE_MS).catch((err: unknown) => log.warn({ err }, 'could not renew the sync lease'));
+        void lease.renew(new Date()).catch((err: unknown) => log.warn({ err }, 'could not renew the sync lease'));
         // A message each quarter of the way, and at least every 15 s on a slow (rate-limited) run.
         const quarter = Math.floor((p.page * 4) / p.pages);
         if (p.page >= p.pages || (quarter <= lastQuarter && Date.now() - lastAnnounce < SYNC_PROGRESS_EVERY_MS)) return;
@@ -84,7 +80,7 @@ async function runSyncInBackground(ctx: CommandContext, limit: number, holder: s
       ],
     });
   } finally {
-    await releaseJobLease(db, SYNC_LEASE, holder).catch((err: unknown) => log.warn({ err }, 'could not release the sync lease'));
+    await lease.release().catch((err: unknown) => log.warn({ err }, 'could not release the sync lease'));
   }
 }
 
@@ -201,17 +197,19 @@ export default defineCog({
       async run(ctx, { limit }) {
         const { db, config, clock } = ctx.services;
         if (config.offline) throw new UserError('This bot runs offline (STARDUST_OFFLINE), so it never calls AniList — the catalog sync is off.');
-        const holder = randomUUID();
-        if (!(await acquireJobLease(db, SYNC_LEASE, holder, clock.now(), SYNC_LEASE_MS))) {
-          throw new UserError('A catalog sync is already running — wait for it to finish (its progress is posted where it was started).');
-        }
+        // The same lease as the boot sync takes: both write the catalog_sync progress row.
+        const lease = await takeSyncLease(db, new Date());
+        if (!lease)
+          throw new UserError(
+            'A catalog sync is already running — wait for it to finish (a boot sync logs its progress; an owner’s is posted where it started).',
+          );
         try {
           await recordAdminAction(db, ctx.author.id, 'catalog_sync', { limit }, clock.now());
         } catch (err) {
-          await releaseJobLease(db, SYNC_LEASE, holder);
+          await lease.release();
           throw err;
         }
-        void runSyncInBackground(ctx, limit, holder);
+        void runSyncInBackground(ctx, limit, lease);
         return info(
           `📥 Catalog sync started: the top ${n(limit)} characters from AniList (${plural(Math.ceil(limit / 50), 'page')}). Progress will be posted here.`,
         );

@@ -173,7 +173,7 @@ async function resultReply(ctx: CommandContext, r: HuntResult): Promise<Reply> {
   // Gems and coins come only with a UR bounty, so only there does Royalty pay.
   const embed = battleEmbed(shown, extra, `Bounty slot ${r.slot.index + 1} · seed ${r.battle.seed}`, { royaltyPays: r.slot.tier === 'UR' });
   embed.title = `🏹 ${tierLabel(cfg, r.slot.tier)} bounty — slot ${r.slot.index + 1}`;
-  return { embeds: [embed], images: [battleImageJob(shown)] };
+  return { embeds: [embed], images: [battleImageJob(shown, ctx.services.art)] };
 }
 
 async function hunt(ctx: CommandContext): Promise<Reply> {

@@ -76,7 +76,7 @@ export async function pullReply(ctx: CommandContext, r: PullResult, title: strin
       color: Colors[c.rarity],
       footer: pullFooter(ctx, r),
     };
-    return { embeds: [embed], images: [image('pull', 'the card', () => renderCard(cardInfo(c)))] };
+    return { embeds: [embed], images: [image('pull', 'the card', () => renderCard(cardInfo(c), s.art))] };
   }
   const best = r.cards.some((c) => c.rarity === 'SSR') ? 'SSR' : r.cards.some((c) => c.rarity === 'SR') ? 'SR' : 'R';
   const lines = r.cards.map(
@@ -88,7 +88,7 @@ export async function pullReply(ctx: CommandContext, r: PullResult, title: strin
     color: Colors[best],
     footer: pullFooter(ctx, r),
   };
-  return { embeds: [embed], images: [image('pull', 'the summon picture', () => renderTenPull(r.cards.map(cardInfo)))] };
+  return { embeds: [embed], images: [image('pull', 'the summon picture', () => renderTenPull(r.cards.map(cardInfo), s.art))] };
 }
 
 /** The starter's strongest distinct units (a starter can pull a character twice), strongest first: a ready battle team. */
@@ -166,7 +166,7 @@ async function bannerReply(ctx: CommandContext, b: Banner, title: string, extra:
     ],
     color: Colors.SSR,
   };
-  return { embeds: [embed], images: [image('banner', 'the banner picture', () => renderBanner({ name: b.name, endsAt: b.endsAt, featured: cards }))] };
+  return { embeds: [embed], images: [image('banner', 'the banner picture', () => renderBanner({ name: b.name, endsAt: b.endsAt, featured: cards }, s.art))] };
 }
 
 function sparkView(ctx: CommandContext, bannerName: string, choices: Array<{ id: number; name: string }>): { reply: Reply } {

@@ -253,7 +253,7 @@ export default defineCog({
         const owner = u.playerId === ctx.author.id ? ctx.author.username : (await requirePlayer(ctx.services.db, u.playerId)).username || u.playerId;
         const embed = unitEmbed(ctx, u, owner);
         const card = { characterId: u.characterId, name: u.name, rarity: u.rarity, power: u.power, dupeLevel: u.dupeLevel, imageUrl: u.imageUrl };
-        return { embeds: [embed], images: [image('unit', 'the card', () => renderCard(card))] };
+        return { embeds: [embed], images: [image('unit', 'the card', () => renderCard(card, ctx.services.art))] };
       },
     }),
     defineCommand({

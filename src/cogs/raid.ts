@@ -1,5 +1,5 @@
 import { arg, parsers } from '../commands/args.js';
-import { battleImageJob } from '../commands/battle-view.js';
+import { cardOf } from '../commands/battle-view.js';
 import { UserError } from '../commands/errors.js';
 import { n, plural, rankMark, rewardText, when } from '../commands/format.js';
 import { image } from '../commands/images.js';
@@ -8,7 +8,7 @@ import { type CommandContext, defineCog, defineCommand, type Services } from '..
 import type { Config } from '../config.js';
 import { recordAdminAction } from '../core/audit.js';
 import { formatDuration } from '../core/clock.js';
-import { renderRaidBar } from '../core/images/index.js';
+import { type ArtSource, type RaidHitInput, renderRaidBar, renderRaidHit } from '../core/images/index.js';
 import { every } from '../core/jobs.js';
 import { describeMechanics, phaseThresholds, RAID_BOSSES, type RaidBoss } from '../core/raid/bosses.js';
 import {
@@ -98,18 +98,21 @@ async function settle(ctx: CommandContext, guildId: string): Promise<FinishResul
   return f;
 }
 
-function raidBarImage(raid: Raid): ImageJob {
+function raidBarImage(raid: Raid, art: ArtSource): ImageJob {
   return image('raid', 'the raid picture', () =>
-    renderRaidBar({
-      bossName: raid.boss.name,
-      hp: raid.hp,
-      maxHp: raid.maxHp,
-      phase: currentPhase(raid).number,
-      phaseThresholds: phaseThresholds(raid.boss).map((p) => p / 100),
-      endsAt: raid.endsAt,
-      artUrl: raid.boss.artUrl,
-      bossCharacterId: raid.boss.artId,
-    }),
+    renderRaidBar(
+      {
+        bossName: raid.boss.name,
+        hp: raid.hp,
+        maxHp: raid.maxHp,
+        phase: currentPhase(raid).number,
+        phaseThresholds: phaseThresholds(raid.boss).map((p) => p / 100),
+        endsAt: raid.endsAt,
+        artUrl: raid.boss.artUrl,
+        bossCharacterId: raid.boss.artId,
+      },
+      art,
+    ),
   );
 }
 
@@ -204,7 +207,7 @@ async function statusReply(ctx: CommandContext, guildId: string, justEnded: Fini
           footer: `${ctx.voice.plain('raid', 'attack')} — 1 ticket · ${ctx.voice.plain('raid', 'lb')} — full board`,
         },
       ],
-      images: [raidBarImage(raid)],
+      images: [raidBarImage(raid, ctx.services.art)],
     },
   ];
 }
@@ -236,6 +239,29 @@ async function attackReply(ctx: CommandContext, hit: HitResult): Promise<Reply> 
   // The boss's skills fire too (Guard, Berserk, …): every firing is shown.
   const bossLog = formatLogLines(hit.battle, 'defender', 4);
   if (bossLog.length) lines.push(`**${boss.name}:**\n${bossLog.join('\n')}`);
+  // A raid hit has no winner: the image shows the damage, not a battle result.
+  let nextSilenced = 0; // suppressed skills come in team order, one at most per unit
+  const hitImage: RaidHitInput = {
+    playerName: ctx.author.username,
+    bossName: boss.name,
+    artUrl: boss.artUrl,
+    bossCharacterId: boss.artId,
+    phase: hit.phase.number,
+    phaseName: hit.phase.name,
+    phaseAfter: hit.phaseAfter,
+    phaseThresholds: phaseThresholds(boss).map((p) => p / 100),
+    team: hit.team.map(cardOf),
+    teamFinal: hit.battle.finalPowers.attacker,
+    silenced: hit.team.map((u) => (hit.suppressed[nextSilenced]?.unitName === u.name ? hit.suppressed[nextSilenced++]!.skill : null)),
+    teamTotal: hit.total,
+    damageTaken: hit.phase.mechanics.damageTaken,
+    damage: hit.damage,
+    applied: hit.applied,
+    hpBefore: hit.hpBefore,
+    hpAfter: hit.hpAfter,
+    maxHp: hit.raid.maxHp,
+    lastHit: hit.lastHit,
+  };
   return {
     embeds: [
       {
@@ -248,9 +274,7 @@ async function attackReply(ctx: CommandContext, hit: HitResult): Promise<Reply> 
         color: hit.lastHit ? Colors.SSR : Colors.info,
       },
     ],
-    images: [
-      battleImageJob({ attackerName: ctx.author.username, defenderName: boss.name, attacker: hit.team, defender: hit.phase.defenders, result: hit.battle }),
-    ],
+    images: [image('raid-hit', 'the raid picture', () => renderRaidHit(hitImage, ctx.services.art))],
   };
 }
 
@@ -361,7 +385,7 @@ async function start(ctx: CommandContext, guildId: string, rest: string[]): Prom
           color: Colors.UR,
         },
       ],
-      images: [raidBarImage(raid)],
+      images: [raidBarImage(raid, ctx.services.art)],
     },
   ];
 }

@@ -46,7 +46,7 @@ async function teamReply(ctx: CommandContext, playerId: string): Promise<Reply> 
         color: Colors.info,
       },
     ],
-    images: [image('team', 'the team picture', () => renderTeam(`${who}'s battle team`, units.map(slotOf), total))],
+    images: [image('team', 'the team picture', () => renderTeam(`${who}'s battle team`, units.map(slotOf), total, ctx.services.art))],
   };
 }
 

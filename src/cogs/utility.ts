@@ -3,7 +3,7 @@ import { n, rarityEmoji } from '../commands/format.js';
 import { paginated } from '../commands/paginate.js';
 import { Colors, type Reply } from '../commands/reply.js';
 import { defineCog, defineCommand, type Services } from '../commands/types.js';
-import { type AniListCharacter, AniListClient } from '../core/anilist/index.js';
+import type { AniListCharacter } from '../core/anilist/index.js';
 import { type Character, charactersWithSkill, countCharactersWithSkill, searchCharactersByName } from '../core/catalog/index.js';
 import { UserError } from '../core/errors.js';
 import { findSkill, SKILLS, type SkillDef } from '../core/skills/registry.js';
@@ -13,23 +13,6 @@ const APPLIES: Record<SkillDef['appliesIn'], string> = {
   e: 'Expedition team',
   g: 'Global (anywhere in your inventory)',
 };
-
-/** One AniList client per running bot, so its request budget is shared by every lookup. */
-const anilistClients = new WeakMap<Services, AniListClient>();
-function anilistFor(s: Services): AniListClient {
-  let c = anilistClients.get(s);
-  if (!c) {
-    c = new AniListClient({
-      url: s.config.anilistUrl,
-      requestsPerMinute: s.config.anilistRequestsPerMinute,
-      timeoutMs: 4000,
-      maxRetries: 0,
-      maxRateLimitWaits: 0,
-    });
-    anilistClients.set(s, c);
-  }
-  return c;
-}
 
 function characterEmbed(s: Services, c: Character, others: Character[]): Reply {
   const cfg = s.config;
@@ -149,7 +132,8 @@ export default defineCog({
         if (hits.length) return characterEmbed(s, hits[0]!, hits.slice(1));
         if (!s.config.offline) {
           try {
-            const remote = await anilistFor(s).searchCharacters(name, 1, { timeoutMs: 4000, maxRetries: 0 });
+            // A player is waiting: no retries, no 429 waits, and no long queue behind a running sync.
+            const remote = await s.anilist.searchCharacters(name, 1, { timeoutMs: 4000, maxRetries: 0, maxRateLimitWaits: 0, budgetWaitMs: 1500 });
             if (remote[0]) return anilistEmbed(remote[0]);
           } catch (err) {
             s.log.warn({ err }, 'AniList lookup failed; answering from the catalog only');

@@ -5,7 +5,7 @@
  */
 
 import type { SnapshotUnit } from '../core/battle/snapshot.js';
-import { type CardInfo, renderBattle } from '../core/images/index.js';
+import { type ArtSource, type CardInfo, renderBattle } from '../core/images/index.js';
 import type { BattleResult, BattleUnit, Side } from '../core/skills/engine.js';
 import { formatLogLines, type LogEntry } from '../core/skills/log.js';
 import { ROYALTY_REWARD_MULTIPLIER } from '../core/skills/registry.js';
@@ -34,22 +34,25 @@ export interface Shown extends Drawn {
 }
 
 /** The battle picture as a reply's image job (drawn after the fight is saved). */
-export function battleImageJob(b: Drawn): ImageJob {
-  return image('battle', 'the battle picture', () => battleImage(b));
+export function battleImageJob(b: Drawn, art: ArtSource): ImageJob {
+  return image('battle', 'the battle picture', () => battleImage(b, art));
 }
 
-export function battleImage(b: Drawn): Promise<Buffer> {
-  return renderBattle({
-    attackerName: b.attackerName,
-    defenderName: b.defenderName,
-    attacker: b.attacker.map(cardOf),
-    defender: b.defender.map(cardOf),
-    attackerFinal: b.result.finalPowers.attacker,
-    defenderFinal: b.result.finalPowers.defender,
-    attackerTotal: b.result.totals.attacker,
-    defenderTotal: b.result.totals.defender,
-    outcome: b.result.outcome,
-  });
+export function battleImage(b: Drawn, art: ArtSource): Promise<Buffer> {
+  return renderBattle(
+    {
+      attackerName: b.attackerName,
+      defenderName: b.defenderName,
+      attacker: b.attacker.map(cardOf),
+      defender: b.defender.map(cardOf),
+      attackerFinal: b.result.finalPowers.attacker,
+      defenderFinal: b.result.finalPowers.defender,
+      attackerTotal: b.result.totals.attacker,
+      defenderTotal: b.result.totals.defender,
+      outcome: b.result.outcome,
+    },
+    art,
+  );
 }
 
 /** "Revive", "Queen of the Zodiacs (Snake)". */

@@ -1,7 +1,9 @@
 import type { Config } from '../config.js';
+import type { AniListClient } from '../core/anilist/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Db } from '../core/db/index.js';
 import type { GuildPrefixCache } from '../core/guilds.js';
+import type { ArtCache } from '../core/images/index.js';
 import type { Rng } from '../core/rng.js';
 import type { Text } from '../core/text.js';
 import type { Logger } from '../log.js';
@@ -18,6 +20,10 @@ export interface Services {
   log: Logger;
   /** A new seeded RNG for one battle/pull; deterministic when STARDUST_SEED is set. */
   rng(): Rng;
+  /** Character art for pictures (memory and disk caches, shared downloads). */
+  art: ArtCache;
+  /** The process's one AniList client: lookups, syncs and the boot sync share its request budget. */
+  anilist: AniListClient;
   /** Per-server prefixes (`!prefix`), read by every transport before dispatching. */
   prefixes: GuildPrefixCache;
   /** Whether this process can post in a channel (with several shard processes, each serves its own servers). */

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Queryable } from './db/index.js';
 import { UserError } from './errors.js';
 
@@ -58,11 +59,6 @@ export async function setGuildPrefix(db: Queryable, guildId: string, prefix: str
   );
 }
 
-interface CacheEntry {
-  prefix: string | null;
-  at: number;
-}
-
 /**
  * Guild prefixes for the dispatcher's synchronous `guildPrefix` lookup:
  * `load()` (awaited by the transport before dispatching) fills the cache,
@@ -70,22 +66,25 @@ interface CacheEntry {
  * chatter costs one query per guild per TTL.
  */
 export class GuildPrefixCache {
-  private readonly entries = new Map<string, CacheEntry>();
+  /** guild id → its prefix, or '' for "the default" (lru-cache stores no null). */
+  private readonly entries: LRUCache<string, string>;
   private readonly inflight = new Map<string, Promise<string | null>>();
 
   constructor(
     private readonly db: Queryable,
-    private readonly ttlMs = 5 * 60_000,
-    private readonly maxEntries = 10_000,
-  ) {}
+    ttlMs = 5 * 60_000,
+    maxEntries = 10_000,
+  ) {
+    // allowStale: between the TTL and the next load, peek still answers with the last known prefix.
+    this.entries = new LRUCache({ max: maxEntries, ttl: ttlMs, allowStale: true });
+  }
 
   peek(guildId: string): string | undefined {
-    return this.entries.get(guildId)?.prefix ?? undefined;
+    return this.entries.get(guildId, { allowStale: true }) || undefined;
   }
 
   async load(guildId: string): Promise<string | null> {
-    const hit = this.entries.get(guildId);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.prefix;
+    if (this.entries.has(guildId)) return this.entries.get(guildId) || null;
     const pending = this.inflight.get(guildId);
     if (pending) return pending;
     const p = getGuildPrefix(this.db, guildId)
@@ -105,7 +104,6 @@ export class GuildPrefixCache {
   }
 
   private remember(guildId: string, prefix: string | null): void {
-    if (this.entries.size >= this.maxEntries) this.entries.clear(); // bound memory; refills on demand
-    this.entries.set(guildId, { prefix, at: Date.now() });
+    this.entries.set(guildId, prefix ?? '');
   }
 }

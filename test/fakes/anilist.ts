@@ -54,6 +54,8 @@ export class FakeAniList {
   private readonly hung = new Set<http.ServerResponse>();
   /** Top-characters pages that always fail, with the HTTP status to answer. */
   readonly failingPages = new Map<number, number>();
+  /** Every answer waits this long (a slow AniList, so two syncs would overlap). */
+  delayMs = 0;
 
   private constructor(characters: FakeCharacter[]) {
     this.characters = characters;
@@ -117,6 +119,7 @@ export class FakeAniList {
     const operationName = body.operationName ?? /query (\w+)/.exec(body.query ?? '')?.[1] ?? 'unknown';
     const variables = body.variables ?? {};
     this.requests.push({ operationName, variables });
+    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
 
     if (this.rateLimited > 0) {
       this.rateLimited--;

@@ -11,7 +11,7 @@ const build = () => promisify(execFile)(process.execPath, ['scripts/build.mjs'],
 
 // `npm start` runs this build, then `node dist/main.js` (the long kill -9 test starts the built bot).
 describe('scripts/build.mjs', () => {
-  it('compiles every cog and copies the PNG worker and the playground page', async () => {
+  it('compiles every cog and copies the playground page', async () => {
     await build();
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts.start).toContain('dist/main.js');
@@ -22,7 +22,7 @@ describe('scripts/build.mjs', () => {
         .map((f) => f.replace(ext, ''))
         .sort();
     expect(cogs(path.join(dist, 'cogs'), /\.js$/)).toEqual(cogs(path.join(root, 'src/cogs'), /\.ts$/));
-    for (const f of ['core/images/png-worker.mjs', 'core/images/png-bands.mjs', 'platform/playground/page.html']) {
+    for (const f of ['platform/playground/page.html']) {
       expect(readFileSync(path.join(dist, f), 'utf8')).toBe(readFileSync(path.join(root, 'src', f), 'utf8'));
     }
     // Imports keep their .js suffixes, so Node resolves the compiled files.

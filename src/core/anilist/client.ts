@@ -75,6 +75,10 @@ export interface CallOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   maxRetries?: number;
+  /** How many 429 waits this call accepts (default: the client's). An interactive lookup takes none. */
+  maxRateLimitWaits?: number;
+  /** Give up when the shared request budget has no room within this long (a lookup while a sync runs). */
+  budgetWaitMs?: number;
 }
 
 // --- response schemas ------------------------------------------------------
@@ -217,8 +221,11 @@ export class AniListClient {
     let retries = 0;
     let rateLimitWaits = 0;
     for (;;) {
-      await this.budget.take(call.signal).catch((err: unknown) => {
-        throw new AniListError('aborted', `${operation} cancelled`, undefined, { cause: err });
+      const waitSignal =
+        call.budgetWaitMs === undefined ? call.signal : AbortSignal.any([AbortSignal.timeout(call.budgetWaitMs), ...(call.signal ? [call.signal] : [])]);
+      await this.budget.take(waitSignal).catch((err: unknown) => {
+        if (call.signal?.aborted || call.budgetWaitMs === undefined) throw new AniListError('aborted', `${operation} cancelled`, undefined, { cause: err });
+        throw new AniListError('rate-limited', `${operation}: the AniList request budget is in use (a catalog sync?)`, undefined, { cause: err });
       });
       const outcome = await this.attempt(document, variables, timeoutMs, call.signal);
       if (outcome.ok) {
@@ -231,7 +238,7 @@ export class AniListClient {
       const err = outcome.error;
       if (err.kind === 'rate-limited') {
         const seconds = outcome.retryAfterSeconds;
-        if (rateLimitWaits >= this.maxRateLimitWaits || seconds > this.maxRetryAfterSeconds) throw err;
+        if (rateLimitWaits >= (call.maxRateLimitWaits ?? this.maxRateLimitWaits) || seconds > this.maxRetryAfterSeconds) throw err;
         rateLimitWaits++;
         // The budget does the waiting, so concurrent calls hold off too.
         this.budget.blockUntil(this.now() + seconds * 1000);

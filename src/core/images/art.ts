@@ -7,35 +7,30 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { type Canvas, type Image, loadImage } from '@napi-rs/canvas';
+import { LRUCache } from 'lru-cache';
+import { bossArt } from './boss-art.js';
 import { newCanvas } from './gfx.js';
-import { Lru } from './lru.js';
 
 export type ArtImage = Image | Canvas;
 
-interface ArtConfig {
-  dataDir: string | null;
-  fetchTimeoutMs: number;
-  maxBytes: number;
-  memoryEntries: number;
+export interface ArtCacheOptions {
+  /** Where downloaded art is kept on disk (`<dataDir>/art-cache`); null: memory only. */
+  dataDir?: string | null;
+  fetchTimeoutMs?: number;
+  maxBytes?: number;
+  memoryEntries?: number;
   /** How long a failed URL is not retried (a dead host must not cost 3 s per render). */
-  failureTtlMs: number;
+  failureTtlMs?: number;
 }
 
-const cfg: ArtConfig = {
-  dataDir: null,
-  fetchTimeoutMs: 3000,
-  maxBytes: 5 * 1024 * 1024,
-  memoryEntries: 160,
-  failureTtlMs: 60_000,
-};
+/** Where renders get character art: the bot's ArtCache, or a stand-in in tests. */
+export interface ArtSource {
+  load(url: string | null | undefined): Promise<ArtImage | null>;
+}
 
 /** Largest art kept in memory; bigger images are downscaled once (cards are at most 300x450). */
 const MAX_W = 480;
 const MAX_H = 720;
-
-const memory = new Lru<string, ArtImage>(cfg.memoryEntries);
-const failures = new Lru<string, number>(1024);
-const inflight = new Map<string, Promise<ArtImage | null>>();
 
 export interface ArtStats {
   downloads: number;
@@ -43,35 +38,112 @@ export interface ArtStats {
   memoryHits: number;
   failures: number;
 }
-const stats: ArtStats = { downloads: 0, diskHits: 0, memoryHits: 0, failures: 0 };
 
-export function configureArtCache(opts: { dataDir: string; fetchTimeoutMs?: number; maxBytes?: number; memoryEntries?: number; failureTtlMs?: number }): void {
-  cfg.dataDir = opts.dataDir;
-  if (opts.fetchTimeoutMs !== undefined) cfg.fetchTimeoutMs = opts.fetchTimeoutMs;
-  if (opts.maxBytes !== undefined) cfg.maxBytes = opts.maxBytes;
-  if (opts.memoryEntries !== undefined) {
-    cfg.memoryEntries = Math.max(1, opts.memoryEntries);
-    memory.max = cfg.memoryEntries;
+/**
+ * Character art for renders: fetched with a timeout and a size cap, decoded
+ * once, kept in a bounded in-memory LRU and a disk cache; concurrent requests
+ * for one URL share a download; a failing URL is not retried for a while.
+ * One per bot (services.art), passed to the renders.
+ */
+export class ArtCache implements ArtSource {
+  readonly dataDir: string | null;
+  readonly fetchTimeoutMs: number;
+  readonly maxBytes: number;
+  private readonly memory: LRUCache<string, ArtImage>;
+  private readonly failures: LRUCache<string, true>;
+  private readonly inflight = new Map<string, Promise<ArtImage | null>>();
+  private readonly counts: ArtStats = { downloads: 0, diskHits: 0, memoryHits: 0, failures: 0 };
+  /** failureTtlMs 0: failed URLs are tried again every time. */
+  private readonly noFailureMemory: boolean;
+
+  constructor(opts: ArtCacheOptions = {}) {
+    this.dataDir = opts.dataDir ?? null;
+    this.fetchTimeoutMs = opts.fetchTimeoutMs ?? 3000;
+    this.maxBytes = opts.maxBytes ?? 5 * 1024 * 1024;
+    this.memory = new LRUCache({ max: Math.max(1, opts.memoryEntries ?? 160) });
+    const ttl = opts.failureTtlMs ?? 60_000;
+    this.failures = new LRUCache({ max: 1024, ttl: Math.max(1, ttl) });
+    this.noFailureMemory = ttl <= 0;
   }
-  if (opts.failureTtlMs !== undefined) cfg.failureTtlMs = opts.failureTtlMs;
-}
 
-/** Counters for tests and the bench. */
-export function artStats(): Readonly<ArtStats> {
-  return { ...stats };
-}
+  /** Counters for tests and the bench. */
+  stats(): Readonly<ArtStats> {
+    return { ...this.counts };
+  }
 
-/** Drops the in-memory caches (not the disk cache). For tests. */
-export function clearArtMemory(): void {
-  memory.clear();
-  failures.clear();
-  stats.downloads = stats.diskHits = stats.memoryHits = stats.failures = 0;
-}
+  /** Drops the in-memory caches (not the disk cache). For tests. */
+  clearMemory(): void {
+    this.memory.clear();
+    this.failures.clear();
+    this.counts.downloads = this.counts.diskHits = this.counts.memoryHits = this.counts.failures = 0;
+  }
 
-function cacheFile(url: string): string | null {
-  if (!cfg.dataDir) return null;
-  const hash = createHash('sha256').update(url).digest('hex').slice(0, 40);
-  return path.join(cfg.dataDir, 'art-cache', `${hash}.img`);
+  /**
+   * The art for a URL, or null (null URL, bad host, timeout, too big, not an
+   * image). Never rejects.
+   */
+  async load(url: string | null | undefined): Promise<ArtImage | null> {
+    if (!url) return null;
+    const drawn = bossArt(url); // `drawn:boss/<key>`: a raid boss's portrait, drawn here
+    if (drawn) return drawn;
+    if (!/^https?:\/\//i.test(url)) return null;
+    const hit = this.memory.get(url);
+    if (hit) {
+      this.counts.memoryHits++;
+      return hit;
+    }
+    if (this.failures.has(url)) return null;
+    let p = this.inflight.get(url);
+    if (!p) {
+      p = this.fetchArt(url)
+        .then((img) => {
+          if (img) this.memory.set(url, img);
+          else if (!this.noFailureMemory) this.failures.set(url, true);
+          return img;
+        })
+        .catch(() => null)
+        .finally(() => this.inflight.delete(url));
+      this.inflight.set(url, p);
+    }
+    return p;
+  }
+
+  private cacheFile(url: string): string | null {
+    if (!this.dataDir) return null;
+    const hash = createHash('sha256').update(url).digest('hex').slice(0, 40);
+    return path.join(this.dataDir, 'art-cache', `${hash}.img`);
+  }
+
+  private async fetchArt(url: string): Promise<ArtImage | null> {
+    const file = this.cacheFile(url);
+    if (file) {
+      try {
+        const bytes = await readFile(file);
+        const img = await decode(bytes);
+        this.counts.diskHits++;
+        return img;
+      } catch {
+        /* not cached (or corrupt): download */
+      }
+    }
+    try {
+      this.counts.downloads++;
+      const bytes = await download(url, this.maxBytes, AbortSignal.timeout(this.fetchTimeoutMs));
+      const img = await decode(bytes); // decode before caching: never store junk
+      if (file) {
+        // Write-then-rename so a concurrent reader never sees half a file.
+        const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+        mkdir(path.dirname(file), { recursive: true })
+          .then(() => writeFile(tmp, bytes))
+          .then(() => rename(tmp, file))
+          .catch(() => {});
+      }
+      return img;
+    } catch {
+      this.counts.failures++;
+      return null;
+    }
+  }
 }
 
 const MAX_REDIRECTS = 3;
@@ -84,14 +156,14 @@ const MAX_REDIRECTS = 3;
  * gives up when the art timeout runs out (one for the whole chain), stops
  * reading past the size cap.
  */
-function download(url: string, redirects = 0, signal = AbortSignal.timeout(cfg.fetchTimeoutMs)): Promise<Buffer> {
+function download(url: string, maxBytes: number, signal: AbortSignal, redirects = 0): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const get = url.startsWith('https:') ? https.get : http.get;
     const req = get(url, { signal, headers: { accept: 'image/*' } }, (res) => {
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400 && res.headers.location && redirects < MAX_REDIRECTS) {
         res.resume();
-        download(new URL(res.headers.location, url).toString(), redirects + 1, signal).then(resolve, reject);
+        download(new URL(res.headers.location, url).toString(), maxBytes, signal, redirects + 1).then(resolve, reject);
         return;
       }
       if (status < 200 || status >= 300) {
@@ -99,7 +171,7 @@ function download(url: string, redirects = 0, signal = AbortSignal.timeout(cfg.f
         return reject(new Error(`HTTP ${status}`));
       }
       const declared = Number(res.headers['content-length'] ?? NaN);
-      if (Number.isFinite(declared) && declared > cfg.maxBytes) {
+      if (Number.isFinite(declared) && declared > maxBytes) {
         res.destroy();
         return reject(new Error('too large'));
       }
@@ -108,7 +180,7 @@ function download(url: string, redirects = 0, signal = AbortSignal.timeout(cfg.f
       let total = 0;
       res.on('data', (c: Buffer) => {
         total += c.length;
-        if (total > cfg.maxBytes) {
+        if (total > maxBytes) {
           res.destroy();
           reject(new Error('too large'));
           return;
@@ -134,63 +206,4 @@ async function decode(bytes: Buffer): Promise<ArtImage> {
   ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(img, 0, 0, w, h);
   return canvas;
-}
-
-async function fetchArt(url: string): Promise<ArtImage | null> {
-  const file = cacheFile(url);
-  if (file) {
-    try {
-      const bytes = await readFile(file);
-      const img = await decode(bytes);
-      stats.diskHits++;
-      return img;
-    } catch {
-      /* not cached (or corrupt): download */
-    }
-  }
-  try {
-    stats.downloads++;
-    const bytes = await download(url);
-    const img = await decode(bytes); // decode before caching: never store junk
-    if (file) {
-      // Write-then-rename so a concurrent reader never sees half a file.
-      const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-      mkdir(path.dirname(file), { recursive: true })
-        .then(() => writeFile(tmp, bytes))
-        .then(() => rename(tmp, file))
-        .catch(() => {});
-    }
-    return img;
-  } catch {
-    stats.failures++;
-    return null;
-  }
-}
-
-/**
- * The art for a URL, or null (null URL, bad host, timeout, too big, not an
- * image). Never rejects.
- */
-export async function loadArt(url: string | null | undefined): Promise<ArtImage | null> {
-  if (!url || !/^https?:\/\//i.test(url)) return null;
-  const hit = memory.get(url);
-  if (hit) {
-    stats.memoryHits++;
-    return hit;
-  }
-  const failedAt = failures.get(url);
-  if (failedAt !== undefined && Date.now() - failedAt < cfg.failureTtlMs) return null;
-  let p = inflight.get(url);
-  if (!p) {
-    p = fetchArt(url)
-      .then((img) => {
-        if (img) memory.set(url, img);
-        else failures.set(url, Date.now());
-        return img;
-      })
-      .catch(() => null)
-      .finally(() => inflight.delete(url));
-    inflight.set(url, p);
-  }
-  return p;
 }

@@ -1,10 +1,10 @@
 // The card: the one drawing every image reuses (single pull, 10-pull, team,
 // battle). All sizes are relative to a 200x300 design, scaled by width.
 import type { Canvas } from '@napi-rs/canvas';
+import { LRUCache } from 'lru-cache';
 import type { ArtImage } from './art.js';
 import { font } from './fonts.js';
 import { type Ctx, drawBolt, drawCover, type FittedText, fitText, fmtInt, newCanvas, pill, RARITY, roundRectPath, seeded, starPath } from './gfx.js';
-import { Lru } from './lru.js';
 import { drawnPortrait } from './portrait.js';
 import type { CardInfo, CardRarity } from './types.js';
 
@@ -176,7 +176,7 @@ function drawStars(ctx: Ctx, dupeLevel: number, cx: number, cy: number, s: numbe
   }
 }
 
-const shadows = new Lru<string, { canvas: Canvas; pad: number }>(32);
+const shadows = new LRUCache<string, { canvas: Canvas; pad: number }>({ max: 32 });
 
 /** A blurred rounded-rect shadow drawn once per size and colour. */
 function shadowSprite(w: number, h: number, r: number, color: string, blur: number): { canvas: Canvas; pad: number } {

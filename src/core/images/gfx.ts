@@ -1,7 +1,7 @@
 // Shared drawing helpers: palette, shapes, text fitting, formatting.
 import { type Canvas, createCanvas, type Image, type SKRSContext2D } from '@napi-rs/canvas';
+import { LRUCache } from 'lru-cache';
 import { ensureFonts, font } from './fonts.js';
-import { Lru } from './lru.js';
 import type { CardRarity } from './types.js';
 
 export type Ctx = SKRSContext2D;
@@ -47,9 +47,9 @@ function textDefaults(ctx: Ctx): void {
 // Frame canvases: the few sizes the renders draw on, kept for reuse. A new
 // 1100x700 surface costs more to allocate and first touch (several ms on a
 // VM, where fresh pages fault slowly) than to draw on; a kept one is reset in
-// well under a millisecond. A render takes its canvas, draws synchronously
-// and hands it back in encodeCanvas once the pixels are copied out, so one
-// kept canvas per size is enough; a second concurrent one is simply new.
+// well under a millisecond. A render takes its canvas, draws and hands it
+// back in encodeImage (encode.ts) once it is encoded, so one kept canvas per
+// size is enough; a render while another is encoding simply gets a new one.
 const idleFrames = new Map<string, Canvas>();
 const frames = new WeakSet<Canvas>();
 
@@ -88,7 +88,7 @@ export function background(ctx: Ctx, w: number, h: number, glow: string = 'rgba(
   ctx.drawImage(bg, 0, 0);
 }
 
-const backgrounds = new Lru<string, Canvas>(24);
+const backgrounds = new LRUCache<string, Canvas>({ max: 24 });
 
 function paintBackground(ctx: Ctx, w: number, h: number, glow: string, glow2: string): void {
   const g = ctx.createLinearGradient(0, 0, 0, h);
@@ -247,7 +247,7 @@ export function fitText(text: string, maxWidth: number, maxSize: number, minSize
 
 // Names repeat across renders (teams, rosters); setting ctx.font and measuring
 // costs ~0.3 ms each, so remember the answers.
-const fitCache = new Lru<string, FittedText>(2000);
+const fitCache = new LRUCache<string, FittedText>({ max: 2000 });
 
 function fitTextUncached(text: string, maxWidth: number, maxSize: number, minSize: number, opts: { bold?: boolean; cond?: boolean }): FittedText {
   const clean = text.replace(/\s+/g, ' ').trim() || '?';
@@ -278,6 +278,15 @@ function fitTextUncached(text: string, maxWidth: number, maxSize: number, minSiz
   }
   const t = `${chars.slice(0, lo).join('').trimEnd()}…`;
   return { text: t, size: minSize, width: measureTextWidth(t, f), font: f };
+}
+
+/**
+ * Text as an image can show it: a custom Discord emoji (`<:gem:123>`, which
+ * operators may configure for gems and coins) becomes its name, `:gem:`; an
+ * image has no way to fetch the emoji's picture.
+ */
+export function imageText(text: string): string {
+  return text.replace(/<a?:(\w{1,32}):\d{1,25}>/g, ':$1:');
 }
 
 /** Draws text with a soft dark shadow for legibility on art. */

@@ -2,10 +2,9 @@
 // decoration seeded by the character id, so the same character always looks
 // the same and different characters look different.
 import type { Canvas } from '@napi-rs/canvas';
+import { LRUCache } from 'lru-cache';
 import { font } from './fonts.js';
 import { type Ctx, newCanvas, RARITY, radialGlow, seeded } from './gfx.js';
-import { Lru } from './lru.js';
-import { encodeCanvas } from './png.js';
 import type { CardRarity } from './types.js';
 
 /** Up to two initials: first letters of the first and last words (code points). */
@@ -126,7 +125,7 @@ function paint(ctx: Ctx, characterId: number, name: string, rarity: CardRarity, 
   ctx.restore();
 }
 
-const cache = new Lru<string, Canvas>(128);
+const cache = new LRUCache<string, Canvas>({ max: 128 });
 
 /**
  * Placeholder portrait (a Canvas, usable with drawImage). Cached: drawing one
@@ -142,9 +141,4 @@ export function drawnPortrait(characterId: number, name: string, rarity: CardRar
   paint(ctx, characterId, name, rarity, W, H);
   cache.set(key, canvas);
   return canvas;
-}
-
-/** PNG of a generated character's portrait (for serving art of invented characters). */
-export async function renderPortraitPng(characterId: number, name: string, rarity: CardRarity): Promise<Buffer> {
-  return encodeCanvas(drawnPortrait(characterId, name, rarity, 460, 650));
 }

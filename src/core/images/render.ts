@@ -1,8 +1,10 @@
-// The PNG renders of SPEC §18. Each loads its art in parallel (bounded by the
-// art timeout, falling back to drawn portraits), draws on one canvas and
-// encodes with the fast encoder in png.ts.
-import { type ArtImage, loadArt } from './art.js';
+// The images of SPEC §18. Each loads its art in parallel (bounded by the
+// art timeout, falling back to drawn portraits), draws on one canvas, and is
+// encoded as the reply format by encode.ts.
+import type { Canvas } from '@napi-rs/canvas';
+import type { ArtImage, ArtSource } from './art.js';
 import { drawCard, greyOut } from './card.js';
+import { encodeImage } from './encode.js';
 import { font } from './fonts.js';
 import {
   background,
@@ -16,6 +18,7 @@ import {
   fmtInt,
   frameCanvas,
   hashString,
+  imageText,
   panel,
   pill,
   RARITY,
@@ -25,12 +28,11 @@ import {
   TEXT,
   TEXT_DIM,
 } from './gfx.js';
-import { encodeCanvas } from './png.js';
 import { drawnPortrait } from './portrait.js';
-import type { BannerImageInput, BattleImageInput, BountyBoardInput, CardInfo, CardRarity, RaidBarInput, TeamSlot } from './types.js';
+import type { BannerImageInput, BattleImageInput, BountyBoardInput, CardInfo, CardRarity, RaidBarInput, RaidHitInput, TeamSlot } from './types.js';
 
-function loadAll(cards: (CardInfo | null)[]): Promise<(ArtImage | null)[]> {
-  return Promise.all(cards.map((c) => (c ? loadArt(c.imageUrl) : Promise.resolve(null))));
+function loadAll(cards: (CardInfo | null)[], art: ArtSource): Promise<(ArtImage | null)[]> {
+  return Promise.all(cards.map((c) => (c ? art.load(c.imageUrl) : Promise.resolve(null))));
 }
 
 /** Header title with a small accent bar on its left. */
@@ -53,12 +55,16 @@ function title(ctx: Ctx, text: string, x: number, y: number, size: number, accen
 export const CARD_W = 300;
 export const CARD_H = 450;
 
-/** One pulled card, 300x450, transparent outside the rounded corners. */
-export async function renderCard(c: CardInfo): Promise<Buffer> {
-  const [art] = await loadAll([c]);
+/**
+ * One pulled card, 300x450. JPEG has no alpha, so the corners outside the
+ * card's rounded edge show the images' dark background, not transparency.
+ */
+export async function drawCardImage(c: CardInfo, art: ArtSource): Promise<Canvas> {
+  const [image] = await loadAll([c], art);
   const { canvas, ctx } = frameCanvas(CARD_W, CARD_H);
-  drawCard(ctx, 0, 0, CARD_W, CARD_H, c, art ?? null, { shadow: false });
-  return encodeCanvas(canvas, false);
+  background(ctx, CARD_W, CARD_H);
+  drawCard(ctx, 0, 0, CARD_W, CARD_H, c, image ?? null, { shadow: false });
+  return canvas;
 }
 
 // ---- 10-pull ------------------------------------------------------------
@@ -73,11 +79,11 @@ function rarityCounts(cards: CardInfo[]): string {
 }
 
 /** Ten cards, 1100x700, 200x300 each in 5 columns x 2 rows. */
-export async function renderTenPull(cards: CardInfo[]): Promise<Buffer> {
+export async function drawTenPull(cards: CardInfo[], art: ArtSource): Promise<Canvas> {
   const W = 1100;
   const H = 700;
   const shown = cards.slice(0, 10);
-  const arts = await loadAll(shown);
+  const arts = await loadAll(shown, art);
   const { canvas, ctx } = frameCanvas(W, H);
   const best = shown.some((c) => c.rarity === 'UR') ? 'UR' : shown.some((c) => c.rarity === 'SSR') ? 'SSR' : shown.some((c) => c.rarity === 'SR') ? 'SR' : 'R';
   background(ctx, W, H, best === 'SSR' || best === 'UR' ? 'rgba(255,200,61,0.14)' : 'rgba(140,124,255,0.16)');
@@ -108,7 +114,7 @@ export async function renderTenPull(cards: CardInfo[]): Promise<Buffer> {
       emptySlot(ctx, x, y, cw, ch, '');
     }
   }
-  return encodeCanvas(canvas);
+  return canvas;
 }
 
 /** A dashed, empty card frame with a label. */
@@ -195,21 +201,47 @@ function totalPower(ctx: Ctx, label: string, value: number, right: number, basel
   ctx.restore();
 }
 
-/** Team image, 1200x550: five slots with power and skills under each. */
-export async function renderTeam(titleText: string, slots: (TeamSlot | null)[], totalPowerValue: number): Promise<Buffer> {
-  const W = 1200;
-  const H = 550;
+const TEAM_W = 1200;
+const TEAM_CARD_W = 210;
+const TEAM_CARD_H = 315;
+const TEAM_TOP = 76;
+const CHIP_H = 23;
+const CHIP_STEP = CHIP_H + 6;
+const MAX_CHIPS = 4;
+
+/** Skill chips a slot shows: up to four, the fourth "+N more" when there are more. */
+function chipsOf(slot: TeamSlot): { labels: string[]; more: number } {
+  const skills = slot.skills.filter((k) => k.trim().length > 0);
+  if (skills.length <= MAX_CHIPS) return { labels: skills, more: 0 };
+  return { labels: skills.slice(0, MAX_CHIPS - 1), more: skills.length - (MAX_CHIPS - 1) };
+}
+
+/**
+ * The team image's height: the cards and as many rows of skill chips as the
+ * slot with the most needs (at least one row, for "No skills" / "Empty"), so
+ * no empty band is left at the bottom: 450 px with one row, 537 with four.
+ */
+export function teamImageHeight(slots: (TeamSlot | null)[]): number {
+  const rows = Math.max(1, ...slots.map((s) => (s ? chipsOf(s).labels.length + (chipsOf(s).more > 0 ? 1 : 0) : 0)));
+  return TEAM_TOP + TEAM_CARD_H + 14 + rows * CHIP_STEP - 6 + 22;
+}
+
+/** Team image, 1200 wide: five slots, each card with its skills under it; as tall as its skills need (≤ 537). */
+export async function drawTeam(titleText: string, slots: (TeamSlot | null)[], totalPowerValue: number, art: ArtSource): Promise<Canvas> {
+  const W = TEAM_W;
   const five: (TeamSlot | null)[] = Array.from({ length: 5 }, (_, i) => slots[i] ?? null);
-  const arts = await loadAll(five);
+  const H = teamImageHeight(five);
+  const arts = await loadAll(five, art);
   const { canvas, ctx } = frameCanvas(W, H);
   background(ctx, W, H);
   title(ctx, titleText, 28, 50, 28, '#8C7CFF', 720);
   totalPower(ctx, 'TOTAL POWER', totalPowerValue, W - 28, 52);
 
-  const cw = 200;
-  const ch = 300;
+  const cw = TEAM_CARD_W;
+  const ch = TEAM_CARD_H;
   const gap = (W - 5 * cw) / 6;
-  const top = 76;
+  const top = TEAM_TOP;
+  const chipY = top + ch + 14;
   for (let i = 0; i < 5; i++) {
     const x = gap + i * (cw + gap);
     const cx = x + cw / 2;
@@ -220,55 +252,40 @@ export async function renderTeam(titleText: string, slots: (TeamSlot | null)[], 
       ctx.font = font(14, { bold: true });
       ctx.fillStyle = 'rgba(255,255,255,0.3)';
       ctx.textAlign = 'center';
-      ctx.fillText('Empty', cx, top + ch + 32);
+      ctx.fillText('Empty', cx, chipY + 16);
       ctx.restore();
       continue;
     }
+    // The card shows the unit's power; the skills go under it.
     drawCard(ctx, x, top, cw, ch, slot, arts[i] ?? null);
     // Slot number badge on the card's top-right corner.
     pill(ctx, `${i + 1}`, x + cw - 12, top + 12, 22, 'rgba(10,12,20,0.8)', TEXT, font(12, { bold: true }), 8, 'right');
 
-    ctx.save();
-    ctx.font = font(19, { bold: true });
-    ctx.textAlign = 'center';
-    const p = fmtInt(slot.power);
-    const pw = ctx.measureText(p).width;
-    drawBolt(ctx, cx - pw / 2 - 20, top + ch + 17, 17, RARITY[slot.rarity]?.accent ?? '#FFD54A');
-    shadowText(ctx, p, cx + 10, top + ch + 33, TEXT, 4);
-    ctx.restore();
-
-    const chipY = top + ch + 44;
-    const chipH = 23;
-    const step = chipH + 6;
-    const skills = slot.skills.filter((k) => k.trim().length > 0);
-    if (skills.length === 0) {
+    const { labels, more } = chipsOf(slot);
+    if (labels.length === 0) {
       ctx.save();
       ctx.font = font(13);
       ctx.fillStyle = 'rgba(255,255,255,0.35)';
       ctx.textAlign = 'center';
       ctx.fillText('No skills', cx, chipY + 16);
       ctx.restore();
-    } else {
-      const maxChips = 4;
-      const shown = skills.length > maxChips ? skills.slice(0, maxChips - 1) : skills;
-      shown.forEach((k, j) => skillChip(ctx, k, cx, chipY + j * step, cw, chipH));
-      if (skills.length > maxChips) {
-        skillChip(ctx, `+${skills.length - shown.length} more`, cx, chipY + shown.length * step, cw, chipH, 'rgba(255,255,255,0.06)', 'rgba(255,255,255,0.2)');
-      }
+      continue;
     }
+    labels.forEach((k, j) => skillChip(ctx, k, cx, chipY + j * CHIP_STEP, cw, CHIP_H));
+    if (more > 0) skillChip(ctx, `+${more} more`, cx, chipY + labels.length * CHIP_STEP, cw, CHIP_H, 'rgba(255,255,255,0.06)', 'rgba(255,255,255,0.2)');
   }
-  return encodeCanvas(canvas);
+  return canvas;
 }
 
 // ---- battle -------------------------------------------------------------
 
 /** Battle result, 1200x850: attacker row on top, defender below, VS between; the loser greyed. */
-export async function renderBattle(b: BattleImageInput): Promise<Buffer> {
+export async function drawBattle(b: BattleImageInput, art: ArtSource): Promise<Canvas> {
   const W = 1200;
   const H = 850;
   const att = b.attacker.slice(0, 5);
   const def = b.defender.slice(0, 5);
-  const arts = await loadAll([...att, ...def]);
+  const arts = await loadAll([...att, ...def], art);
   const { canvas, ctx } = frameCanvas(W, H);
   const win = b.outcome === 'WIN';
   const loss = b.outcome === 'LOSS';
@@ -420,17 +437,17 @@ export async function renderBattle(b: BattleImageInput): Promise<Buffer> {
   ctx.fillText(b.outcome === 'DRAW' ? 'Dead even' : `Won by ${fmtInt(margin)} power`, W / 2, fy + 32);
   ctx.restore();
 
-  return encodeCanvas(canvas);
+  return canvas;
 }
 
 // ---- banner -------------------------------------------------------------
 
 /** Banner, 800x450: slanted art strips of the featured characters, "RATE UP" and the end date. */
-export async function renderBanner(b: BannerImageInput): Promise<Buffer> {
+export async function drawBanner(b: BannerImageInput, art: ArtSource): Promise<Canvas> {
   const W = 800;
   const H = 450;
   const featured = b.featured.slice(0, 6);
-  const arts = await loadAll(featured);
+  const arts = await loadAll(featured, art);
   const { canvas, ctx } = frameCanvas(W, H);
   background(ctx, W, H, 'rgba(255,200,61,0.18)', 'rgba(218,112,214,0.18)');
 
@@ -540,7 +557,7 @@ export async function renderBanner(b: BannerImageInput): Promise<Buffer> {
   ctx.textAlign = 'right';
   ctx.fillText(k > 0 ? `${k} FEATURED` : 'LIMITED BANNER', W - 30, 430);
   ctx.restore();
-  return encodeCanvas(canvas);
+  return canvas;
 }
 
 // ---- bounty board -------------------------------------------------------
@@ -581,7 +598,7 @@ function wrapLines(ctx: Ctx, text: string, maxW: number, maxLines: number): stri
 }
 
 /** Bounty board, 960x470: three slot panels with tier, enemy power, reward and status. */
-export async function renderBountyBoard(b: BountyBoardInput): Promise<Buffer> {
+export async function drawBountyBoard(b: BountyBoardInput): Promise<Canvas> {
   const W = 960;
   const H = 470;
   const { canvas, ctx } = frameCanvas(W, H);
@@ -685,7 +702,7 @@ export async function renderBountyBoard(b: BountyBoardInput): Promise<Buffer> {
     ctx.fillText('REWARD', cx, ry + 17);
     ctx.font = font(14, { bold: true });
     ctx.fillStyle = TEXT;
-    const lines = wrapLines(ctx, slot.reward, rw - 20, 2);
+    const lines = wrapLines(ctx, imageText(slot.reward), rw - 20, 2);
     lines.forEach((l, j) => ctx.fillText(l, cx, ry + (lines.length === 1 ? 44 : 36 + j * 18)));
     ctx.restore();
 
@@ -722,10 +739,10 @@ export async function renderBountyBoard(b: BountyBoardInput): Promise<Buffer> {
     ctx.fillText('No bounties posted', W / 2, H / 2 + 20);
     ctx.restore();
   }
-  return encodeCanvas(canvas);
+  return canvas;
 }
 
-// ---- raid HP bar --------------------------------------------------------
+// ---- raids -----------------------------------------------------------------
 
 const PHASE_COLORS: [string, string][] = [
   ['#43D39E', '#1E9E73'],
@@ -734,26 +751,17 @@ const PHASE_COLORS: [string, string][] = [
   ['#C77DFF', '#6A1B9A'],
 ];
 
-/** Raid status, 1000x300: boss art, name, phase, HP bar with phase markers, end time. */
-export async function renderRaidBar(r: RaidBarInput): Promise<Buffer> {
-  const W = 1000;
-  const H = 300;
-  const art = await loadArt(r.artUrl ?? null);
-  const { canvas, ctx } = frameCanvas(W, H);
-  const phaseIdx = clamp(Math.trunc(r.phase) - 1, 0, PHASE_COLORS.length - 1);
-  const [pc0, pc1] = PHASE_COLORS[phaseIdx]!;
-  background(ctx, W, H, `${pc1}33`, 'rgba(120,90,255,0.12)');
+function phaseColors(phase: number): [string, string] {
+  return PHASE_COLORS[clamp(Math.trunc(phase) - 1, 0, PHASE_COLORS.length - 1)]!;
+}
 
-  // Boss art in a crimson-gold frame.
-  const ax = 24;
-  const ay = 24;
-  const aw = 200;
-  const ah = H - 48;
+/** The boss's portrait in a crimson-gold frame, with a "RAID BOSS" tag near its foot. */
+function bossPortrait(ctx: Ctx, x: number, y: number, w: number, h: number, art: ArtImage | null, name: string, id: number, glow: string): void {
   ctx.save();
-  ctx.shadowColor = `${pc1}AA`;
+  ctx.shadowColor = `${glow}AA`;
   ctx.shadowBlur = 20;
-  roundRectPath(ctx, ax, ay, aw, ah, 14);
-  const fg = ctx.createLinearGradient(ax, ay, ax + aw, ay + ah);
+  roundRectPath(ctx, x, y, w, h, 14);
+  const fg = ctx.createLinearGradient(x, y, x + w, y + h);
   fg.addColorStop(0, '#FFD86B');
   fg.addColorStop(0.5, '#FF4D6D');
   fg.addColorStop(1, '#6A0F3A');
@@ -761,17 +769,122 @@ export async function renderRaidBar(r: RaidBarInput): Promise<Buffer> {
   ctx.fill();
   ctx.restore();
   ctx.save();
-  roundRectPath(ctx, ax + 4, ay + 4, aw - 8, ah - 8, 11);
+  roundRectPath(ctx, x + 4, y + 4, w - 8, h - 8, 11);
   ctx.clip();
-  const bossId = r.bossCharacterId ?? hashString(r.bossName);
-  drawCover(ctx, art ?? drawnPortrait(bossId, r.bossName, 'UR', aw - 8, ah - 8), ax + 4, ay + 4, aw - 8, ah - 8, 0.25);
-  const sc = ctx.createLinearGradient(0, ay + ah * 0.6, 0, ay + ah);
+  drawCover(ctx, art ?? drawnPortrait(id, name, 'UR', w - 8, h - 8), x + 4, y + 4, w - 8, h - 8, 0.25);
+  const sc = ctx.createLinearGradient(0, y + h * 0.6, 0, y + h);
   sc.addColorStop(0, 'rgba(0,0,0,0)');
   sc.addColorStop(1, 'rgba(0,0,0,0.6)');
   ctx.fillStyle = sc;
-  ctx.fillRect(ax, ay + ah * 0.6, aw, ah * 0.4);
+  ctx.fillRect(x, y + h * 0.6, w, h * 0.4);
   ctx.restore();
-  pill(ctx, 'RAID BOSS', ax + aw / 2, ay + ah - 36, 24, 'rgba(10,12,20,0.8)', '#FFD86B', font(12, { bold: true }), 10, 'center');
+  pill(ctx, 'RAID BOSS', x + w / 2, y + h - 36, 24, 'rgba(10,12,20,0.8)', '#FFD86B', font(12, { bold: true }), 10, 'center');
+}
+
+/** Phase thresholds strictly inside (0, 1), highest first. */
+function innerThresholds(thresholds: number[]): number[] {
+  return thresholds.filter((t) => t > 0 && t < 1).sort((a, b) => b - a);
+}
+
+/**
+ * An HP bar with phase markers. `frac` is what is left; `lostFrom`, when
+ * given, is what was left before a hit: the part between is drawn as the
+ * chunk the hit took.
+ */
+function hpBar(ctx: Ctx, bx: number, by: number, bw: number, bh: number, frac: number, phase: number, thresholds: number[], lostFrom?: number): void {
+  const [pc0, pc1] = phaseColors(phase);
+  ctx.save();
+  roundRectPath(ctx, bx - 3, by - 3, bw + 6, bh + 6, (bh + 6) / 2);
+  ctx.fillStyle = 'rgba(0,0,0,0.5)';
+  ctx.fill();
+  ctx.strokeStyle = 'rgba(255,255,255,0.15)';
+  ctx.lineWidth = 1;
+  ctx.stroke();
+  roundRectPath(ctx, bx, by, bw, bh, bh / 2);
+  ctx.clip();
+  ctx.fillStyle = 'rgba(255,255,255,0.04)';
+  ctx.fillRect(bx, by, bw, bh);
+  if (lostFrom !== undefined && lostFrom > frac) {
+    // The chunk this hit took: bright, hatched, fading towards the old edge.
+    const x0 = bx + bw * frac;
+    const x1 = bx + bw * lostFrom;
+    const lg = ctx.createLinearGradient(x0, 0, x1, 0);
+    lg.addColorStop(0, '#FFF3D6');
+    lg.addColorStop(1, '#FF8A5C');
+    ctx.fillStyle = lg;
+    ctx.fillRect(x0, by, Math.max(4, x1 - x0), bh);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(x0, by, Math.max(4, x1 - x0), bh);
+    ctx.clip();
+    ctx.strokeStyle = 'rgba(180,40,20,0.35)';
+    ctx.lineWidth = 3;
+    ctx.beginPath();
+    for (let x = x0 - bh; x < x1 + bh; x += 10) {
+      ctx.moveTo(x, by + bh);
+      ctx.lineTo(x + bh, by);
+    }
+    ctx.stroke();
+    ctx.restore();
+  }
+  if (frac > 0) {
+    const hg = ctx.createLinearGradient(bx, 0, bx + bw * frac, 0);
+    hg.addColorStop(0, pc1);
+    hg.addColorStop(1, pc0);
+    ctx.fillStyle = hg;
+    roundRectPath(ctx, bx, by, Math.max(bh, bw * frac), bh, bh / 2);
+    ctx.fill();
+    // Gloss on the upper half.
+    const gl = ctx.createLinearGradient(0, by, 0, by + bh);
+    gl.addColorStop(0, 'rgba(255,255,255,0.35)');
+    gl.addColorStop(0.5, 'rgba(255,255,255,0.05)');
+    gl.addColorStop(0.51, 'rgba(0,0,0,0)');
+    gl.addColorStop(1, 'rgba(0,0,0,0.18)');
+    ctx.fillStyle = gl;
+    roundRectPath(ctx, bx, by, Math.max(bh, bw * frac), bh, bh / 2); // a square gloss would show past the bar's round end
+    ctx.fill();
+  }
+  ctx.restore();
+
+  // Phase thresholds: markers on the bar with their percentages.
+  innerThresholds(thresholds).forEach((t, j) => {
+    const tx = bx + bw * t;
+    ctx.save();
+    ctx.fillStyle = 'rgba(255,255,255,0.8)';
+    ctx.fillRect(tx - 1, by - 4, 2, bh + 8);
+    ctx.beginPath();
+    ctx.moveTo(tx - 6, by + bh + 12);
+    ctx.lineTo(tx + 6, by + bh + 12);
+    ctx.lineTo(tx, by + bh + 5);
+    ctx.closePath();
+    ctx.fill();
+    ctx.font = font(12, { bold: true });
+    ctx.textAlign = 'center';
+    ctx.fillStyle = phaseColors(j + 2)[0];
+    ctx.fillText(`P${j + 2} · ${Math.round(t * 100)}%`, tx, by + bh + 28);
+    ctx.restore();
+  });
+}
+
+function pctText(frac: number): string {
+  return `${(frac * 100).toFixed(frac > 0 && frac < 0.001 ? 2 : 1)}%`;
+}
+
+/** Raid status, 1000x300: boss art, name, phase, HP bar with phase markers, end time. */
+export async function drawRaidBar(r: RaidBarInput, art: ArtSource): Promise<Canvas> {
+  const W = 1000;
+  const H = 300;
+  const bossArt = await art.load(r.artUrl ?? null);
+  const { canvas, ctx } = frameCanvas(W, H);
+  const phaseIdx = clamp(Math.trunc(r.phase) - 1, 0, PHASE_COLORS.length - 1);
+  const [pc0, pc1] = phaseColors(r.phase);
+  background(ctx, W, H, `${pc1}33`, 'rgba(120,90,255,0.12)');
+
+  const ax = 24;
+  const ay = 24;
+  const aw = 200;
+  const ah = H - 48;
+  bossPortrait(ctx, ax, ay, aw, ah, bossArt, r.bossName, r.bossCharacterId ?? hashString(r.bossName), pc1);
 
   const x0 = ax + aw + 32;
   const right = W - 32;
@@ -794,60 +907,10 @@ export async function renderRaidBar(r: RaidBarInput): Promise<Buffer> {
   const hp = clamp(r.hp, 0, maxHp);
   const frac = hp / maxHp;
 
-  // HP bar.
   const bx = x0;
   const by = 126;
   const bw = right - x0;
-  const bh = 42;
-  ctx.save();
-  roundRectPath(ctx, bx - 3, by - 3, bw + 6, bh + 6, (bh + 6) / 2);
-  ctx.fillStyle = 'rgba(0,0,0,0.5)';
-  ctx.fill();
-  ctx.strokeStyle = 'rgba(255,255,255,0.15)';
-  ctx.lineWidth = 1;
-  ctx.stroke();
-  roundRectPath(ctx, bx, by, bw, bh, bh / 2);
-  ctx.clip();
-  ctx.fillStyle = 'rgba(255,255,255,0.04)';
-  ctx.fillRect(bx, by, bw, bh);
-  if (frac > 0) {
-    const hg = ctx.createLinearGradient(bx, 0, bx + bw * frac, 0);
-    hg.addColorStop(0, pc1);
-    hg.addColorStop(1, pc0);
-    ctx.fillStyle = hg;
-    roundRectPath(ctx, bx, by, Math.max(bh, bw * frac), bh, bh / 2);
-    ctx.fill();
-    // Gloss on the upper half.
-    const gl = ctx.createLinearGradient(0, by, 0, by + bh);
-    gl.addColorStop(0, 'rgba(255,255,255,0.35)');
-    gl.addColorStop(0.5, 'rgba(255,255,255,0.05)');
-    gl.addColorStop(0.51, 'rgba(0,0,0,0)');
-    gl.addColorStop(1, 'rgba(0,0,0,0.18)');
-    ctx.fillStyle = gl;
-    ctx.fillRect(bx, by, Math.max(bh, bw * frac), bh);
-  }
-  ctx.restore();
-
-  // Phase thresholds: markers on the bar with their percentages.
-  const thresholds = r.phaseThresholds.filter((t) => t > 0 && t < 1).sort((a, b2) => b2 - a);
-  thresholds.forEach((t, j) => {
-    const tx = bx + bw * t;
-    ctx.save();
-    ctx.fillStyle = 'rgba(255,255,255,0.8)';
-    ctx.fillRect(tx - 1, by - 4, 2, bh + 8);
-    ctx.beginPath();
-    ctx.moveTo(tx - 6, by + bh + 12);
-    ctx.lineTo(tx + 6, by + bh + 12);
-    ctx.lineTo(tx, by + bh + 5);
-    ctx.closePath();
-    ctx.fill();
-    ctx.font = font(12, { bold: true });
-    ctx.textAlign = 'center';
-    const col = (PHASE_COLORS[Math.min(j + 1, PHASE_COLORS.length - 1)] ?? PHASE_COLORS[0]!)[0];
-    ctx.fillStyle = col;
-    ctx.fillText(`P${j + 2} · ${Math.round(t * 100)}%`, tx, by + bh + 28);
-    ctx.restore();
-  });
+  hpBar(ctx, bx, by, bw, 42, frac, r.phase, r.phaseThresholds);
 
   // HP figures above the bar.
   ctx.save();
@@ -858,17 +921,18 @@ export async function renderRaidBar(r: RaidBarInput): Promise<Buffer> {
   shadowText(ctx, `${fmtInt(hp)} / ${fmtInt(maxHp)}`, bx + 26, by - 12, '#FFFFFF', 4);
   ctx.textAlign = 'right';
   ctx.font = font(22, { bold: true });
-  shadowText(ctx, `${(frac * 100).toFixed(frac > 0 && frac < 0.001 ? 2 : 1)}%`, bx + bw, by - 12, pc0, 4);
+  shadowText(ctx, pctText(frac), bx + bw, by - 12, pc0, 4);
   ctx.restore();
 
   // Footer: phase list and end time.
+  const thresholds = innerThresholds(r.phaseThresholds);
   const fy = H - 44;
   let px = x0;
   const phases = thresholds.length + 1;
   for (let p = 0; p < phases; p++) {
     const label = p === 0 ? `P1  > ${Math.round((thresholds[0] ?? 0) * 100)}%` : `P${p + 1}  ≤ ${Math.round(thresholds[p - 1]! * 100)}%`;
     const active = p === phaseIdx;
-    const col = (PHASE_COLORS[Math.min(p, PHASE_COLORS.length - 1)] ?? PHASE_COLORS[0]!)[0];
+    const col = phaseColors(p + 1)[0];
     px +=
       pill(
         ctx,
@@ -888,5 +952,219 @@ export async function renderRaidBar(r: RaidBarInput): Promise<Buffer> {
   ctx.textAlign = 'right';
   ctx.fillText(`Ends ${fmtDateUtc(r.endsAt)}`, right, fy + 18);
   ctx.restore();
-  return encodeCanvas(canvas);
+  return canvas;
+}
+
+export const RAID_HIT_W = 1200;
+export const RAID_HIT_H = 652;
+
+/**
+ * A raid hit, 1200x652: a damage view, not a battle (a raid hit has no
+ * winner). The boss's portrait; the damage dealt; the HP bar with the chunk
+ * this hit took (before → after) and the phase markers; the player's team as
+ * it fought, in colour, with each unit's final power and any skill the phase
+ * silenced. Only the units the team has are drawn, centred.
+ */
+export async function drawRaidHit(r: RaidHitInput, art: ArtSource): Promise<Canvas> {
+  const W = RAID_HIT_W;
+  const H = RAID_HIT_H;
+  const team = r.team.slice(0, 5);
+  const [bossArt, ...arts] = await Promise.all([art.load(r.artUrl ?? null), ...team.map((c) => art.load(c.imageUrl))]);
+  const { canvas, ctx } = frameCanvas(W, H);
+  const phaseAfter = Math.max(1, Math.trunc(r.phaseAfter ?? r.phase));
+  const [pc0, pc1] = phaseColors(r.phase);
+  background(ctx, W, H, `${pc1}30`, r.lastHit ? 'rgba(255,200,61,0.18)' : 'rgba(120,90,255,0.12)');
+
+  // Header: what happened, and the phase fought.
+  title(ctx, r.lastHit ? 'LAST HIT!' : 'RAID HIT', 28, 50, 28, r.lastHit ? '#FFC83D' : '#FF5C7A', 420);
+  ctx.save();
+  const pg = ctx.createLinearGradient(W - 360, 0, W - 28, 0);
+  pg.addColorStop(0, pc0);
+  pg.addColorStop(1, pc1);
+  ctx.shadowColor = `${pc1}99`;
+  ctx.shadowBlur = 12;
+  const phaseLabel = fitText(`PHASE ${Math.max(1, Math.trunc(r.phase))} · ${r.phaseName.toUpperCase()}`, 560, 17, 11, { bold: true });
+  pill(ctx, phaseLabel.text, W - 28, 22, 34, pg, '#0B0D14', phaseLabel.font, 16, 'right');
+  ctx.restore();
+
+  // Boss portrait down the left, its name over the portrait's foot.
+  const ax = 28;
+  const ay = 80;
+  const aw = 290;
+  const ah = H - ay - 28;
+  bossPortrait(ctx, ax, ay, aw, ah, bossArt, r.bossName, r.bossCharacterId ?? hashString(r.bossName), pc1);
+  ctx.save();
+  const bn = fitText(r.bossName, aw - 32, 22, 12, { bold: true });
+  ctx.font = bn.font;
+  ctx.textAlign = 'center';
+  shadowText(ctx, bn.text, ax + aw / 2, ay + ah - 50, TEXT, 8);
+  ctx.restore();
+
+  const x0 = ax + aw + 34;
+  const right = W - 28;
+
+  // Damage dealt.
+  ctx.save();
+  const who = fitText(`${r.playerName.trim() ? r.playerName.toUpperCase() : 'YOUR TEAM'} DEALT`, right - x0, 13, 10, { bold: true });
+  ctx.font = who.font;
+  ctx.fillStyle = TEXT_DIM;
+  ctx.fillText(who.text, x0, 104);
+  const dmg = fmtInt(r.applied);
+  ctx.font = font(64, { bold: true });
+  const gold = ctx.createLinearGradient(0, 112, 0, 170);
+  gold.addColorStop(0, '#FFF3B0');
+  gold.addColorStop(0.5, '#FFC83D');
+  gold.addColorStop(1, '#F08A24');
+  ctx.shadowColor = 'rgba(255,160,40,0.5)';
+  ctx.shadowBlur = 16;
+  ctx.fillStyle = gold;
+  ctx.fillText(dmg, x0 - 3, 168);
+  const dw = ctx.measureText(dmg).width;
+  ctx.shadowBlur = 0;
+  ctx.font = font(22, { bold: true });
+  ctx.fillStyle = '#FFE38A';
+  ctx.fillText('DAMAGE', x0 + dw + 12, 166);
+  // How the damage came about: the team's total, the phase's reduction, overkill.
+  const notes: string[] = [`Team total ${fmtInt(r.teamTotal)}`];
+  if (r.damageTaken !== 1) notes.push(`the boss took ${Math.round(r.damageTaken * 100)}%`);
+  if (r.damage > r.applied) notes.push(`${fmtInt(r.damage - r.applied)} overkill`);
+  ctx.font = font(15, { bold: true });
+  ctx.fillStyle = TEXT_DIM;
+  ctx.fillText(notes.join('  ·  '), x0, 196);
+  ctx.restore();
+
+  // HP before → after.
+  const maxHp = Math.max(1, r.maxHp);
+  const before = clamp(r.hpBefore, 0, maxHp);
+  const after = clamp(r.hpAfter, 0, maxHp);
+  const by = 252;
+  ctx.save();
+  ctx.font = font(12, { bold: true });
+  ctx.fillStyle = TEXT_DIM;
+  ctx.fillText('BOSS HP', x0 + 2, by - 14);
+  ctx.font = font(18, { bold: true });
+  const hpText = `${fmtInt(before)}  →  ${fmtInt(after)}`;
+  shadowText(ctx, hpText, x0 + 68, by - 14, '#FFFFFF', 4);
+  const hw = ctx.measureText(hpText).width;
+  ctx.font = font(14, { bold: true });
+  ctx.fillStyle = TEXT_DIM;
+  ctx.fillText(`/ ${fmtInt(maxHp)}`, x0 + 76 + hw, by - 14);
+  ctx.textAlign = 'right';
+  ctx.font = font(20, { bold: true });
+  shadowText(ctx, `${pctText(before / maxHp)} → ${pctText(after / maxHp)}`, right, by - 14, phaseColors(phaseAfter)[0], 4);
+  ctx.restore();
+  hpBar(ctx, x0, by, right - x0, 36, after / maxHp, phaseAfter, r.phaseThresholds, before / maxHp);
+  if (after === 0) {
+    ctx.save();
+    ctx.font = font(20, { bold: true });
+    ctx.textAlign = 'center';
+    shadowText(ctx, 'DEFEATED', (x0 + right) / 2, by + 26, '#FFD86B', 6);
+    ctx.restore();
+    // A stamp across the boss's portrait.
+    ctx.save();
+    ctx.translate(ax + aw / 2, ay + ah * 0.42);
+    ctx.rotate(-0.22);
+    ctx.font = font(40, { bold: true });
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    const lw = ctx.measureText('DEFEATED').width + 30;
+    roundRectPath(ctx, -lw / 2, -30, lw, 60, 8);
+    ctx.fillStyle = 'rgba(10,8,4,0.45)';
+    ctx.fill();
+    ctx.lineWidth = 4;
+    ctx.strokeStyle = '#FFC83DEE';
+    ctx.stroke();
+    ctx.fillStyle = '#FFC83DEE';
+    ctx.fillText('DEFEATED', 0, 2);
+    ctx.restore();
+  }
+  if (phaseAfter > r.phase && after > 0) {
+    ctx.save();
+    ctx.shadowColor = 'rgba(0,0,0,0.5)';
+    ctx.shadowBlur = 8;
+    const [n0] = phaseColors(phaseAfter);
+    pill(ctx, `PHASE ${phaseAfter} BEGINS`, right, by + 46, 24, n0, '#0B0D14', font(12, { bold: true }), 12, 'right');
+    ctx.restore();
+  }
+
+  // The team, as it fought.
+  const ty = 352;
+  ctx.save();
+  ctx.font = font(13, { bold: true });
+  ctx.fillStyle = TEXT_DIM;
+  ctx.fillText('YOUR TEAM', x0, ty - 12);
+  ctx.restore();
+  const cw = 150;
+  const ch = 225;
+  const gap = 18;
+  const rowW = team.length * cw + Math.max(0, team.length - 1) * gap;
+  const left = x0 + (right - x0 - rowW) / 2;
+  team.forEach((c, i) => {
+    const x = left + i * (cw + gap);
+    drawCard(ctx, x, ty, cw, ch, c, arts[i] ?? null);
+    const fin = r.teamFinal[i];
+    const fy = ty + ch + 26;
+    if (fin !== undefined) {
+      const delta = fin - c.power;
+      ctx.save();
+      const ft = fmtInt(fin);
+      const dt = delta === 0 ? '' : `${delta > 0 ? '+' : ''}${fmtInt(delta)}`;
+      ctx.font = font(12, { bold: true });
+      const dwid = dt ? ctx.measureText(dt).width + 6 : 0;
+      ctx.font = font(18, { bold: true });
+      const fw = ctx.measureText(ft).width;
+      const fx = x + cw / 2 - (fw + dwid) / 2;
+      shadowText(ctx, ft, fx, fy, TEXT);
+      if (dt) {
+        ctx.font = font(12, { bold: true });
+        ctx.fillStyle = delta > 0 ? '#43D39E' : '#FF7A90';
+        ctx.fillText(dt, fx + fw + 6, fy);
+      }
+      ctx.restore();
+    }
+    const silenced = r.silenced?.[i];
+    if (silenced) {
+      const sf = fitText(`🔇 ${silenced}`, cw - 16, 12, 9, { bold: true, cond: true });
+      pill(ctx, sf.text, x + cw / 2, fy + 10, 20, 'rgba(255,92,122,0.22)', '#FF9DB0', sf.font, 8, 'center');
+    }
+  });
+  if (team.length === 0) {
+    ctx.save();
+    ctx.font = font(16, { bold: true });
+    ctx.fillStyle = TEXT_DIM;
+    ctx.textAlign = 'center';
+    ctx.fillText('No team', (x0 + right) / 2, ty + ch / 2);
+    ctx.restore();
+  }
+  return canvas;
+}
+
+// ---- encoded replies ------------------------------------------------------
+// Each render is its drawing, encoded as the reply format (encode.ts). The
+// draw* functions are exported for the golden tests (which compare the
+// drawing itself, losslessly) and the bench's format comparison.
+
+export async function renderCard(c: CardInfo, art: ArtSource): Promise<Buffer> {
+  return encodeImage(await drawCardImage(c, art));
+}
+export async function renderTenPull(cards: CardInfo[], art: ArtSource): Promise<Buffer> {
+  return encodeImage(await drawTenPull(cards, art));
+}
+export async function renderTeam(titleText: string, slots: (TeamSlot | null)[], totalPowerValue: number, art: ArtSource): Promise<Buffer> {
+  return encodeImage(await drawTeam(titleText, slots, totalPowerValue, art));
+}
+export async function renderBattle(b: BattleImageInput, art: ArtSource): Promise<Buffer> {
+  return encodeImage(await drawBattle(b, art));
+}
+export async function renderBanner(b: BannerImageInput, art: ArtSource): Promise<Buffer> {
+  return encodeImage(await drawBanner(b, art));
+}
+export async function renderBountyBoard(b: BountyBoardInput): Promise<Buffer> {
+  return encodeImage(await drawBountyBoard(b));
+}
+export async function renderRaidBar(r: RaidBarInput, art: ArtSource): Promise<Buffer> {
+  return encodeImage(await drawRaidBar(r, art));
+}
+export async function renderRaidHit(r: RaidHitInput, art: ArtSource): Promise<Buffer> {
+  return encodeImage(await drawRaidHit(r, art));
 }

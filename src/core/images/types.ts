@@ -51,3 +51,36 @@ export interface RaidBarInput {
   artUrl?: string | null;
   bossCharacterId?: number;
 }
+
+export interface RaidHitInput {
+  /** Who attacked (shown as "<NAME> DEALT"). */
+  playerName: string;
+  bossName: string;
+  artUrl?: string | null;
+  bossCharacterId?: number;
+  /** The phase the hit fought, and its name. */
+  phase: number;
+  phaseName: string;
+  /** The phase after the hit (higher when it crossed a threshold). */
+  phaseAfter?: number;
+  /** Fractions of max HP where phases switch, e.g. [0.6, 0.25]. */
+  phaseThresholds: number[];
+  /** The team as it fought, in slot order. */
+  team: CardInfo[];
+  /** Each unit's final power in the battle. */
+  teamFinal: number[];
+  /** The skill the phase silenced on each unit, if any (same order as `team`). */
+  silenced?: (string | null)[];
+  /** The team's final total. */
+  teamTotal: number;
+  /** Multiplier on the damage the boss took in this phase (0.8 = 20% less). */
+  damageTaken: number;
+  /** Damage after the phase's reduction. */
+  damage: number;
+  /** HP actually taken (the damage capped at the HP left). */
+  applied: number;
+  hpBefore: number;
+  hpAfter: number;
+  maxHp: number;
+  lastHit: boolean;
+}

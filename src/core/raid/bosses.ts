@@ -56,8 +56,12 @@ export interface RaidRewards {
 export interface RaidBoss {
   key: string;
   name: string;
-  /** For the drawn portrait on the HP bar image (not a catalog character). */
+  /** The boss unit's character id in battles (not a catalog character); seeds a placeholder portrait if its art can't be had. */
   artId: number;
+  /**
+   * The boss's portrait: `drawn:boss/<key>` for the portraits drawn in code
+   * (src/core/images/boss-art.ts), or an http(s) URL of an image.
+   */
   artUrl: string | null;
   maxHp: number;
   durationHours: number;
@@ -77,6 +81,7 @@ function unit(name: string, power: number, skills: string[] = [], rarity: Battle
 function standardPhases(o: {
   boss: string;
   artId: number;
+  artUrl: string | null;
   bossPower: number;
   minion: string;
   minionPower: number;
@@ -85,7 +90,8 @@ function standardPhases(o: {
   skills: [string[], string[], string[]];
 }): RaidPhase[] {
   const side = (i: 0 | 1 | 2): BattleUnit[] => [
-    unit(o.boss, Math.round(o.bossPower * (1 + 0.15 * i)), o.skills[i], 'UR', o.artId),
+    // The boss's card in a battle shows its portrait.
+    { ...unit(o.boss, Math.round(o.bossPower * (1 + 0.15 * i)), o.skills[i], 'UR', o.artId), imageUrl: o.artUrl },
     unit(o.minion, o.minionPower),
     unit(o.minion, o.minionPower),
   ];
@@ -122,13 +128,14 @@ const bosses: RaidBoss[] = [
     key: 'gloomfang',
     name: 'Gloomfang, the Hollow Wolf',
     artId: 8_880_001,
-    artUrl: null,
+    artUrl: 'drawn:boss/gloomfang',
     maxHp: 600_000,
     durationHours: 24,
     lore: 'A wolf made of the dark between stars. It hunts whole servers at once.',
     phases: standardPhases({
       boss: 'Gloomfang',
       artId: 8_880_001,
+      artUrl: 'drawn:boss/gloomfang',
       bossPower: 24_000,
       minion: 'Shade Pup',
       minionPower: 6_000,
@@ -150,13 +157,14 @@ const bosses: RaidBoss[] = [
     key: 'seraphine',
     name: 'Seraphine, Tide-Crystal Empress',
     artId: 8_880_002,
-    artUrl: null,
+    artUrl: 'drawn:boss/seraphine',
     maxHp: 2_500_000,
     durationHours: 48,
     lore: 'Queen of a drowned glass city, she rises when the tide forgets to turn.',
     phases: standardPhases({
       boss: 'Seraphine',
       artId: 8_880_002,
+      artUrl: 'drawn:boss/seraphine',
       bossPower: 32_000,
       minion: 'Crystal Knight',
       minionPower: 9_000,
@@ -178,13 +186,14 @@ const bosses: RaidBoss[] = [
     key: 'null',
     name: 'NULL, the Star-Eater',
     artId: 8_880_003,
-    artUrl: null,
+    artUrl: 'drawn:boss/null',
     maxHp: 8_000_000,
     durationHours: 72,
     lore: 'Where it passes, the sky has fewer stars. It has come for yours.',
     phases: standardPhases({
       boss: 'NULL',
       artId: 8_880_003,
+      artUrl: 'drawn:boss/null',
       bossPower: 45_000,
       minion: 'Void Shard',
       minionPower: 12_000,

@@ -40,7 +40,7 @@ const MAX_EVENTS_PER_CHANNEL = 500;
 const MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024;
 
 /**
- * The playground's channels: messages, their PNGs and a per-channel event
+ * The playground's channels: messages, their pictures and a per-channel event
  * feed the page polls (so edits from expired views and announcements show up).
  * Bounded: old events and attachments are dropped first.
  */

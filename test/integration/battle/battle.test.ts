@@ -64,10 +64,10 @@ describe.each(backends())('battles through the playground on %s', (backend) => {
     expect(t).toContain('Meadow Slimes');
     expect(t).toMatch(/Battle #1 · seed \d+ · replay with !replay 1/);
     expect(t).toContain('Daily task **easy** is complete');
-    expect(m.attachments.map((a) => a.name)).toEqual(['battle.png']);
-    expect(m.embeds[0]!.image).toMatch(/battle\.png/);
+    expect(m.attachments.map((a) => a.name)).toEqual(['battle.jpg']);
+    expect(m.embeds[0]!.image).toBe(m.attachments[0]!.url);
     const png = await fetch(game.bot.baseUrl + m.attachments[0]!.url);
-    expect(png.headers.get('content-type')).toMatch(/image\/png/);
+    expect(png.headers.get('content-type')).toBe('image/jpeg');
 
     await game.bot.say('alice', '!battle easy');
     expect(await battles()).toBe(2);
@@ -198,7 +198,7 @@ describe.each(backends())('battles through the playground on %s', (backend) => {
       const replies = await game.bot.say('bob', `!replay ${id}`);
       const t = textOf(replies);
       expect(t).toContain('Replay matches the record');
-      expect(replies[0]!.attachments.map((a) => a.name)).toEqual(['battle.png']);
+      expect(replies[0]!.attachments.map((a) => a.name)).toEqual(['battle.jpg']);
       const rec = (await getBattle(game.db, id))!;
       expect(t).toContain(`${rec.totals.attacker.toLocaleString('en-US')} vs ${rec.totals.defender.toLocaleString('en-US')}`);
     }

@@ -1,3 +1,4 @@
+import { loadImage } from '@napi-rs/canvas';
 import { beforeEach, describe, expect, it } from 'vitest';
 import battleCog from '../../../src/cogs/battle.js';
 import help from '../../../src/cogs/help.js';
@@ -92,16 +93,17 @@ describe.each(backends())('teams, presets and the team builder through the playg
       const ids = await giveUnits(game.db, 'alice', ssr.slice(0, 3), { dupe: 2 });
       await game.bot.say('alice', `!stb ${ids.join(' ')}`);
       const [m] = await game.bot.say('alice', '!team');
-      expect(m!.attachments.map((a) => a.name)).toEqual(['team.png']);
+      expect(m!.attachments.map((a) => a.name)).toEqual(['team.jpg']);
       const t = textOf(m!);
       expect(t).toContain("alice's battle team");
       for (const id of ids) expect(t).toContain(`#${id}`);
       expect(t).toMatch(/Total power:\*\* [\d,]+/);
-      const png = await fetch(game.bot.baseUrl + m!.attachments[0]!.url);
-      const buf = Buffer.from(await png.arrayBuffer());
-      expect(buf.subarray(1, 4).toString()).toBe('PNG');
-      // 1200×550 (SPEC §18): width and height from the IHDR chunk.
-      expect([buf.readUInt32BE(16), buf.readUInt32BE(20)]).toEqual([1200, 550]);
+      const sent = await fetch(game.bot.baseUrl + m!.attachments[0]!.url);
+      const img = await loadImage(Buffer.from(await sent.arrayBuffer()));
+      // 1200 wide; at most 550 high (SPEC §18), as tall as its rows of skills need.
+      expect(img.width).toBe(1200);
+      expect(img.height).toBeGreaterThanOrEqual(450);
+      expect(img.height).toBeLessThanOrEqual(550);
 
       const other = textOf(await game.bot.say('bob', '!team @alice'));
       expect(other).toContain("alice's battle team");

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateOfflineCatalog, upsertCharacters } from '../../../src/core/catalog/index.js';
 import { changeBalance } from '../../../src/core/economy.js';
+import { IMAGE_FORMAT } from '../../../src/core/images/index.js';
 import { FakeDiscord, type StoredMessage } from '../../fakes/discord/server.js';
 import { backends, openTestDb, type TestDb } from '../../helpers/db.js';
 import { ask, BOT_ID, cogsWith, type DiscordBot, PNG_A, PNG_B, repliesTo, sleep, startBot, textOfMessage } from './harness.js';
@@ -96,10 +97,10 @@ describe.each(backends())('Discord adapter against the fake Discord (%s)', (back
     }
     const starter = await say('!starter', BOB);
     expect(starter.data.embeds.length).toBeGreaterThan(0);
-    // The ten-pull composite is uploaded as a PNG and shown in the embed.
-    const png = starter.data.attachments.find((a) => a.content_type === 'image/png');
-    expect(png).toBeDefined();
-    expect(starter.files.get(png!.id)?.data.subarray(1, 4).toString()).toBe('PNG');
+    // The ten-pull composite is uploaded in the image format (a JPEG) and shown in the embed.
+    const image = starter.data.attachments.find((a) => a.content_type === IMAGE_FORMAT.contentType);
+    expect(image).toBeDefined();
+    expect([...(starter.files.get(image!.id)?.data.subarray(0, 3) ?? [])]).toEqual([0xff, 0xd8, 0xff]);
     if (!bot.app.registry.get('inventory')) return;
     if (bot.app.registry.get('pull')) {
       // More than one page of units: pay for a 10-pull through the ledger like an admin grant would.

@@ -133,9 +133,9 @@ describe.each(backends())('Discord as it really behaves (%s)', (backend) => {
     });
 
     it('a reply refused with 160002 (stale permissions) is retried without the message reference', async () => {
-      // The bot believes it may read history (its cached member is gone, so it can't tell); Discord refuses.
-      const g = bot.transport.client.guilds.cache.get(GUILD)!;
-      g.members.cache.delete(BOT_ID);
+      // The bot's cache has lost the channel's deny overwrite, so it believes it may read history; Discord refuses.
+      const channel = bot.transport.client.channels.cache.get(NO_HISTORY) as import('discord.js').TextChannel;
+      channel.permissionOverwrites.cache.delete(BOT_ID);
       const msg = fake.sendMessage({ channelId: NO_HISTORY, authorId: ALICE, content: '!gems' });
       const refused = await fake.waitFor(
         () => fake.requests.find((r) => r.path.endsWith(`/channels/${NO_HISTORY}/messages`) && r.status === 403),

@@ -41,7 +41,7 @@ describe.each(backends())('banners, spark and verification on %s', (backend) => 
     const t = textOf(replies);
     expect(t).toContain('Frost and Flame');
     expect(t).toContain('Rarity forced: Agott R → SSR');
-    expect(replies[0]!.attachments.map((a) => a.name)).toEqual(['banner.png']);
+    expect(replies[0]!.attachments.map((a) => a.name)).toEqual(['banner.jpg']);
     const [b] = await banners();
     expect(b).toMatchObject({ active: true, rate_up_ids: [176754, 129842, 207], rate_up_rarities: ['SSR', 'SSR', 'SR'], revealed_at: null });
     expect(seedHash(b!.seed_secret)).toBe(b!.seed_hash);

@@ -55,7 +55,7 @@ describe.each(backends())('collection and shops on %s', (backend) => {
     const r = await game.bot.say('w', `!view #${id}`);
     const t = textOf(r);
     for (const s of ['Frieren', 'SSR', 'Power', 'Dupes', '+0 / 10', 'Bond', '0 / 50 XP', 'unlocked', 'Eternity']) expect(t).toContain(s);
-    expect(r[0]!.attachments.map((a) => a.name)).toEqual(['unit.png']);
+    expect(r[0]!.attachments.map((a) => a.name)).toEqual(['unit.jpg']);
     expect(textOf(await game.bot.say('w', '!view 99999999999'))).toContain('There is no unit #99999999999');
     expect(textOf(await game.bot.say('other', `!view ${id}`))).toContain('Owned by w');
   });

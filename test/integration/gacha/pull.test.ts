@@ -65,8 +65,8 @@ describe.each(backends())('pulls on %s', (backend) => {
   it('a single pull replies with the card image; a 10-pull with one composite image; both show the pull id', async () => {
     await fund(game.db, 'a', { gems: 11_000 });
     const one = await game.bot.say('a', '!summon');
-    expect(one[0]!.attachments.map((x) => x.name)).toEqual(['pull.png']);
-    expect(one[0]!.embeds[0]!.image).toMatch(/pull\.png$/);
+    expect(one[0]!.attachments.map((x) => x.name)).toEqual(['pull.jpg']);
+    expect(one[0]!.embeds[0]!.image).toBe(one[0]!.attachments[0]!.url);
     expect(textOf(one)).toMatch(/Pull #\d+ · spent 1,000 gems, 10,000 left/);
     expect(textOf(one)).toMatch(/Power \*\*[\d,]+\*\*/);
     const ten = await game.bot.say('a', '!pull 10');

@@ -32,7 +32,8 @@ describe.each(backends())('randomized workload on %s', (backend) => {
     // The mix really ran: money moved, units came and went, once-only rewards were paid.
     expect(report.sent).toBe(1_000);
     expect(inv.counts.starters).toBe(20);
-    expect(inv.counts.pulls).toBeGreaterThan(50);
+    // About 100 !pull are sent; how many can be paid for depends on the battles won (stronger NPCs since the difficulty fix).
+    expect(inv.counts.pulls).toBeGreaterThan(30);
     expect(inv.counts.battles).toBeGreaterThan(20);
   }, 180_000);
 });

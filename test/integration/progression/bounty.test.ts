@@ -51,8 +51,8 @@ describe.each(backends())('bounty board, keys, hunts and gifts (SPEC §11) on %s
     expect(t).toMatch(/🟢 available/);
     expect(t).toMatch(/3\/3/);
     expect(t).toMatch(/Faint Tincture|Vital Draught|Heart Elixir|Essence of Devotion/);
-    expect(r[0]!.attachments[0]).toMatchObject({ name: 'bounty.png', contentType: 'image/png' });
-    expect(r[0]!.embeds[0]!.image).toMatch(/bounty\.png/);
+    expect(r[0]!.attachments[0]).toMatchObject({ name: 'bounty.jpg', contentType: 'image/jpeg' });
+    expect(r[0]!.embeds[0]!.image).toBe(r[0]!.attachments[0]!.url);
   });
 
   it('keys: 3 → spend → back at the next top of the hour, never above 3, no free key after a long idle', async () => {
@@ -139,7 +139,7 @@ describe.each(backends())('bounty board, keys, hunts and gifts (SPEC §11) on %s
     const result = textOf(fought.edits);
     expect(result).toMatch(/Bounty completed/);
     expect(result).toMatch(/Keys left: 2\/3/);
-    expect(fought.edits[0]!.attachments[0]).toMatchObject({ name: 'battle.png' });
+    expect(fought.edits[0]!.attachments[0]).toMatchObject({ name: 'battle.jpg' });
 
     const item = { R: 'bond_small', SR: 'bond_med', SSR: 'bond_large', UR: 'bond_ur' }[slot.tier] as 'bond_small';
     expect((await itemQuantities(db(), u))[item]).toBe(1);

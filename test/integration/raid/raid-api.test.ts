@@ -24,14 +24,14 @@ describe.each(backends())('!raid through the playground API on %s', (backend) =>
 
     const started = await game.bot.say('owner', '!raid start gloomfang 2', ROOM);
     expect(textOf(started)).toMatch(/A raid begins: Gloomfang/);
-    expect(started[0]!.attachments[0]!.name).toBe('raid.png');
+    expect(started[0]!.attachments[0]!.name).toBe('raid.jpg');
     expect(textOf(await game.bot.say('owner', '!raid start seraphine', ROOM))).toMatch(/A raid is already running in this server: \*\*Gloomfang/);
 
     expect(textOf(await game.bot.say('alice', '!raid attack', ROOM))).toMatch(/no battle team yet.*!stb/);
     await playerWithTeam(game.db, 'alice', [5000, 5001, 5002]);
     const hit = await game.bot.say('alice', '!raid a', ROOM);
     expect(textOf(hit)).toMatch(/You hit Gloomfang[\s\S]*Your team dealt \*\*[\d,]+\*\* damage[\s\S]*2\/3 left today/);
-    expect(hit[0]!.attachments[0]!.name).toBe('battle.png');
+    expect(hit[0]!.attachments[0]!.name).toBe('raid-hit.jpg');
 
     const status = await game.bot.say('alice', '!raid status', ROOM);
     const st = textOf(status);
@@ -43,7 +43,7 @@ describe.each(backends())('!raid through the playground API on %s', (backend) =>
     await game.bot.say('owner', '!raid start seraphine', { channelId: 'other-room', guildId: 'guild-s' });
     expect(textOf(await game.bot.say('alice', '!raid', { channelId: 'other-room', guildId: 'guild-s' }))).toMatch(/Your tickets\n3\/3/);
     await game.bot.say('owner', '!raid stop', { channelId: 'other-room', guildId: 'guild-s' });
-    expect(status[0]!.attachments[0]!.name).toBe('raid.png');
+    expect(status[0]!.attachments[0]!.name).toBe('raid.jpg');
     expect(textOf(await game.bot.say('bob', '!raid lb', ROOM))).toMatch(/Damage board — Gloomfang[\s\S]*alice/);
     expect(textOf(await game.bot.say('bob', '!raid fly', ROOM))).toMatch(/`action` must be one of/);
   });

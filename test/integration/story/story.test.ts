@@ -62,7 +62,7 @@ describe.each(backends())('story mode on %s', (backend) => {
   it('the first clear pays the content reward once and shows the battle image', async () => {
     await strongTeam(game.tdb, 'p1');
     const [reply] = await game.bot.say('p1', '!story 1-1');
-    expect(reply!.attachments[0]).toMatchObject({ name: 'battle.png', contentType: 'image/png' });
+    expect(reply!.attachments[0]).toMatchObject({ name: 'battle.jpg', contentType: 'image/jpeg' });
     const gemsFirst = findStage(1, 1)!.firstClear.gems!;
     const w = await wallet(game.tdb, 'p1');
     // Royalty on the team pays ×1.5; the strongest generated characters may carry it.

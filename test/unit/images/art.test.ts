@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { artStats, type CardInfo, clearArtMemory, configureArtCache, loadArt, renderCard, renderPortraitPng } from '../../../src/core/images/index.js';
+import { ArtCache, type ArtCacheOptions, type CardInfo, drawnPortrait, renderCard } from '../../../src/core/images/index.js';
 
 let server: http.Server;
 let baseUrl = '';
@@ -18,8 +18,12 @@ let bigPng: Buffer;
 const TIMEOUT_MS = 400;
 const MAX_BYTES = 1024 * 1024;
 
+/** The bot's art cache as the tests configure it (each call: a fresh cache on the same disk folder). */
+let art: ArtCache;
+const cache = (opts: ArtCacheOptions) => new ArtCache({ dataDir, fetchTimeoutMs: 10_000, maxBytes: MAX_BYTES, memoryEntries: 50, failureTtlMs: 0, ...opts });
+
 beforeAll(async () => {
-  png = await renderPortraitPng(1, 'Served Art', 'SSR');
+  png = await drawnPortrait(1, 'Served Art', 'SSR', 460, 650).encode('png');
   bigPng = Buffer.concat([png, Buffer.alloc(MAX_BYTES)]); // valid PNG header, over the cap
   server = http.createServer((req, res) => {
     const url = req.url ?? '/';
@@ -69,7 +73,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'stardust-art-'));
   // A generous timeout for the normal cases (CI machines can be loaded); the
   // hang test sets a short one.
-  configureArtCache({ dataDir, fetchTimeoutMs: 10_000, maxBytes: MAX_BYTES, memoryEntries: 50, failureTtlMs: 0 });
+  art = cache({});
 });
 
 afterAll(async () => {
@@ -78,63 +82,63 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-beforeEach(() => clearArtMemory());
+beforeEach(() => art.clearMemory());
 
 const card = (imageUrl: string | null): CardInfo => ({ characterId: 99, name: 'Fallback Test', rarity: 'SR', power: 7000, dupeLevel: 2, imageUrl });
 
 describe('art cache', () => {
   it('10 concurrent requests for one URL make one download and share the image', async () => {
     const url = `${baseUrl}/ok/shared`;
-    const results = await Promise.all(Array.from({ length: 10 }, () => loadArt(url)));
+    const results = await Promise.all(Array.from({ length: 10 }, () => art.load(url)));
     expect(hits.get('/ok/shared')).toBe(1);
-    expect(artStats().downloads).toBe(1);
+    expect(art.stats().downloads).toBe(1);
     expect(results[0]).not.toBeNull();
     for (const r of results) expect(r).toBe(results[0]);
     // Then served from memory.
-    expect(await loadArt(url)).toBe(results[0]);
+    expect(await art.load(url)).toBe(results[0]);
     expect(hits.get('/ok/shared')).toBe(1);
   });
 
   it('10 concurrent card renders with one URL download once', async () => {
     const url = `${baseUrl}/ok/render`;
-    const pngs = await Promise.all(Array.from({ length: 10 }, () => renderCard(card(url))));
+    const pngs = await Promise.all(Array.from({ length: 10 }, () => renderCard(card(url), art)));
     expect(hits.get('/ok/render')).toBe(1);
     for (const p of pngs) expect(p.equals(pngs[0]!)).toBe(true);
   });
 
   it('follows up to 3 redirects, and no more', async () => {
-    expect(await loadArt(`${baseUrl}/moved/3/redirected`)).not.toBeNull();
+    expect(await art.load(`${baseUrl}/moved/3/redirected`)).not.toBeNull();
     expect(hits.get('/ok/redirected')).toBe(1);
-    expect(await loadArt(`${baseUrl}/moved/4/too-far`)).toBeNull();
+    expect(await art.load(`${baseUrl}/moved/4/too-far`)).toBeNull();
     expect(hits.get('/ok/too-far')).toBeUndefined();
   });
 
   it('keeps a disk cache under <dataDir>/art-cache named by URL hash', async () => {
     const url = `${baseUrl}/ok/disk`;
-    await loadArt(url);
+    await art.load(url);
     await new Promise((r) => setTimeout(r, 100)); // the disk write is fire-and-forget
     const files = readdirSync(path.join(dataDir, 'art-cache')).filter((f) => !f.endsWith('.tmp'));
     expect(files.some((f) => /^[0-9a-f]{40}\.img$/.test(f))).toBe(true);
-    clearArtMemory();
-    const again = await loadArt(url);
+    art.clearMemory();
+    const again = await art.load(url);
     expect(again).not.toBeNull();
     expect(hits.get('/ok/disk')).toBe(1);
-    expect(artStats().diskHits).toBe(1);
+    expect(art.stats().diskHits).toBe(1);
   });
 
   it('the memory cache is bounded', async () => {
-    configureArtCache({ dataDir, memoryEntries: 3 });
+    art = cache({ memoryEntries: 3 });
     try {
-      for (let i = 0; i < 5; i++) await loadArt(`${baseUrl}/ok/lru${i}`);
+      for (let i = 0; i < 5; i++) await art.load(`${baseUrl}/ok/lru${i}`);
       await new Promise((r) => setTimeout(r, 100));
-      const s0 = artStats();
-      await loadArt(`${baseUrl}/ok/lru4`); // recent: still in memory
-      expect(artStats().memoryHits).toBe(s0.memoryHits + 1);
-      expect(await loadArt(`${baseUrl}/ok/lru0`)).not.toBeNull(); // evicted: back from disk
-      expect(artStats().diskHits).toBe(s0.diskHits + 1);
+      const s0 = art.stats();
+      await art.load(`${baseUrl}/ok/lru4`); // recent: still in memory
+      expect(art.stats().memoryHits).toBe(s0.memoryHits + 1);
+      expect(await art.load(`${baseUrl}/ok/lru0`)).not.toBeNull(); // evicted: back from disk
+      expect(art.stats().diskHits).toBe(s0.diskHits + 1);
       expect(hits.get('/ok/lru0')).toBe(1);
     } finally {
-      configureArtCache({ dataDir, memoryEntries: 50 });
+      art = cache({ memoryEntries: 50 });
     }
   });
 
@@ -146,56 +150,56 @@ describe('art cache', () => {
     ['a body over the size cap (streamed)', '/big-chunked'],
   ] as const) {
     it(`${what} falls back to the drawn portrait`, async () => {
-      expect(await loadArt(`${baseUrl}${route}`)).toBeNull();
-      const withBadUrl = await renderCard(card(`${baseUrl}${route}`));
-      const withNull = await renderCard(card(null));
+      expect(await art.load(`${baseUrl}${route}`)).toBeNull();
+      const withBadUrl = await renderCard(card(`${baseUrl}${route}`), art);
+      const withNull = await renderCard(card(null), art);
       expect(withBadUrl.equals(withNull)).toBe(true);
     });
   }
 
   it('a host that hangs is abandoned after the timeout', async () => {
-    configureArtCache({ dataDir, fetchTimeoutMs: TIMEOUT_MS });
+    art = cache({ fetchTimeoutMs: TIMEOUT_MS });
     try {
       const t0 = Date.now();
-      const png1 = await renderCard(card(`${baseUrl}/hang`));
+      const png1 = await renderCard(card(`${baseUrl}/hang`), art);
       const took = Date.now() - t0;
       expect(took).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
       expect(took).toBeLessThan(TIMEOUT_MS + 3000);
-      expect(png1.equals(await renderCard(card(null)))).toBe(true);
+      expect(png1.equals(await renderCard(card(null), art))).toBe(true);
     } finally {
-      configureArtCache({ dataDir, fetchTimeoutMs: 10_000 });
+      art = cache({ fetchTimeoutMs: 10_000 });
     }
   });
 
   it('one timeout covers a whole redirect chain, not each hop', async () => {
     // Three hops of 400 ms each: every hop is inside a 1 s timeout, the chain is not.
-    configureArtCache({ dataDir, fetchTimeoutMs: 1_000 });
+    art = cache({ fetchTimeoutMs: 1_000 });
     try {
       const t0 = Date.now();
-      expect(await loadArt(`${baseUrl}/slow-moved/3/slow-chain`)).toBeNull();
+      expect(await art.load(`${baseUrl}/slow-moved/3/slow-chain`)).toBeNull();
       expect(Date.now() - t0).toBeLessThan(1_000 + 3000);
       expect(hits.get('/ok/slow-chain')).toBeUndefined();
     } finally {
-      configureArtCache({ dataDir, fetchTimeoutMs: 10_000 });
+      art = cache({ fetchTimeoutMs: 10_000 });
     }
   });
 
   it('an unreachable host and bad URLs fall back', async () => {
-    expect(await loadArt('http://127.0.0.1:1/x.png')).toBeNull();
-    expect(await loadArt('ftp://example/x.png')).toBeNull();
-    expect(await loadArt('')).toBeNull();
-    expect(await loadArt(null)).toBeNull();
+    expect(await art.load('http://127.0.0.1:1/x.png')).toBeNull();
+    expect(await art.load('ftp://example/x.png')).toBeNull();
+    expect(await art.load('')).toBeNull();
+    expect(await art.load(null)).toBeNull();
   });
 
   it('a failed URL is not retried while its failure is remembered', async () => {
-    configureArtCache({ dataDir, failureTtlMs: 60_000 });
+    art = cache({ failureTtlMs: 60_000 });
     try {
-      await loadArt(`${baseUrl}/500`);
+      await art.load(`${baseUrl}/500`);
       const before = hits.get('/500') ?? 0;
-      await loadArt(`${baseUrl}/500`);
+      await art.load(`${baseUrl}/500`);
       expect(hits.get('/500')).toBe(before);
     } finally {
-      configureArtCache({ dataDir, failureTtlMs: 0 });
+      art = cache({ failureTtlMs: 0 });
     }
   });
 });

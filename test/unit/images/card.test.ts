@@ -1,13 +1,16 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
+import { ArtCache } from '../../../src/core/images/art.js';
 import { cardLayout } from '../../../src/core/images/card.js';
 import { font } from '../../../src/core/images/fonts.js';
+import { imageText } from '../../../src/core/images/gfx.js';
 import {
   type CardInfo,
   drawnPortrait,
   dupeDisplay,
   fitCardName,
   hasCjkFont,
+  hasEmojiFont,
   initialsOf,
   measureTextWidth,
   renderBanner,
@@ -15,10 +18,14 @@ import {
   renderBountyBoard,
   renderCard,
   renderRaidBar,
+  renderRaidHit,
   renderTeam,
   renderTenPull,
 } from '../../../src/core/images/index.js';
 import { Rng } from '../../../src/core/rng.js';
+
+/** Art for the renders: these inputs have no art URLs, so nothing is fetched. */
+const testArt = new ArtCache();
 
 const base: CardInfo = { characterId: 1, name: 'Test', rarity: 'R', power: 4000, dupeLevel: 0, imageUrl: null };
 
@@ -74,6 +81,36 @@ describe('name bar fitting', () => {
   });
 });
 
+describe('emoji', () => {
+  it('draw in colour from the bundled emoji font, not as boxes', () => {
+    expect(hasEmojiFont()).toBe(true);
+    const draw = (text: string) => {
+      const c = createCanvas(60, 60);
+      const ctx = c.getContext('2d');
+      ctx.font = font(40, { bold: true }, text);
+      ctx.fillStyle = '#ffffff'; // a missing glyph's box would be drawn in this white
+      ctx.fillText(text, 5, 48);
+      return ctx.getImageData(0, 0, 60, 60).data;
+    };
+    // Opaque pixels not in the fill colour: a colour font paints its own; a
+    // missing glyph (a box) or a plain glyph is painted in the fill, white.
+    const ownColours = (data: Uint8ClampedArray) => {
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 200 && Math.min(data[i]!, data[i + 1]!, data[i + 2]!) < 180) n++;
+      return n;
+    };
+    // The bounty items' emoji and the currency ones.
+    for (const e of ['🧪', '⚗️', '💖', '💠', '🎫', '💎', '🪙', '🔑']) expect(ownColours(draw(e)), e).toBeGreaterThan(100);
+    // Latin text stays white.
+    expect(ownColours(draw('Ab'))).toBe(0);
+  });
+
+  it('custom Discord emoji (configurable for gems and coins) are shown by name, not as markup', () => {
+    expect(imageText('1 💠 Essence + 5,000 <:gem:1234567890> + 50 <a:coin:42>')).toBe('1 💠 Essence + 5,000 :gem: + 50 :coin:');
+    expect(imageText('no <markup> here: <:x:>')).toBe('no <markup> here: <:x:>');
+  });
+});
+
 describe('dupe stars', () => {
   it('shows 1-5 yellow stars and the count above 5 in red', () => {
     expect(dupeDisplay(0)).toEqual({ yellow: 0, red: 0 });
@@ -89,7 +126,7 @@ describe('dupe stars', () => {
     const L = cardLayout(300, 450);
     const counts: { yellow: number; red: number }[] = [];
     for (let d = 0; d <= 10; d++) {
-      const img = await loadImage(await renderCard({ ...base, dupeLevel: d }));
+      const img = await loadImage(await renderCard({ ...base, dupeLevel: d }, testArt));
       const c = createCanvas(300, 450);
       const ctx = c.getContext('2d');
       ctx.drawImage(img, 0, 0);
@@ -133,24 +170,51 @@ describe('portraits', () => {
 describe('edge inputs never throw', () => {
   it('empty and odd inputs', async () => {
     const weird: CardInfo = { characterId: -3, name: '', rarity: 'R', power: -5, dupeLevel: 42, imageUrl: 'not a url' };
-    await expect(renderCard(weird)).resolves.toBeInstanceOf(Buffer);
-    await expect(renderTenPull([])).resolves.toBeInstanceOf(Buffer);
-    await expect(renderTeam('', [], 0)).resolves.toBeInstanceOf(Buffer);
+    await expect(renderCard(weird, testArt)).resolves.toBeInstanceOf(Buffer);
+    await expect(renderTenPull([], testArt)).resolves.toBeInstanceOf(Buffer);
+    await expect(renderTeam('', [], 0, testArt)).resolves.toBeInstanceOf(Buffer);
     await expect(
-      renderBattle({
-        attackerName: '',
-        defenderName: '',
-        attacker: [],
-        defender: [base],
-        attackerFinal: [],
-        defenderFinal: [1],
-        attackerTotal: 0,
-        defenderTotal: 1,
-        outcome: 'LOSS',
-      }),
+      renderBattle(
+        {
+          attackerName: '',
+          defenderName: '',
+          attacker: [],
+          defender: [base],
+          attackerFinal: [],
+          defenderFinal: [1],
+          attackerTotal: 0,
+          defenderTotal: 1,
+          outcome: 'LOSS',
+        },
+        testArt,
+      ),
     ).resolves.toBeInstanceOf(Buffer);
-    await expect(renderBanner({ name: 'x'.repeat(200), endsAt: new Date(NaN), featured: [] })).resolves.toBeInstanceOf(Buffer);
+    await expect(renderBanner({ name: 'x'.repeat(200), endsAt: new Date(NaN), featured: [] }, testArt)).resolves.toBeInstanceOf(Buffer);
     await expect(renderBountyBoard({ slots: [], resetsAt: new Date(0), keys: 9 })).resolves.toBeInstanceOf(Buffer);
-    await expect(renderRaidBar({ bossName: 'B', hp: -1, maxHp: 0, phase: 9, phaseThresholds: [], endsAt: new Date(0) })).resolves.toBeInstanceOf(Buffer);
+    await expect(renderRaidBar({ bossName: 'B', hp: -1, maxHp: 0, phase: 9, phaseThresholds: [], endsAt: new Date(0) }, testArt)).resolves.toBeInstanceOf(
+      Buffer,
+    );
+    await expect(
+      renderRaidHit(
+        {
+          playerName: '',
+          bossName: '',
+          phase: 0,
+          phaseName: '',
+          phaseThresholds: [2, -1],
+          team: [],
+          teamFinal: [],
+          teamTotal: 0,
+          damageTaken: 0,
+          damage: -5,
+          applied: 0,
+          hpBefore: -1,
+          hpAfter: 5,
+          maxHp: 0,
+          lastHit: true,
+        },
+        testArt,
+      ),
+    ).resolves.toBeInstanceOf(Buffer);
   });
 });
