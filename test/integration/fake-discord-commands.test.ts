@@ -3,7 +3,6 @@ import {
   ApplicationCommandOptionType,
   type ChatInputCommandInteraction,
   Client,
-  DiscordAPIError,
   Events,
   GatewayIntentBits,
   type Interaction,
@@ -12,6 +11,7 @@ import {
   Routes,
 } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiError } from '../fakes/discord/client-options.js';
 import { FakeDiscord, fakeClientOptions } from '../fakes/discord/server.js';
 
 const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages];
@@ -21,16 +21,6 @@ const CHANNEL = '1300000000000000001';
 const OWNER = '1400000000000000001';
 const ALICE = '1400000000000000002';
 const BOB = '1400000000000000003';
-
-async function apiError(p: Promise<unknown>): Promise<DiscordAPIError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DiscordAPIError) return e;
-    throw e;
-  }
-  throw new Error('expected the request to fail');
-}
 
 const desc = 'd';
 const str = (name: string, extra: Record<string, unknown> = {}) => ({ type: 3, name, description: desc, ...extra });

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
-import { type ChatInputCommandInteraction, Client, DiscordAPIError, Events, GatewayIntentBits, MessageFlags } from 'discord.js';
+import { type ChatInputCommandInteraction, Client, Events, GatewayIntentBits, MessageFlags } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiError } from '../fakes/discord/client-options.js';
 import { FakeDiscord, fakeClientOptions } from '../fakes/discord/server.js';
 
 const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages];
@@ -9,16 +10,6 @@ const GUILD = '1200000000000000001';
 const CHANNEL = '1300000000000000001';
 const ALICE = '1400000000000000001';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function apiError(p: Promise<unknown>): Promise<DiscordAPIError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DiscordAPIError) return e;
-    throw e;
-  }
-  throw new Error('expected the request to fail');
-}
 
 describe('FakeDiscord interaction timing', () => {
   let fake: FakeDiscord;

@@ -4,7 +4,6 @@ import {
   ButtonBuilder,
   ButtonStyle,
   Client,
-  DiscordAPIError,
   Events,
   GatewayIntentBits,
   MessageFlags,
@@ -13,6 +12,7 @@ import {
   type TextChannel,
 } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiError } from '../fakes/discord/client-options.js';
 import { FakeDiscord, fakeClientOptions } from '../fakes/discord/server.js';
 
 const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages];
@@ -20,16 +20,6 @@ const BOT_ID = '1100000000000000001';
 const GUILD = '1200000000000000001';
 const CHANNEL = '1300000000000000001';
 const ALICE = '1400000000000000001';
-
-async function apiError(p: Promise<unknown>): Promise<DiscordAPIError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DiscordAPIError) return e;
-    throw e;
-  }
-  throw new Error('expected the request to fail');
-}
 
 const x = (n: number) => 'x'.repeat(n);
 

@@ -2,7 +2,6 @@ import { once } from 'node:events';
 import {
   type AnyThreadChannel,
   Client,
-  DiscordAPIError,
   Events,
   GatewayIntentBits,
   type GuildTextBasedChannel,
@@ -14,6 +13,7 @@ import {
   type TextChannel,
 } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiError, loginAndWaitReady } from '../fakes/discord/client-options.js';
 import { ChannelType, FakeDiscord, fakeClientOptions, Perm } from '../fakes/discord/server.js';
 
 const BOT_ID = '1100000000000000001';
@@ -28,21 +28,7 @@ const MUTED_ROLE = '1500000000000000002';
 const OWNER = '1400000000000000001';
 const ALICE = '1400000000000000002';
 
-async function apiError(p: Promise<unknown>): Promise<DiscordAPIError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DiscordAPIError) return e;
-    throw e;
-  }
-  throw new Error('expected the request to fail');
-}
-
-async function login(client: Client): Promise<void> {
-  const ready = once(client, Events.ClientReady);
-  await client.login('token');
-  await ready;
-}
+const login = (client: Client) => loginAndWaitReady(client, 'token');
 
 describe('privileged intents', () => {
   let fake: FakeDiscord;

@@ -1,10 +1,8 @@
-import { once } from 'node:events';
 import {
   ActionRowBuilder,
   ButtonBuilder,
   ButtonStyle,
   Client,
-  DiscordAPIError,
   EmbedBuilder,
   Events,
   GatewayIntentBits,
@@ -15,6 +13,7 @@ import {
   type TextChannel,
 } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiError, loginAndWaitReady } from '../fakes/discord/client-options.js';
 import { FakeDiscord, fakeClientOptions, guildIdForShard, shardForGuild } from '../fakes/discord/server.js';
 
 // 1x1 transparent PNG
@@ -27,22 +26,6 @@ const GUILD = '1200000000000000001';
 const CHANNEL = '1300000000000000001';
 const ALICE = '1400000000000000001';
 const UNKNOWN_CHANNEL = '1399999999999999999';
-
-async function loginAndWaitReady(client: Client, token = 'fake-token'): Promise<void> {
-  const ready = once(client, Events.ClientReady);
-  await client.login(token);
-  await ready;
-}
-
-async function apiError(p: Promise<unknown>): Promise<DiscordAPIError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DiscordAPIError) return e;
-    throw e;
-  }
-  throw new Error('expected the request to fail');
-}
 
 describe('FakeDiscord + real discord.js Client', () => {
   let fake: FakeDiscord;

@@ -1,4 +1,5 @@
-import type { ClientOptions } from 'discord.js';
+import { once } from 'node:events';
+import { type Client, type ClientOptions, DiscordAPIError, Events } from 'discord.js';
 
 /**
  * discord.js v14 Client options that point it at a running FakeDiscord.
@@ -24,4 +25,22 @@ export function fakeClientOptions(urls: { restUrl: string } | string): Required<
       buildIdentifyThrottler: () => ({ waitForIdentify: async () => {} }),
     },
   };
+}
+
+/** Logs a client in and waits for READY. */
+export async function loginAndWaitReady(client: Client, token = 'fake-token'): Promise<void> {
+  const ready = once(client, Events.ClientReady);
+  await client.login(token);
+  await ready;
+}
+
+/** The DiscordAPIError a request fails with (fails the test when it succeeds or fails otherwise). */
+export async function apiError(p: Promise<unknown>): Promise<DiscordAPIError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof DiscordAPIError) return e;
+    throw e;
+  }
+  throw new Error('expected the request to fail');
 }
