@@ -43,6 +43,8 @@ const schema = z.object({
   PLAYGROUND: z.preprocess(emptyToUndefined, bool.optional()),
   COMMAND_BURST: int(0, 1000).default(8),
   COMMAND_RATE_PER_SECOND: z.coerce.number().min(0).max(1000).default(2),
+  COMMAND_QUEUE_PER_PLAYER: int(0, 1000).default(10),
+  COMMAND_QUEUE_WAIT_MS: int(0, 600_000).default(5_000),
   BOSS_USER_ID: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHARD_COUNT: z.preprocess(emptyToUndefined, z.union([z.literal('auto'), int(1, 1000)]).optional()),
@@ -80,6 +82,10 @@ export interface Config {
   playground: boolean;
   commandBurst: number;
   commandRatePerSecond: number;
+  /** Commands a player may have waiting or running (src/commands/scheduler.ts); 0 = no bound. */
+  commandQueuePerPlayer: number;
+  /** How long a command may wait for a free slot before it is answered "busy"; 0 = no bound. */
+  commandQueueWaitMs: number;
   bossUserId?: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   shardCount?: number | 'auto';
@@ -123,6 +129,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     playground: e.PLAYGROUND ?? !e.DISCORD_TOKEN,
     commandBurst: e.COMMAND_BURST,
     commandRatePerSecond: e.COMMAND_RATE_PER_SECOND,
+    commandQueuePerPlayer: e.COMMAND_QUEUE_PER_PLAYER,
+    commandQueueWaitMs: e.COMMAND_QUEUE_WAIT_MS,
     bossUserId: e.BOSS_USER_ID,
     logLevel: e.LOG_LEVEL,
     shardCount: e.SHARD_COUNT,
@@ -180,5 +188,14 @@ export function loadConfigOrExit(env: Record<string, string | undefined> = proce
 
 /** A config for tests and scripts: defaults plus overrides, no .env. */
 export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
-  return loadConfig({ PLAYGROUND: '1', COMMAND_BURST: '0', STARDUST_OFFLINE: '1', LOG_LEVEL: 'silent', ...overrides });
+  // Tests fire dozens of commands from one player at once: no spam guard, no bound on a player's queue or its wait.
+  return loadConfig({
+    PLAYGROUND: '1',
+    COMMAND_BURST: '0',
+    COMMAND_QUEUE_PER_PLAYER: '0',
+    COMMAND_QUEUE_WAIT_MS: '0',
+    STARDUST_OFFLINE: '1',
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
 }

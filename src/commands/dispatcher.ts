@@ -1,3 +1,4 @@
+import { DatabaseBusy } from '../core/db/index.js';
 import { ensurePlayer } from '../core/players.js';
 import type { Logger } from '../log.js';
 import { parseArgs, tokenize, truncate, usageOf } from './args.js';
@@ -5,6 +6,7 @@ import { ArgumentError, errorId, UserError } from './errors.js';
 import type { CommandRegistry } from './registry.js';
 import type { ComponentUse, Reply, View, ViewResult } from './reply.js';
 import { Colors } from './reply.js';
+import { CommandScheduler, type RefusalReason, SchedulerRefusal } from './scheduler.js';
 import type { Author, Command, CommandContext, MemberInfo, Services } from './types.js';
 import { ViewRegistry } from './views.js';
 
@@ -66,6 +68,10 @@ export class Dispatcher {
   private running = 0;
   private accepting = true;
   private idleWaiters: Array<() => void> = [];
+  // [capacity] Per-player queues and a bounded, round-robin number of actions at once (scheduler.ts).
+  readonly scheduler: CommandScheduler;
+  /** [capacity] `messageId:userId` of presses waiting or running: a second press meanwhile is dropped. */
+  private readonly pressing = new Set<string>();
   /** Per-guild prefixes (Discord `!prefix`); the transport fills it. */
   guildPrefix: (guildId: string) => string | undefined = () => undefined;
 
@@ -77,6 +83,12 @@ export class Dispatcher {
     this.views = new ViewRegistry(onViewExpire);
     this.limiter = new RateLimiter(services.config.commandBurst, services.config.commandRatePerSecond);
     this.log = services.log;
+    // [capacity] One slot per pooled connection: each running action needs one at a time.
+    this.scheduler = new CommandScheduler({
+      slots: services.config.databasePoolSize,
+      perPlayer: services.config.commandQueuePerPlayer,
+      maxWaitMs: services.config.commandQueueWaitMs,
+    });
   }
 
   /** Stops taking new commands and resolves when running ones have finished. */
@@ -109,7 +121,9 @@ export class Dispatcher {
     if (prompt) {
       this.prompts.delete(promptKey);
       clearTimeout(prompt.timer);
-      if (Date.now() <= prompt.expiresAt) return this.guard(() => prompt.handle(msg.content.trim()), msg.author.id, 'prompt');
+      // [capacity] scheduled like a command
+      if (Date.now() <= prompt.expiresAt)
+        return this.scheduled(msg.author.id, () => this.guard(() => prompt.handle(msg.content.trim()), msg.author.id, 'prompt'));
     }
     const stripped = this.stripPrefix(msg);
     if (!stripped) return [];
@@ -156,25 +170,28 @@ export class Dispatcher {
 
   private async runCommand(command: Command, ctx: CommandContext, args: unknown): Promise<Reply[]> {
     this.running++;
-    let ok = false;
     try {
-      const replies = await this.guard(
-        async () => {
-          await ensurePlayer(this.services.db, ctx.author.id, ctx.author.username);
-          const out = await command.run(ctx, args as never);
-          ok = true;
-          return Array.isArray(out) ? out : [out];
-        },
-        ctx.author.id,
-        command.name,
-        ctx.prefix,
-      );
-      for (const r of replies) {
-        if (r.prompt) this.addPrompt(ctx.channelId, r.prompt);
-        if (r.view) this.viewOrigins.set(r.view, { ctx, command });
-      }
-      replies.push(...(await this.runHooks(ctx, command, ok)));
-      return replies;
+      // [capacity] ensurePlayer, the command and its hooks wait their turn in the player's queue.
+      return await this.scheduled(ctx.author.id, async () => {
+        let ok = false;
+        const replies = await this.guard(
+          async () => {
+            await ensurePlayer(this.services.db, ctx.author.id, ctx.author.username);
+            const out = await command.run(ctx, args as never);
+            ok = true;
+            return Array.isArray(out) ? out : [out];
+          },
+          ctx.author.id,
+          command.name,
+          ctx.prefix,
+        );
+        for (const r of replies) {
+          if (r.prompt) this.addPrompt(ctx.channelId, r.prompt);
+          if (r.view) this.viewOrigins.set(r.view, { ctx, command });
+        }
+        replies.push(...(await this.runHooks(ctx, command, ok)));
+        return replies;
+      });
     } finally {
       this.running--;
       if (this.running === 0 && this.idleWaiters.length) for (const w of this.idleWaiters.splice(0)) w();
@@ -193,12 +210,27 @@ export class Dispatcher {
     return out;
   }
 
+  /** [capacity] Runs a player action in its turn (scheduler.ts); a refusal becomes its short answer. */
+  private async scheduled(userId: string, fn: () => Promise<Reply[]>): Promise<Reply[]> {
+    try {
+      return await this.scheduler.run(userId, fn);
+    } catch (err) {
+      if (err instanceof SchedulerRefusal) return [warn(refusalMessage(err.reason))];
+      throw err;
+    }
+  }
+
   /** Runs a player action: UserErrors become their message, anything else an apology with an id. */
   async guard(fn: () => Promise<Reply[]>, userId: string, what: string, prefix = this.services.config.prefix): Promise<Reply[]> {
     try {
       return await fn();
     } catch (err) {
       if (err instanceof UserError) return [warn(withPrefix(err.message, prefix))];
+      // [capacity] Load is not a bug: no connection came free in time, nothing ran.
+      if (err instanceof DatabaseBusy) {
+        this.log.warn({ userId, command: what }, 'database busy: no connection in time');
+        return [warn(refusalMessage('busy'))];
+      }
       const id = errorId();
       this.log.error({ err, errorId: id, userId, command: what }, 'command failed');
       return [
@@ -229,6 +261,22 @@ export class Dispatcher {
 
   /** A button or select press on a message that carries a view. */
   async handleComponent(messageId: string, use: ComponentUse): Promise<{ update?: Reply; followUps: Reply[]; ephemeral?: Reply }> {
+    // [capacity] A press waits in the presser's queue like a command. A second press on the same
+    // message while one waits or runs is dropped, as the view drops one while it is handled.
+    const key = `${messageId}:${use.userId}`;
+    if (this.pressing.has(key)) return { followUps: [] };
+    this.pressing.add(key);
+    try {
+      return await this.scheduler.run(use.userId, () => this.handlePress(messageId, use));
+    } catch (err) {
+      if (err instanceof SchedulerRefusal) return { followUps: [], ephemeral: warn(refusalMessage(err.reason)) };
+      throw err;
+    } finally {
+      this.pressing.delete(key);
+    }
+  }
+
+  private async handlePress(messageId: string, use: ComponentUse): Promise<{ update?: Reply; followUps: Reply[]; ephemeral?: Reply }> {
     const outcome = await this.views.use(messageId, use).catch(async (err: unknown) => {
       const [apology] = await this.guard(() => Promise.reject(err), use.userId, `component ${use.customId}`);
       return { kind: 'handled' as const, result: { ephemeral: apology } as ViewResult, view: undefined, next: undefined };
@@ -269,6 +317,13 @@ export class Dispatcher {
  */
 export function withPrefix(message: string, prefix: string): string {
   return prefix === '!' ? message : message.replace(/`!(?=[a-z])/g, () => `\`${prefix}`);
+}
+
+/** [capacity] What a player reads when the scheduler or the database turns an action away (nothing ran). */
+export function refusalMessage(reason: RefusalReason): string {
+  return reason === 'queue-full'
+    ? 'Still working on your last commands — wait for their replies, then try again.'
+    : 'The bot is busy right now — try again in a moment.';
 }
 
 export function warn(message: string): Reply {
