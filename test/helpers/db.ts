@@ -108,3 +108,38 @@ export async function openTestDb(backend: Backend, opts: { poolSize?: number; mi
     },
   };
 }
+
+/**
+ * Counts the statements and transactions made through it. Round trips as
+ * Postgres sees them: each statement is one, and a transaction adds two
+ * (BEGIN and COMMIT) — a 10-pull is 2 statements in 1 transaction, 4 round
+ * trips.
+ */
+export function countingDb(db: Db): { db: Db; queries: () => number; transactions: () => number; roundTrips: () => number; reset: () => void } {
+  let q = 0;
+  let t = 0;
+  const wrap = (inner: Db): Db => ({
+    kind: inner.kind,
+    query: ((sql: string, params?: readonly unknown[]) => {
+      q++;
+      return inner.query(sql, params);
+    }) as Db['query'],
+    exec: (sql) => inner.exec(sql),
+    transaction: (fn) => {
+      t++;
+      return inner.transaction((tx) => fn(wrap(tx)));
+    },
+    close: () => inner.close(),
+    ping: () => inner.ping(),
+  });
+  return {
+    db: wrap(db),
+    queries: () => q,
+    transactions: () => t,
+    roundTrips: () => q + 2 * t,
+    reset: () => {
+      q = 0;
+      t = 0;
+    },
+  };
+}
