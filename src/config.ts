@@ -44,7 +44,8 @@ const schema = z.object({
   COMMAND_BURST: int(0, 1000).default(8),
   COMMAND_RATE_PER_SECOND: z.coerce.number().min(0).max(1000).default(2),
   COMMAND_QUEUE_PER_PLAYER: int(0, 1000).default(10),
-  COMMAND_QUEUE_WAIT_MS: int(0, 600_000).default(5_000),
+  COMMAND_QUEUE_MAX: int(0, 1_000_000).default(500),
+  COMMAND_QUEUE_WAIT_MS: int(0, 600_000).default(60_000),
   BOSS_USER_ID: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHARD_COUNT: z.preprocess(emptyToUndefined, z.union([z.literal('auto'), int(1, 1000)]).optional()),
@@ -84,6 +85,8 @@ export interface Config {
   commandRatePerSecond: number;
   /** Commands a player may have waiting or running (src/commands/scheduler.ts); 0 = no bound. */
   commandQueuePerPlayer: number;
+  /** Commands waiting for a slot at once, all players; more are answered "busy" at once; 0 = no bound. */
+  commandQueueMax: number;
   /** How long a command may wait for a free slot before it is answered "busy"; 0 = no bound. */
   commandQueueWaitMs: number;
   bossUserId?: string;
@@ -130,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     commandBurst: e.COMMAND_BURST,
     commandRatePerSecond: e.COMMAND_RATE_PER_SECOND,
     commandQueuePerPlayer: e.COMMAND_QUEUE_PER_PLAYER,
+    commandQueueMax: e.COMMAND_QUEUE_MAX,
     commandQueueWaitMs: e.COMMAND_QUEUE_WAIT_MS,
     bossUserId: e.BOSS_USER_ID,
     logLevel: e.LOG_LEVEL,
@@ -193,6 +197,7 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
     PLAYGROUND: '1',
     COMMAND_BURST: '0',
     COMMAND_QUEUE_PER_PLAYER: '0',
+    COMMAND_QUEUE_MAX: '0',
     COMMAND_QUEUE_WAIT_MS: '0',
     STARDUST_OFFLINE: '1',
     LOG_LEVEL: 'silent',

@@ -83,10 +83,13 @@ export class Dispatcher {
     this.views = new ViewRegistry(onViewExpire);
     this.limiter = new RateLimiter(services.config.commandBurst, services.config.commandRatePerSecond);
     this.log = services.log;
-    // [capacity] One slot per pooled connection: each running action needs one at a time.
+    // [capacity] Four slots per pooled connection: a running command holds a connection only for
+    // its few short statements; an image command spends most of its time drawing (two renders at a
+    // time, src/core/images/index.ts). Once images render after the slot, two per connection will do.
     this.scheduler = new CommandScheduler({
-      slots: services.config.databasePoolSize,
+      slots: 4 * services.config.databasePoolSize,
       perPlayer: services.config.commandQueuePerPlayer,
+      maxWaiting: services.config.commandQueueMax,
       maxWaitMs: services.config.commandQueueWaitMs,
     });
   }

@@ -19,11 +19,14 @@
  *   sends one command waits for at most one action of each other waiting
  *   player, however deep their lanes are.
  *
- * The wait for a slot is bounded (`maxWaitMs`, counted from when the action
- * reaches the head of its lane, so a player's own backlog doesn't count
- * against it): an action that doesn't get a slot in time is refused (`busy`)
- * and never runs. A refusal is a SchedulerRefusal; the dispatcher answers it
- * with a short message, never with an error id, and nothing has changed.
+ * The queue is bounded: at most `maxWaiting` actions wait at once across all
+ * players (more are refused at once, `busy`: past that backlog a reply would
+ * come too late to be worth the wait), and an action waits at most
+ * `maxWaitMs` for a slot (counted from when it reaches the head of its lane,
+ * so a player's own backlog doesn't count against it; then it is refused,
+ * `busy`, and never runs). A refusal is a SchedulerRefusal; the dispatcher
+ * answers it with a short message, never with an error id, and nothing has
+ * changed.
  */
 
 export type RefusalReason = 'queue-full' | 'busy';
@@ -40,6 +43,8 @@ export interface SchedulerOptions {
   slots: number;
   /** Actions a player may have queued or running; 0 = no bound. */
   perPlayer: number;
+  /** Actions waiting (not running) at once across all players; 0 = no bound. */
+  maxWaiting: number;
   /** How long an action at the head of its lane may wait for a slot, in ms; 0 = no bound. */
   maxWaitMs: number;
 }
@@ -96,6 +101,12 @@ export class CommandScheduler {
     if (this.options.perPlayer > 0 && held >= this.options.perPlayer) {
       this.refused['queue-full']++;
       return Promise.reject(new SchedulerRefusal('queue-full'));
+    }
+    // Past the backlog bound, refuse at once (actions wait only while every slot is taken).
+    if (this.options.maxWaiting > 0 && this.waiting >= this.options.maxWaiting) {
+      this.refused.busy++;
+      if (held === 0) this.lanes.delete(playerId);
+      return Promise.reject(new SchedulerRefusal('busy'));
     }
     const owner = lane;
     return new Promise<T>((resolve, reject) => {

@@ -738,7 +738,20 @@ export async function spawnBot(env: Record<string, string>, opts: { port?: numbe
   await built;
   const child = spawn(process.execPath, ['--liftoff-only', 'dist/main.js'], {
     cwd: root,
-    env: { ...process.env, PLAYGROUND: 'on', STARDUST_OFFLINE: '1', COMMAND_BURST: '0', LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
+    // Like testConfig: no spam guard and no bound on a player's command queue unless the caller sets them.
+    env: {
+      ...process.env,
+      PLAYGROUND: 'on',
+      STARDUST_OFFLINE: '1',
+      COMMAND_BURST: '0',
+      COMMAND_QUEUE_PER_PLAYER: '0',
+      COMMAND_QUEUE_MAX: '0',
+      COMMAND_QUEUE_WAIT_MS: '0',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      ...env,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -13,7 +13,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('CommandScheduler', () => {
   it("runs one player's actions one at a time, in the order they came", async () => {
-    const s = new CommandScheduler({ slots: 4, perPlayer: 0, maxWaitMs: 0 });
+    const s = new CommandScheduler({ slots: 4, perPlayer: 0, maxWaiting: 0, maxWaitMs: 0 });
     const log: string[] = [];
     let inFlight = 0;
     let maxInFlight = 0;
@@ -34,7 +34,7 @@ describe('CommandScheduler', () => {
   });
 
   it('runs different players side by side, never more than the slots at once', async () => {
-    const s = new CommandScheduler({ slots: 3, perPlayer: 0, maxWaitMs: 0 });
+    const s = new CommandScheduler({ slots: 3, perPlayer: 0, maxWaiting: 0, maxWaitMs: 0 });
     let inFlight = 0;
     let maxInFlight = 0;
     await Promise.all(
@@ -52,7 +52,7 @@ describe('CommandScheduler', () => {
   });
 
   it("serves players round-robin: one player's deep queue doesn't make a newcomer wait for all of it", async () => {
-    const s = new CommandScheduler({ slots: 1, perPlayer: 0, maxWaitMs: 0 });
+    const s = new CommandScheduler({ slots: 1, perPlayer: 0, maxWaiting: 0, maxWaitMs: 0 });
     const order: string[] = [];
     const gates = new Map<string, ReturnType<typeof gate>>();
     const act = (player: string, n: number) => {
@@ -78,7 +78,7 @@ describe('CommandScheduler', () => {
   });
 
   it("refuses a player's action past the lane's bound at once, without running it", async () => {
-    const s = new CommandScheduler({ slots: 2, perPlayer: 3, maxWaitMs: 0 });
+    const s = new CommandScheduler({ slots: 2, perPlayer: 3, maxWaiting: 0, maxWaitMs: 0 });
     const g = gate();
     let ran = 0;
     const act = () =>
@@ -99,7 +99,7 @@ describe('CommandScheduler', () => {
   });
 
   it('refuses an action that waits longer than maxWaitMs for a slot as busy; it never runs and the rest carry on', async () => {
-    const s = new CommandScheduler({ slots: 1, perPlayer: 0, maxWaitMs: 40 });
+    const s = new CommandScheduler({ slots: 1, perPlayer: 0, maxWaiting: 0, maxWaitMs: 40 });
     const g = gate();
     const long = s.run('a', () => g.promise);
     let ran = false;
@@ -117,7 +117,7 @@ describe('CommandScheduler', () => {
   });
 
   it("times the wait from the head of the lane: a player's own backlog doesn't count against it", async () => {
-    const s = new CommandScheduler({ slots: 2, perPlayer: 0, maxWaitMs: 30 });
+    const s = new CommandScheduler({ slots: 2, perPlayer: 0, maxWaiting: 0, maxWaitMs: 30 });
     const results = await Promise.all(
       Array.from({ length: 4 }, (_, i) =>
         s.run('a', async () => {
@@ -131,7 +131,7 @@ describe('CommandScheduler', () => {
   });
 
   it('passes errors through and frees the slot and the lane', async () => {
-    const s = new CommandScheduler({ slots: 1, perPlayer: 2, maxWaitMs: 0 });
+    const s = new CommandScheduler({ slots: 1, perPlayer: 2, maxWaiting: 0, maxWaitMs: 0 });
     await expect(
       s.run('a', async () => {
         throw new Error('boom');
@@ -146,7 +146,26 @@ describe('CommandScheduler', () => {
     expect(s.stats()).toMatchObject({ running: 0, waiting: 0, players: 0 });
   });
 
+  it('refuses new actions at once as busy while the backlog is at its bound, and takes them again once it shrinks', async () => {
+    const s = new CommandScheduler({ slots: 1, perPlayer: 0, maxWaiting: 2, maxWaitMs: 0 });
+    const g = gate();
+    const running = s.run('a', () => g.promise);
+    const waiting = [s.run('b', async () => 'b'), s.run('c', async () => 'c')];
+    let ran = false;
+    await expect(
+      s.run('d', async () => {
+        ran = true;
+      }),
+    ).rejects.toMatchObject({ reason: 'busy' });
+    expect(ran).toBe(false);
+    expect(s.stats()).toMatchObject({ running: 1, waiting: 2, players: 3, refused: { busy: 1 } });
+    g.open();
+    await running;
+    expect(await Promise.all(waiting)).toEqual(['b', 'c']);
+    await expect(s.run('d', async () => 'd')).resolves.toBe('d');
+  });
+
   it('rejects a slot count below 1', () => {
-    expect(() => new CommandScheduler({ slots: 0, perPlayer: 0, maxWaitMs: 0 })).toThrow(RangeError);
+    expect(() => new CommandScheduler({ slots: 0, perPlayer: 0, maxWaiting: 0, maxWaitMs: 0 })).toThrow(RangeError);
   });
 });
