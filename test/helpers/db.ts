@@ -44,7 +44,7 @@ export interface ThrowawayPostgres {
 
 /** A new, empty (or migrated) Postgres database on the local server, dropped by `drop()`. */
 export async function createThrowawayPostgres(
-  opts: { adminUrl?: string; prefix?: string; poolSize?: number; statementTimeoutMs?: number; migrate?: boolean } = {},
+  opts: { adminUrl?: string; prefix?: string; poolSize?: number; statementTimeoutMs?: number; connectionWaitMs?: number; migrate?: boolean } = {},
 ): Promise<ThrowawayPostgres> {
   const adminUrl = opts.adminUrl ?? LOCAL_PG_URL;
   const name = `${opts.prefix ?? 'stardust_t'}_${process.pid}_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
@@ -52,7 +52,13 @@ export async function createThrowawayPostgres(
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;
   const url = u.toString();
-  const db = new PostgresDb({ url, poolSize: opts.poolSize ?? 10, statementTimeoutMs: opts.statementTimeoutMs ?? 30_000, idleTimeoutMs: 5_000 });
+  const db = new PostgresDb({
+    url,
+    poolSize: opts.poolSize ?? 10,
+    statementTimeoutMs: opts.statementTimeoutMs ?? 30_000,
+    idleTimeoutMs: 5_000,
+    connectionWaitMs: opts.connectionWaitMs,
+  });
   const drop = async () => {
     await db.close().catch(() => {});
     await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -82,13 +88,18 @@ export async function withThrowawayPostgres<T>(fn: (db: PostgresDb) => Promise<T
  * A fresh, migrated database: an in-memory PGlite, or a throwaway Postgres
  * database created for this test file and dropped by close().
  */
-export async function openTestDb(backend: Backend, opts: { poolSize?: number; migrations?: boolean } = {}): Promise<TestDb> {
+export async function openTestDb(backend: Backend, opts: { poolSize?: number; connectionWaitMs?: number; migrations?: boolean } = {}): Promise<TestDb> {
   let db: Db;
   let drop: () => Promise<void> = async () => {};
   if (backend === 'pglite') {
     db = await PgliteDb.open();
   } else {
-    const t = await createThrowawayPostgres({ adminUrl: process.env.TEST_DATABASE_URL!, poolSize: opts.poolSize ?? 10, migrate: false });
+    const t = await createThrowawayPostgres({
+      adminUrl: process.env.TEST_DATABASE_URL!,
+      poolSize: opts.poolSize ?? 10,
+      connectionWaitMs: opts.connectionWaitMs,
+      migrate: false,
+    });
     db = t.db;
     drop = t.drop;
   }

@@ -40,12 +40,14 @@ export interface PostgresOptions {
 }
 
 /**
- * Load, not a fault: pg-pool's wait for a free connection ran out, or the
- * server has no connection slot left. (A server that can't be reached at all
- * stays an error.)
+ * Load, not a fault: pg-pool's wait for a free connection ran out, a new
+ * connection wasn't set up within that wait, or the server has no connection
+ * slot left. Nothing ran. (A server that refuses connections, or a connection
+ * lost mid-statement, stays an error.)
  */
+const BUSY_MESSAGES = new Set(['timeout exceeded when trying to connect', 'Connection terminated due to connection timeout']);
 function asBusy(err: unknown): unknown {
-  if (err instanceof Error && err.message === 'timeout exceeded when trying to connect') return new DatabaseBusy(err);
+  if (err instanceof Error && BUSY_MESSAGES.has(err.message)) return new DatabaseBusy(err);
   if (pgErrorCode(err) === PgError.TooManyConnections) return new DatabaseBusy(err);
   return err;
 }
