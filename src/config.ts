@@ -45,7 +45,7 @@ const schema = z.object({
   COMMAND_RATE_PER_SECOND: z.coerce.number().min(0).max(1000).default(2),
   COMMAND_QUEUE_PER_PLAYER: int(0, 1000).default(10),
   COMMAND_QUEUE_MAX: int(0, 1_000_000).default(500),
-  COMMAND_QUEUE_WAIT_MS: int(0, 600_000).default(60_000),
+  COMMAND_QUEUE_WAIT_MS: int(0, 600_000).default(30_000),
   BOSS_USER_ID: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHARD_COUNT: z.preprocess(emptyToUndefined, z.union([z.literal('auto'), int(1, 1000)]).optional()),
