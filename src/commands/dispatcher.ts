@@ -207,7 +207,9 @@ export class Dispatcher {
       try {
         out.push(...(await hook({ ctx, command, ok })));
       } catch (err) {
-        this.log.error({ err, command: command.name }, 'after-command hook failed');
+        // [capacity] a full pool is load, not a failure
+        if (err instanceof DatabaseBusy) this.log.warn({ command: command.name }, 'after-command hook skipped: database busy');
+        else this.log.error({ err, command: command.name }, 'after-command hook failed');
       }
     }
     return out;

@@ -38,6 +38,12 @@ export class SchedulerRefusal extends Error {
   }
 }
 
+/** One of each, shared: under overload thousands are refused, and a refusal carries nothing of its own. */
+const REFUSALS: Readonly<Record<RefusalReason, SchedulerRefusal>> = {
+  'queue-full': new SchedulerRefusal('queue-full'),
+  busy: new SchedulerRefusal('busy'),
+};
+
 export interface SchedulerOptions {
   /** Actions running at once across all players (≥ 1). */
   slots: number;
@@ -100,13 +106,13 @@ export class CommandScheduler {
     const held = lane.tasks.length + (lane.running ? 1 : 0);
     if (this.options.perPlayer > 0 && held >= this.options.perPlayer) {
       this.refused['queue-full']++;
-      return Promise.reject(new SchedulerRefusal('queue-full'));
+      return Promise.reject(REFUSALS['queue-full']);
     }
     // Past the backlog bound, refuse at once (actions wait only while every slot is taken).
     if (this.options.maxWaiting > 0 && this.waiting >= this.options.maxWaiting) {
       this.refused.busy++;
       if (held === 0) this.lanes.delete(playerId);
-      return Promise.reject(new SchedulerRefusal('busy'));
+      return Promise.reject(REFUSALS.busy);
     }
     const owner = lane;
     return new Promise<T>((resolve, reject) => {
@@ -129,7 +135,7 @@ export class CommandScheduler {
         },
         refuse: () => {
           this.refused.busy++;
-          reject(new SchedulerRefusal('busy'));
+          reject(REFUSALS.busy);
         },
       };
       owner.tasks.push(task);

@@ -27,7 +27,4 @@ export const renderCard = gated(render.renderCard);
 export const renderRaidBar = gated(render.renderRaidBar);
 export const renderTeam = gated(render.renderTeam);
 export const renderTenPull = gated(render.renderTenPull);
-export function renderStats(): { inside: number; waiting: number } {
-  return renders.stats();
-}
 export type { BannerImageInput, BattleImageInput, BountyBoardInput, BountyTier, CardInfo, CardRarity, RaidBarInput, TeamSlot } from './types.js';
