@@ -37,4 +37,19 @@ describe('playground store memory bounds', () => {
     // A channel that lost its events is still known (announcements go there).
     expect(store.owns('busy')).toBe(true);
   });
+
+  it('keeps a message whose controls can still be pressed after its events are gone, and forgets it once they are disabled', () => {
+    const store = new PlaygroundStore();
+    const picker = store.addBotMessage('c', { content: 'pick', components: [[{ type: 'button', customId: 'go', label: 'Go' }]] });
+    const edited = store.addBotMessage('c', { content: 'edited later' });
+    store.editBotMessage(edited.id, { content: 'edited' });
+    for (let i = 0; i < 2_100; i++) store.addBotMessage(`other${i % 5}`, { content: `m${i}` });
+    expect(store.get(picker.id)?.components[0]).toMatchObject({ customId: 'go', disabled: false });
+    // An edited message goes with its last event (its update), not only its first.
+    expect(store.get(edited.id)).toBeUndefined();
+    // The view expired: its message is edited with the controls disabled, then falls out like any other.
+    store.editBotMessage(picker.id, { content: 'pick', components: [[{ type: 'button', customId: 'go', label: 'Go', disabled: true }]] });
+    for (let i = 0; i < 2_100; i++) store.addBotMessage(`other${i % 5}`, { content: `m${i}` });
+    expect(store.get(picker.id)).toBeUndefined();
+  });
 });

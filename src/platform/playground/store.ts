@@ -142,13 +142,18 @@ export class PlaygroundStore {
     }
   }
 
-  /** Drops a channel's `n` oldest events, and messages no kept event shows any more. */
+  /**
+   * Drops a channel's `n` oldest events, and the messages no kept event shows
+   * any more — unless they still have controls to press (a live view: a
+   * player may press minutes later, as on Discord; when the view expires its
+   * message is edited, and goes with that event).
+   */
   private dropOldest(list: ChannelEvent[], n: number): void {
     for (const dropped of list.splice(0, n)) {
       this.eventCount--;
-      if (dropped.kind === 'create' && this.messages.get(dropped.message.id) && !list.some((e) => e.message.id === dropped.message.id)) {
-        this.messages.delete(dropped.message.id);
-      }
+      const id = dropped.message.id;
+      const msg = this.messages.get(id);
+      if (msg && !msg.components.some((c) => !c.disabled) && !list.some((e) => e.message.id === id)) this.messages.delete(id);
     }
   }
 
