@@ -90,6 +90,9 @@ const envSchema = z.object({
   PLAYGROUND_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters (try `openssl rand -hex 24`)').optional()),
   COMMAND_BURST: int(0, 1000).default(8),
   COMMAND_RATE_PER_SECOND: z.coerce.number().min(0).max(1000).default(2),
+  COMMAND_QUEUE_PER_PLAYER: int(0, 1000).default(10),
+  COMMAND_QUEUE_MAX: int(0, 1_000_000).default(500),
+  COMMAND_QUEUE_WAIT_MS: int(0, 600_000).default(30_000),
   BOSS_USER_ID: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHARD_COUNT: z.preprocess(
@@ -187,6 +190,12 @@ const schema = checkedSchema.transform((e) => ({
   playgroundToken: e.PLAYGROUND_TOKEN,
   commandBurst: e.COMMAND_BURST,
   commandRatePerSecond: e.COMMAND_RATE_PER_SECOND,
+  /** Commands of one player waiting behind the one running; past it, "still working on your last commands". */
+  commandQueuePerPlayer: e.COMMAND_QUEUE_PER_PLAYER,
+  /** Commands waiting across all players; past it, "the bot is busy". */
+  commandQueueMax: e.COMMAND_QUEUE_MAX,
+  /** How long a command may wait for its turn before "the bot is busy". */
+  commandQueueWaitMs: e.COMMAND_QUEUE_WAIT_MS,
   bossUserId: e.BOSS_USER_ID,
   logLevel: e.LOG_LEVEL,
   shardCount: e.SHARD_COUNT,

@@ -1,3 +1,5 @@
+import { DatabaseBusy } from '../core/db/index.js';
+import { Gate } from '../core/gate.js';
 import { ensurePlayer } from '../core/players.js';
 import type { Logger } from '../log.js';
 import { parseArgs, tokenize, truncate, usageOf } from './args.js';
@@ -6,11 +8,15 @@ import { drawImages, hasImages } from './images.js';
 import type { CommandRegistry } from './registry.js';
 import type { ComponentUse, Reply, View, ViewResult } from './reply.js';
 import { Colors } from './reply.js';
+import { CommandScheduler, type RefusalReason, SchedulerRefusal } from './scheduler.js';
 import type { Author, Command, CommandContext, MemberInfo, Services } from './types.js';
 import { ViewRegistry } from './views.js';
 import { type Surface, Voice } from './voice.js';
 
 export const MAX_MESSAGE_LENGTH = 2000;
+
+/** Commands running at once per pooled database connection (the rest wait their turn, round-robin). */
+const SLOTS_PER_CONNECTION = 4;
 
 export interface IncomingMessage {
   author: Author;
@@ -91,6 +97,12 @@ export class Dispatcher {
   private running = 0;
   private accepting = true;
   private idleWaiters: Array<() => void> = [];
+  // [capacity] Per-player queues and a bounded, round-robin number of actions at once (scheduler.ts).
+  readonly scheduler: CommandScheduler;
+  /** Two pictures drawn at a time, after the commands' turns (images.ts). */
+  private readonly renders = new Gate(2);
+  /** [capacity] `messageId:userId` of presses waiting or running: a second press meanwhile is dropped. */
+  private readonly pressing = new Set<string>();
 
   constructor(
     readonly services: Services,
@@ -100,6 +112,14 @@ export class Dispatcher {
     this.views = new ViewRegistry(onViewExpire);
     this.limiter = new RateLimiter(services.config.commandBurst, services.config.commandRatePerSecond);
     this.log = services.log;
+    // [capacity] Slots per pooled connection: a running command holds a connection only for its few
+    // short statements; its pictures are drawn after its slot is given back (finish below).
+    this.scheduler = new CommandScheduler({
+      slots: SLOTS_PER_CONNECTION * services.config.databasePoolSize,
+      perPlayer: services.config.commandQueuePerPlayer,
+      maxWaiting: services.config.commandQueueMax,
+      maxWaitMs: services.config.commandQueueWaitMs,
+    });
   }
 
   /** Stops taking new commands and resolves when running ones have finished. */
@@ -140,8 +160,10 @@ export class Dispatcher {
     if (prompt) {
       this.prompts.delete(promptKey);
       clearTimeout(prompt.timer);
+      // [capacity] scheduled like a command
       if (Date.now() <= prompt.expiresAt) {
-        return this.finish(await this.guard(() => prompt.handle(msg.content.trim()), msg.author.id, 'prompt', prompt.voice), opts);
+        const answered = await this.scheduled(msg.author.id, () => this.guard(() => prompt.handle(msg.content.trim()), msg.author.id, 'prompt', prompt.voice));
+        return this.finish(answered, opts);
       }
     }
     const stripped = this.stripPrefix(msg);
@@ -210,30 +232,33 @@ export class Dispatcher {
   async finish(replies: Reply[], opts: DispatchOptions = {}): Promise<Reply[]> {
     if (!hasImages(replies)) return replies;
     await opts.beforeImages?.().catch((err: unknown) => this.log.warn({ err }, 'could not prepare for pictures'));
-    return Promise.all(replies.map((r) => drawImages(r, this.log)));
+    return Promise.all(replies.map((r) => drawImages(r, this.log, this.renders)));
   }
 
   private async runCommand(command: Command, ctx: CommandContext, args: unknown): Promise<Reply[]> {
     this.running++;
-    let ok = false;
     try {
-      const replies = await this.guard(
-        async () => {
-          await ensurePlayer(this.services.db, ctx.author.id, ctx.author.username);
-          const out = await command.run(ctx, args as never);
-          ok = true;
-          return Array.isArray(out) ? out : [out];
-        },
-        ctx.author.id,
-        command.name,
-        ctx.voice,
-      );
-      for (const r of replies) {
-        if (r.prompt) this.addPrompt(ctx.channelId, r.prompt, ctx.voice);
-        if (r.view) this.viewOrigins.set(r.view, { ctx, command });
-      }
-      replies.push(...(await this.runHooks(ctx, command, ok)));
-      return replies;
+      // [capacity] ensurePlayer, the command and its hooks wait their turn in the player's queue.
+      return await this.scheduled(ctx.author.id, async () => {
+        let ok = false;
+        const replies = await this.guard(
+          async () => {
+            await ensurePlayer(this.services.db, ctx.author.id, ctx.author.username);
+            const out = await command.run(ctx, args as never);
+            ok = true;
+            return Array.isArray(out) ? out : [out];
+          },
+          ctx.author.id,
+          command.name,
+          ctx.voice,
+        );
+        for (const r of replies) {
+          if (r.prompt) this.addPrompt(ctx.channelId, r.prompt, ctx.voice);
+          if (r.view) this.viewOrigins.set(r.view, { ctx, command });
+        }
+        replies.push(...(await this.runHooks(ctx, command, ok)));
+        return replies;
+      });
     } finally {
       this.running--;
       if (this.running === 0 && this.idleWaiters.length) for (const w of this.idleWaiters.splice(0)) w();
@@ -246,10 +271,22 @@ export class Dispatcher {
       try {
         out.push(...(await hook({ ctx, command, ok })));
       } catch (err) {
-        this.log.error({ err, command: command.name }, 'after-command hook failed');
+        // [capacity] a full pool is load, not a failure
+        if (err instanceof DatabaseBusy) this.log.warn({ command: command.name }, 'after-command hook skipped: database busy');
+        else this.log.error({ err, command: command.name }, 'after-command hook failed');
       }
     }
     return out;
+  }
+
+  /** [capacity] Runs a player action in its turn (scheduler.ts); a refusal becomes its short answer. */
+  private async scheduled(userId: string, fn: () => Promise<Reply[]>): Promise<Reply[]> {
+    try {
+      return await this.scheduler.run(userId, fn);
+    } catch (err) {
+      if (err instanceof SchedulerRefusal) return [warn(refusalMessage(err.reason))];
+      throw err;
+    }
   }
 
   /** Runs a player action: UserErrors become their message, anything else an apology with an id. */
@@ -258,6 +295,11 @@ export class Dispatcher {
       return await fn();
     } catch (err) {
       if (err instanceof UserError) return [warn(voice.render(err.text))];
+      // [capacity] Load is not a bug: no connection came free in time, nothing ran.
+      if (err instanceof DatabaseBusy) {
+        this.log.warn({ userId, command: what }, 'database busy: no connection in time');
+        return [warn(refusalMessage('busy'))];
+      }
       const id = errorId();
       this.log.error({ err, errorId: id, userId, command: what }, 'command failed');
       return [
@@ -289,6 +331,27 @@ export class Dispatcher {
 
   /** A button or select press on a message that carries a view. */
   async handleComponent(messageId: string, use: ComponentUse, opts: DispatchOptions = {}): Promise<{ update?: Reply; followUps: Reply[]; ephemeral?: Reply }> {
+    // [capacity] A press waits in the presser's queue like a command. A second press on the same
+    // message while one waits or runs is dropped, as the view drops one while it is handled.
+    const key = `${messageId}:${use.userId}`;
+    if (this.pressing.has(key)) return { followUps: [] };
+    this.pressing.add(key);
+    let handled: { update?: Reply; followUps: Reply[]; ephemeral?: Reply };
+    try {
+      handled = await this.scheduler.run(use.userId, () => this.handlePress(messageId, use));
+    } catch (err) {
+      if (err instanceof SchedulerRefusal) return { followUps: [], ephemeral: warn(refusalMessage(err.reason)) };
+      throw err;
+    } finally {
+      this.pressing.delete(key);
+    }
+    // Pictures are drawn after the press's turn, outside the database slot.
+    const [update, ...rest] = await this.finish([handled.update ?? {}, ...handled.followUps, handled.ephemeral ?? {}], opts);
+    const ephemeral = rest.pop();
+    return { update: handled.update ? update : undefined, followUps: rest, ephemeral: handled.ephemeral ? ephemeral : undefined };
+  }
+
+  private async handlePress(messageId: string, use: ComponentUse): Promise<{ update?: Reply; followUps: Reply[]; ephemeral?: Reply }> {
     const pressed = this.views.viewOf(messageId);
     const voice = (pressed && this.viewOrigins.get(pressed)?.ctx.voice) ?? this.voiceFor(null);
     const outcome = await this.views.use(messageId, use).catch(async (err: unknown) => {
@@ -312,9 +375,7 @@ export class Dispatcher {
           for (const f of followUps) if (f.view) this.viewOrigins.set(f.view, origin);
           followUps.push(...(await this.runHooks(origin.ctx, origin.command, true)));
         }
-        const [update, ...rest] = await this.finish([r.update ?? {}, ...followUps, r.ephemeral ?? {}], opts);
-        const ephemeral = rest.pop();
-        return { update: r.update ? update : undefined, followUps: rest, ephemeral: r.ephemeral ? ephemeral : undefined };
+        return { update: r.update, followUps, ephemeral: r.ephemeral };
       }
     }
   }
@@ -324,6 +385,13 @@ export class Dispatcher {
     for (const p of this.prompts.values()) clearTimeout(p.timer);
     this.prompts.clear();
   }
+}
+
+/** [capacity] What a player reads when the scheduler or the database turns an action away (nothing ran). */
+export function refusalMessage(reason: RefusalReason): string {
+  return reason === 'queue-full'
+    ? 'Still working on your last commands — wait for their replies, then try again.'
+    : 'The bot is busy right now — try again in a moment.';
 }
 
 export function warn(message: string): Reply {

@@ -1,4 +1,5 @@
 import { errorId } from '../core/errors.js';
+import type { Gate } from '../core/gate.js';
 import { IMAGE_FORMAT } from '../core/images/index.js';
 import type { Logger } from '../log.js';
 import type { Attachment, Embed, ImageJob, Reply } from './reply.js';
@@ -13,16 +14,21 @@ export function hasImages(replies: readonly Reply[]): boolean {
 }
 
 /**
- * The one image policy. Images are a garnish: a reply's changes are already
+ * The one image policy. Pictures are drawn through `renders`, a gate that
+ * lets two draw at a time (src/core/gate.ts): a drawing is a long synchronous
+ * stretch on the event loop plus a few MB of pixels, so with two in flight
+ * one draws while the other encodes off-thread, and no command's small steps
+ * (a !gems) wait behind more than two drawings; it also bounds the pixel
+ * buffers in memory at once. Images are a garnish: a reply's changes are already
  * committed when its pictures are drawn, so a picture that fails to draw
  * never turns the reply into an error. The reply goes out with a line that
  * says what happened — the picture is missing, nothing else is — and the
  * failure is logged with the id the line shows.
  */
-export async function drawImages(reply: Reply, log: Logger): Promise<Reply> {
+export async function drawImages(reply: Reply, log: Logger, renders?: Gate): Promise<Reply> {
   const jobs = reply.images;
   if (!jobs?.length) return reply;
-  const results = await Promise.allSettled(jobs.map((j) => j.render()));
+  const results = await Promise.allSettled(jobs.map((j) => (renders ? renders.run(() => j.render()) : j.render())));
   const embeds: Embed[] = (reply.embeds ?? []).map((e) => ({ ...e }));
   const attachments: Attachment[] = [...(reply.attachments ?? [])];
   const missing: string[] = [];

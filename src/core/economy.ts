@@ -29,17 +29,23 @@ export class NotEnoughCurrency extends UserError {
 }
 
 const CHANGE_SQL = `
-WITH upd AS (
-  UPDATE players SET gems = gems + $2::bigint, coins = coins + $3::bigint
-   WHERE id = $1 AND gems + $2::bigint >= 0 AND coins + $3::bigint >= 0
-  RETURNING gems, coins
-), led AS (
-  INSERT INTO ledger (player_id, currency, delta, balance_after, reason, ref)
-  SELECT $1, c.currency, c.delta, CASE c.currency WHEN 'gems' THEN upd.gems ELSE upd.coins END, $4, $5
-    FROM upd, (VALUES ('gems', $2::bigint), ('coins', $3::bigint)) AS c (currency, delta)
-   WHERE c.delta <> 0
-)
-SELECT gems, coins FROM upd`;
+WITH ${balanceChangeCtes({ name: 'chg', playerId: '$1::text', gems: '$2', coins: '$3', reason: '$4::text', ref: '$5::text' })}
+SELECT gems, coins FROM chg`;
+
+/**
+ * Many players' credits: $1 ids, $2 gems, $3 coins (one line per player),
+ * $4 reason, $5 ref. Rows are locked in id order first, so two batch payouts
+ * (a raid ending, !end_event, !apologems) running at once queue behind each
+ * other instead of deadlocking.
+ */
+const PAY_MANY_SQL = `
+WITH ${balanceChangeCtes({
+  name: 'pay',
+  many: 'SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS p (player_id, gems, coins)',
+  reason: '$4::text',
+  ref: '$5::text',
+})}
+SELECT count(*)::int AS n FROM pay`;
 
 function checkDelta(d: Delta): { gems: number; coins: number } {
   const gems = d.gems ?? 0;
@@ -86,28 +92,7 @@ export async function payMany(
   }
   const rows = [...byId.values()].filter((p) => p.gems !== 0 || p.coins !== 0);
   if (rows.length === 0) return 0;
-  const r = await db.query<{ n: number }>(
-    // Rows are locked in id order first, so two batch payouts (a raid ending, !end_event,
-    // !apologems) running at once queue behind each other instead of deadlocking. NO KEY
-    // UPDATE is the strength the UPDATE takes anyway: it must not conflict with the KEY SHARE
-    // locks that foreign-key checks (a ticket row, a score row) hold on the same players.
-    `WITH pay AS (
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS p (id, gems, coins)
-     ), locked AS (
-       SELECT id FROM players WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE
-     ), upd AS (
-       UPDATE players pl SET gems = pl.gems + pay.gems, coins = pl.coins + pay.coins
-         FROM pay JOIN locked ON locked.id = pay.id WHERE pl.id = pay.id
-       RETURNING pl.id, pl.gems, pl.coins, pay.gems AS dg, pay.coins AS dc
-     ), led AS (
-       INSERT INTO ledger (player_id, currency, delta, balance_after, reason, ref)
-       SELECT id, 'gems', dg, gems, $4, $5 FROM upd WHERE dg <> 0
-       UNION ALL
-       SELECT id, 'coins', dc, coins, $4, $5 FROM upd WHERE dc <> 0
-     )
-     SELECT count(*)::int AS n FROM upd`,
-    [rows.map((p) => p.id), rows.map((p) => p.gems), rows.map((p) => p.coins), reason, ref ?? null],
-  );
+  const r = await db.query<{ n: number }>(PAY_MANY_SQL, [rows.map((p) => p.id), rows.map((p) => p.gems), rows.map((p) => p.coins), reason, ref ?? null]);
   return r.rows[0]?.n ?? 0;
 }
 
@@ -169,28 +154,57 @@ export async function ledgerSums(db: Queryable, playerId: string): Promise<Balan
   return r.rows[0] ?? { gems: 0, coins: 0 };
 }
 
+/** One player's change; the values are SQL expressions (parameters like `$1`, or scalar subqueries over earlier CTEs). */
+interface OnePlayerChange {
+  playerId: string;
+  gems: string;
+  coins: string;
+  /** Assignments added to the same UPDATE (a statement may update a players row only once, so counters ride along). */
+  alsoSet?: string;
+  /** Conditions added to the UPDATE's WHERE, on the players row `p` (re-checks of what a command read before). */
+  alsoWhere?: string;
+}
+
+/** Credits to many players: a query returning (player_id, gems, coins), one row per player. */
+interface ManyPlayersChange {
+  many: string;
+}
+
 /**
- * CHANGE_SQL's balance change as two CTEs, for a statement that does more in
- * the same round trip (a pull spends, rolls its stream counter and records
- * itself in one statement; auto-scrap pays from amounts computed in SQL).
- * Same guarantees as changeBalance: one UPDATE with the never-below-zero
- * condition, ledger rows written by the same statement. The arguments are SQL
- * expressions (parameters like `$1`, or scalar subqueries over earlier CTEs).
- * `name` returns one row (gems, coins after) only when the change applied;
- * the caller checks it. `alsoSet` adds assignments to the same UPDATE (a
- * statement may update a players row only once, so counters ride along).
+ * The one builder of money SQL (changeBalance, payMany and every statement
+ * that changes a balance as part of a larger write: a pull, auto-scrap, a
+ * scrap, story and bounty rewards, expedition claims). Two CTEs for a `WITH`:
+ *
+ * - `name`: one UPDATE of the players rows with the never-below-zero
+ *   condition in SQL, returning (id, gems, coins) after the change, for each
+ *   row it changed; a row whose condition failed is not returned, so the
+ *   caller checks for its row (`notEnoughCurrency` words the refusal);
+ * - `name_ledger`: the ledger rows of those changes (one per non-zero
+ *   currency), written by the same statement, so Σ ledger = balance holds
+ *   whatever runs beside it.
+ *
+ * Many-player changes lock the rows in id order first (`FOR NO KEY UPDATE`,
+ * the strength the UPDATE takes anyway: it must not conflict with the KEY
+ * SHARE locks that foreign-key checks hold on the same players).
+ * `reason` and `ref` are SQL expressions too.
  */
-export function balanceChangeCtes(c: { name: string; playerId: string; gems: string; coins: string; reason: string; ref: string; alsoSet?: string }): string {
-  const g = `(${c.gems})::bigint`;
-  const k = `(${c.coins})::bigint`;
-  return `${c.name} AS (
-  UPDATE players SET gems = gems + ${g}, coins = coins + ${k}${c.alsoSet ? `, ${c.alsoSet}` : ''}
-   WHERE id = ${c.playerId} AND gems + ${g} >= 0 AND coins + ${k} >= 0
-  RETURNING gems, coins
-), ${c.name}_ledger AS (
+export function balanceChangeCtes(c: { name: string; reason: string; ref: string } & (OnePlayerChange | ManyPlayersChange)): string {
+  const n = c.name;
+  const many = 'many' in c;
+  const deltas = many ? c.many : ['SELECT', `(${c.playerId})::text AS player_id,`, `(${c.gems})::bigint AS gems,`, `(${c.coins})::bigint AS coins`].join(' ');
+  const alsoSet = !many && c.alsoSet ? `, ${c.alsoSet}` : '';
+  const alsoWhere = !many && c.alsoWhere ? ` AND (${c.alsoWhere})` : '';
+  const lock = many ? `${n}_lock AS (SELECT id FROM players WHERE id IN (SELECT player_id FROM ${n}_delta) ORDER BY id FOR NO KEY UPDATE), ` : '';
+  const lockJoin = many ? ` JOIN ${n}_lock l ON l.id = d.player_id` : '';
+  return `${n}_delta AS (${deltas}), ${lock}${n} AS (
+  UPDATE players p SET gems = p.gems + d.gems, coins = p.coins + d.coins${alsoSet}
+    FROM ${n}_delta d${lockJoin}
+   WHERE p.id = d.player_id AND p.gems + d.gems >= 0 AND p.coins + d.coins >= 0${alsoWhere}
+  RETURNING p.id, p.gems, p.coins, d.gems AS delta_gems, d.coins AS delta_coins
+), ${n}_ledger AS (
   INSERT INTO ledger (player_id, currency, delta, balance_after, reason, ref)
-  SELECT ${c.playerId}, x.currency, x.delta, CASE x.currency WHEN 'gems' THEN ${c.name}.gems ELSE ${c.name}.coins END, ${c.reason}, ${c.ref}
-    FROM ${c.name}, (VALUES ('gems', ${g}), ('coins', ${k})) AS x (currency, delta)
+  SELECT u.id, x.currency, x.delta, CASE x.currency WHEN 'gems' THEN u.gems ELSE u.coins END, ${c.reason}, ${c.ref}
+    FROM ${n} u, LATERAL (VALUES ('gems', u.delta_gems), ('coins', u.delta_coins)) AS x (currency, delta)
    WHERE x.delta <> 0
 )`;
 }

@@ -2,14 +2,15 @@
  * Expeditions (SPEC §8): the expedition team sets out, and a claim pays gems
  * by the team's total effective power and the time away, plus team XP.
  */
+import { StaleRead, withFreshRead } from './db/fresh.js';
 import type { Db, Queryable } from './db/index.js';
-import { changeBalance } from './economy.js';
+import { balanceChangeCtes } from './economy.js';
 import { UserError } from './errors.js';
 import { addTeamXp, teamXpToNext } from './progression.js';
 import { expeditionBonus } from './skills/registry.js';
-import { teamUnits, totalPower } from './teams.js';
+import { teamOfRows, teamUnits, totalPower } from './teams.js';
 import { cmd, text } from './text.js';
-import { getUnitsByIds, type Unit } from './units.js';
+import { getUnitsByIds, UNIT_COLUMNS, type Unit, type UnitRow } from './units.js';
 
 /** A claim needs at least this long away; sooner, nothing changes. */
 export const MIN_EXPEDITION_SECONDS = 60;
@@ -152,55 +153,112 @@ export interface ExpeditionClaim {
 }
 
 /**
- * Brings the expedition home and pays it. The running row is deleted by a
- * statement that also checks the minimum time, inside the transaction that
- * pays, so twenty claims at once pay once and a claim that's too early
+ * What a claim needs, in one round trip ($1 player): the running expedition,
+ * the team level and XP, the expedition team's units still owned (with
+ * effective power, in slot order) and every owned unit's skills (Master of
+ * Coin counts from anywhere).
+ */
+const CLAIM_READ_SQL = `
+SELECT e.started_at, e.unit_ids, p.team_level AS level, p.team_xp AS xp,
+       (SELECT json_agg(c.skills) FROM units u JOIN characters c ON c.id = u.character_id
+         WHERE u.player_id = me.id AND cardinality(c.skills) > 0) AS owned_skills,
+       eu.*
+  FROM (SELECT $1::text AS id) me
+  LEFT JOIN expeditions e ON e.player_id = me.id
+  LEFT JOIN players p ON p.id = me.id
+  LEFT JOIN LATERAL (
+    SELECT t.ord AS team_slot, ${UNIT_COLUMNS}
+      FROM unnest(e.unit_ids) WITH ORDINALITY AS t (id, ord)
+      JOIN units u ON u.id = t.id AND u.player_id = me.id
+      JOIN characters c ON c.id = u.character_id
+  ) eu ON TRUE`;
+
+/**
+ * A claim's write, one statement in a short transaction: the expedition row
+ * the read saw is deleted (its start time identifies it, and the minimum time
+ * is checked again), and the gems, team XP and level and the counters are
+ * written by the ledger builder's one UPDATE of the player, on the condition
+ * that the team level and XP are still what the level-ups were computed from.
+ * If the row was deleted but the player's condition failed, the caller rolls
+ * back. $1 player, $2 started at, $3 latest start allowed, $4 gems, $5 ref,
+ * $6/$7 level and XP after, $8/$9 level and XP as read.
+ */
+const CLAIM_WRITE_SQL = `
+WITH gone AS (
+  DELETE FROM expeditions WHERE player_id = $1 AND started_at = $2 AND started_at <= $3 RETURNING 1
+), ${balanceChangeCtes({
+  name: 'pay',
+  playerId: '$1',
+  gems: '$4',
+  coins: '0',
+  reason: "'expedition'",
+  ref: '$5::text',
+  alsoSet: 'team_level = $6, team_xp = $7, expedition_gems_total = expedition_gems_total + $4, expeditions_claimed = expeditions_claimed + 1',
+  alsoWhere: 'EXISTS (SELECT 1 FROM gone) AND p.team_level = $8 AND p.team_xp = $9',
+})}
+SELECT (SELECT count(*) FROM gone)::int AS claimed, (SELECT gems FROM pay) AS gems`;
+
+/**
+ * Brings the expedition home and pays it. Read (CLAIM_READ_SQL), compute the
+ * yield and level-ups, then one write statement in a short transaction
+ * (CLAIM_WRITE_SQL) — four round trips. Deleting the running row is what
+ * pays, so twenty claims at once pay once, and a claim that's too early
  * changes nothing.
  */
 export async function claimExpedition(db: Db, playerId: string, now: Date): Promise<ExpeditionClaim> {
-  return db.transaction(async (tx) => {
-    const del = await tx.query<{ started_at: Date; unit_ids: number[] }>(
-      `DELETE FROM expeditions WHERE player_id = $1 AND started_at <= $2 RETURNING started_at, unit_ids`,
-      [playerId, new Date(now.getTime() - MIN_EXPEDITION_SECONDS * 1000)],
-    );
-    const row = del.rows[0];
-    if (!row) {
-      const running = await runningExpedition(tx, playerId);
-      if (!running) throw new UserError(text`You have no expedition running. Start one with ${cmd('ex', 'start')}.`);
-      const waitMs = running.startedAt.getTime() + MIN_EXPEDITION_SECONDS * 1000 - now.getTime();
+  const latestStart = new Date(now.getTime() - MIN_EXPEDITION_SECONDS * 1000);
+  return withFreshRead(async () => {
+    const read = await db.query<
+      { started_at: Date | null; unit_ids: number[] | null; level: number | null; xp: number | null; owned_skills: string[][] | null } & Partial<UnitRow> & {
+          team_slot: number | null;
+        }
+    >(CLAIM_READ_SQL, [playerId]);
+    const head = read.rows[0]!;
+    if (head.started_at === null) throw new UserError(text`You have no expedition running. Start one with ${cmd('ex', 'start')}.`);
+    if (head.level === null || head.xp === null) throw new UserError("You don't have a profile yet — try again.");
+    const startedAt = new Date(head.started_at);
+    if (startedAt.getTime() > latestStart.getTime()) {
+      const waitMs = startedAt.getTime() + MIN_EXPEDITION_SECONDS * 1000 - now.getTime();
       throw new UserError(
         `Your team only just left — an expedition needs at least ${MIN_EXPEDITION_SECONDS} seconds. Try again in ${Math.max(1, Math.ceil(waitMs / 1000))} s.`,
       );
     }
-    const startedAt = new Date(row.started_at);
     const elapsedMs = now.getTime() - startedAt.getTime();
-    const { units, ownedSkills } = await expeditionInputs(tx, playerId, row.unit_ids.map(Number));
+    const units = teamOfRows(read.rows);
     const power = totalPower(units);
-    const y = expeditionYield({ power, elapsedMs, teamSkills: units.map((u) => u.skills), ownedSkills });
+    const y = expeditionYield({ power, elapsedMs, teamSkills: units.map((u) => u.skills), ownedSkills: head.owned_skills ?? [] });
+    const lv = addTeamXp(head.level, Number(head.xp), y.xp);
 
-    const p = await tx.query<{ team_level: number; team_xp: number }>('SELECT team_level, team_xp FROM players WHERE id = $1 FOR UPDATE', [playerId]);
-    const before = p.rows[0];
-    if (!before) throw new UserError("You don't have a profile yet — try again.");
-    const lv = addTeamXp(before.team_level, Number(before.team_xp), y.xp);
-    await tx.query(
-      `UPDATE players SET team_level = $2, team_xp = $3, expedition_gems_total = expedition_gems_total + $4,
-              expeditions_claimed = expeditions_claimed + 1
-        WHERE id = $1`,
-      [playerId, lv.level, lv.xp, y.gems],
-    );
-    const bal = await changeBalance(tx, playerId, { gems: y.gems }, 'expedition', startedAt.toISOString());
+    const w = await db.transaction(async (tx) => {
+      const r = await tx.query<{ claimed: number; gems: number | null }>(CLAIM_WRITE_SQL, [
+        playerId,
+        startedAt,
+        latestStart,
+        y.gems,
+        startedAt.toISOString(),
+        lv.level,
+        lv.xp,
+        head.level,
+        head.xp,
+      ]);
+      const row = r.rows[0]!;
+      if (row.claimed === 1 && row.gems === null) throw new StaleRead('expedition claim (team level changed)');
+      return row;
+    });
+    // Claimed by a concurrent command since the read: read again (no expedition now, or a new one).
+    if (w.claimed === 0) throw new StaleRead('expedition claim (already claimed)');
     return {
       startedAt,
       elapsedMs,
       units,
       power,
       yield: y,
-      levelBefore: before.team_level,
+      levelBefore: head.level,
       level: lv.level,
       levelsGained: lv.levelsGained,
       teamXp: lv.xp,
       teamXpToNext: teamXpToNext(lv.level),
-      gemsBalance: bal.gems,
+      gemsBalance: Number(w.gems),
     };
   });
 }

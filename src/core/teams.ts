@@ -2,7 +2,7 @@ import type { Db, Queryable } from './db/index.js';
 import { UserError } from './errors.js';
 import { lockPlayer } from './players.js';
 import { cmd, text } from './text.js';
-import { getUnitsByIds, type Unit } from './units.js';
+import { getUnitsByIds, toUnit, UNIT_COLUMNS, type Unit, type UnitRow } from './units.js';
 
 export type TeamKind = 'battle' | 'expedition';
 export const TEAM_SIZE = 5;
@@ -26,14 +26,39 @@ export async function teamUnits(db: Queryable, playerId: string, kind: TeamKind)
 /** The battle team, or a clear error pointing at `!stb` when it is empty. */
 export async function requireBattleTeam(db: Queryable, playerId: string, whose?: string): Promise<Unit[]> {
   const units = await teamUnits(db, playerId, 'battle');
-  if (units.length === 0) {
-    throw new UserError(
-      whose
-        ? `${whose} has no battle team yet.`
-        : text`You have no battle team yet. Pick up to 5 units with ${cmd('stb', '<id> <id> …')} (see ${cmd('inventory')} for ids).`,
-    );
-  }
+  if (units.length === 0) throw noBattleTeam(whose);
   return units;
+}
+
+export function noBattleTeam(whose?: string): UserError {
+  return new UserError(
+    whose
+      ? `${whose} has no battle team yet.`
+      : text`You have no battle team yet. Pick up to 5 units with ${cmd('stb', '<id> <id> …')} (see ${cmd('inventory')} for ids).`,
+  );
+}
+
+/**
+ * The battle team inside a read that fetches other state in the same round
+ * trip (a fight's read before its write): a LEFT JOIN LATERAL on the players
+ * row `p`, one row per unit still owned, in slot order (`team_slot`), or one
+ * row of nulls when the team is empty. Select `bt.*` and read the units with
+ * `teamOfRows`; `p.battle_team` is the team as read, for the write to
+ * re-check.
+ */
+export const BATTLE_TEAM_LATERAL = `LEFT JOIN LATERAL (
+  SELECT t.ord AS team_slot, ${UNIT_COLUMNS}
+    FROM unnest(p.battle_team) WITH ORDINALITY AS t (id, ord)
+    JOIN units u ON u.id = t.id AND u.player_id = p.id
+    JOIN characters c ON c.id = u.character_id
+) bt ON TRUE`;
+
+/** The units of a team read (BATTLE_TEAM_LATERAL or the like: unit rows with `team_slot`), in slot order. */
+export function teamOfRows(rows: ReadonlyArray<Partial<UnitRow> & { team_slot?: number | null }>): Unit[] {
+  return rows
+    .filter((r) => r.id !== null && r.id !== undefined)
+    .sort((a, b) => Number(a.team_slot) - Number(b.team_slot))
+    .map((r) => toUnit(r as UnitRow));
 }
 
 /**

@@ -44,7 +44,7 @@ export interface ThrowawayPostgres {
 
 /** A new, empty (or migrated) Postgres database on the local server, dropped by `drop()`. */
 export async function createThrowawayPostgres(
-  opts: { adminUrl?: string; prefix?: string; poolSize?: number; statementTimeoutMs?: number; migrate?: boolean } = {},
+  opts: { adminUrl?: string; prefix?: string; poolSize?: number; statementTimeoutMs?: number; connectionWaitMs?: number; migrate?: boolean } = {},
 ): Promise<ThrowawayPostgres> {
   const adminUrl = opts.adminUrl ?? LOCAL_PG_URL;
   const name = `${opts.prefix ?? 'stardust_t'}_${process.pid}_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
@@ -52,7 +52,13 @@ export async function createThrowawayPostgres(
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;
   const url = u.toString();
-  const db = new PostgresDb({ url, poolSize: opts.poolSize ?? 10, statementTimeoutMs: opts.statementTimeoutMs ?? 30_000, idleTimeoutMs: 5_000 });
+  const db = new PostgresDb({
+    url,
+    poolSize: opts.poolSize ?? 10,
+    statementTimeoutMs: opts.statementTimeoutMs ?? 30_000,
+    idleTimeoutMs: 5_000,
+    connectionWaitMs: opts.connectionWaitMs,
+  });
   const drop = async () => {
     await db.close().catch(() => {});
     await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -82,13 +88,18 @@ export async function withThrowawayPostgres<T>(fn: (db: PostgresDb) => Promise<T
  * A fresh, migrated database: an in-memory PGlite, or a throwaway Postgres
  * database created for this test file and dropped by close().
  */
-export async function openTestDb(backend: Backend, opts: { poolSize?: number; migrations?: boolean } = {}): Promise<TestDb> {
+export async function openTestDb(backend: Backend, opts: { poolSize?: number; connectionWaitMs?: number; migrations?: boolean } = {}): Promise<TestDb> {
   let db: Db;
   let drop: () => Promise<void> = async () => {};
   if (backend === 'pglite') {
     db = await PgliteDb.open();
   } else {
-    const t = await createThrowawayPostgres({ adminUrl: process.env.TEST_DATABASE_URL!, poolSize: opts.poolSize ?? 10, migrate: false });
+    const t = await createThrowawayPostgres({
+      adminUrl: process.env.TEST_DATABASE_URL!,
+      poolSize: opts.poolSize ?? 10,
+      connectionWaitMs: opts.connectionWaitMs,
+      migrate: false,
+    });
     db = t.db;
     drop = t.drop;
   }
@@ -105,6 +116,41 @@ export async function openTestDb(backend: Backend, opts: { poolSize?: number; mi
     async close() {
       await db.close();
       await drop();
+    },
+  };
+}
+
+/**
+ * Counts the statements and transactions made through it. Round trips as
+ * Postgres sees them: each statement is one, and a transaction adds two
+ * (BEGIN and COMMIT) — a 10-pull is 2 statements in 1 transaction, 4 round
+ * trips.
+ */
+export function countingDb(db: Db): { db: Db; queries: () => number; transactions: () => number; roundTrips: () => number; reset: () => void } {
+  let q = 0;
+  let t = 0;
+  const wrap = (inner: Db): Db => ({
+    kind: inner.kind,
+    query: ((sql: string, params?: readonly unknown[]) => {
+      q++;
+      return inner.query(sql, params);
+    }) as Db['query'],
+    exec: (sql) => inner.exec(sql),
+    transaction: (fn) => {
+      t++;
+      return inner.transaction((tx) => fn(wrap(tx)));
+    },
+    close: () => inner.close(),
+    ping: () => inner.ping(),
+  });
+  return {
+    db: wrap(db),
+    queries: () => q,
+    transactions: () => t,
+    roundTrips: () => q + 2 * t,
+    reset: () => {
+      q = 0;
+      t = 0;
     },
   };
 }

@@ -726,10 +726,14 @@ export async function freePort(): Promise<number> {
 
 let built: Promise<void> | undefined;
 
+/** The environment package.json's start script sets before `node` (glibc malloc settings). */
+export const START_SCRIPT_ENV: Record<string, string> = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' };
+
 /**
  * Starts the bot as `npm start` does: `node scripts/build.mjs` (once per
- * process), then `node --liftoff-only dist/main.js` (no npm in between, so a
- * signal reaches the bot itself); waits until /health answers 200.
+ * process), then `node --liftoff-only dist/main.js` with the start script's
+ * malloc settings (no npm in between, so a signal reaches the bot itself);
+ * waits until /health answers 200.
  */
 export async function spawnBot(env: Record<string, string>, opts: { port?: number; readyTimeoutMs?: number } = {}): Promise<ChildBot> {
   const { spawn, execFile } = await import('node:child_process');
@@ -742,7 +746,21 @@ export async function spawnBot(env: Record<string, string>, opts: { port?: numbe
   await built;
   const child = spawn(process.execPath, ['--liftoff-only', 'dist/main.js'], {
     cwd: root,
-    env: { ...process.env, PLAYGROUND: 'on', STARDUST_OFFLINE: '1', COMMAND_BURST: '0', LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
+    // Like testConfig: no spam guard and no bound on a player's command queue unless the caller sets them.
+    env: {
+      ...process.env,
+      ...START_SCRIPT_ENV,
+      PLAYGROUND: 'on',
+      STARDUST_OFFLINE: '1',
+      COMMAND_BURST: '0',
+      COMMAND_QUEUE_PER_PLAYER: '0',
+      COMMAND_QUEUE_MAX: '0',
+      COMMAND_QUEUE_WAIT_MS: '0',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      ...env,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

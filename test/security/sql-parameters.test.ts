@@ -14,7 +14,7 @@ const CONSTANT = /^[A-Z][A-Z0-9_]*(\.[A-Za-z0-9_]+)*(\[[A-Za-z.]+\])?$/;
  * keys, and boolean switches choosing between literal fragments. Anything
  * else spliced into SQL fails the test.
  */
-const FRAGMENT_WORDS = new Set(['balanceChangeCtes', 'name', 'playerId', 'gems', 'coins', 'reason', 'ref', 'alsoSet', 'withSpark']);
+const FRAGMENT_WORDS = new Set(['balanceChangeCtes', 'name', 'playerId', 'gems', 'coins', 'reason', 'ref', 'alsoSet', 'alsoWhere', 'many', 'withSpark']);
 
 function onlyLiterals(part: string): boolean {
   const rest = part.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, ' ');

@@ -74,6 +74,11 @@ export function boardRng(hourStart: Date): Rng {
   return Rng.fromString(`bounty-board:${hourStart.toISOString()}`);
 }
 
+/** A stored board of the hour starting at `hourStart`. */
+export function boardOf(hourStart: Date, slots: unknown): BountyBoard {
+  return { hourStart, resetsAt: new Date(hourStart.getTime() + HOUR_MS), slots: toSlots(slots) };
+}
+
 function toSlots(raw: unknown): BountySlot[] {
   const arr = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<{ tier: BountyTier; power: number }>;
   return arr.map((s, index) => ({ index, tier: s.tier, power: Number(s.power) }));

@@ -30,25 +30,29 @@ export async function bountyKeys(db: Queryable, playerId: string, now: Date): Pr
   return keysAt(row ? { keys: row.keys, regenAt: new Date(row.regen_at) } : null, now);
 }
 
-// Full hours since the regeneration point, on the row's own (locked) values.
-const GAINED = `GREATEST(0, floor(extract(epoch FROM ($2::timestamptz - regen_at)) / 3600))::int`;
+// Full hours since the regeneration point, on the row's own (locked) values; $2 = now. Columns
+// are qualified: in an upsert's DO UPDATE a bare name could also mean the EXCLUDED row's.
+const GAINED = `GREATEST(0, floor(extract(epoch FROM ($2::timestamptz - bounty_keys.regen_at)) / 3600))::int`;
 
 /**
- * Spends one key: the regeneration and the spend are one conditional UPDATE on
- * the row's current values, so concurrent hunts can't spend a key twice.
- * Returns the keys left, or null when there were none.
+ * A key spend as SQL on a bounty_keys row (also as the SET and WHERE of an
+ * upsert's DO UPDATE): $2 = now, $3 = the top of the current hour. Keys
+ * regenerate and one is spent in one conditional update on the row's current
+ * values, so concurrent hunts can't spend a key twice.
  */
+export const KEY_SPEND_SET = `keys = LEAST(${MAX_KEYS}, bounty_keys.keys + ${GAINED}) - 1,
+            regen_at = CASE WHEN bounty_keys.keys + ${GAINED} >= ${MAX_KEYS} THEN $3::timestamptz
+                            ELSE bounty_keys.regen_at + ${GAINED} * interval '1 hour' END`;
+export const KEY_SPEND_WHERE = `LEAST(${MAX_KEYS}, bounty_keys.keys + ${GAINED}) >= 1`;
+
+/** Spends one key. Returns the keys left, or null when there were none. */
 export async function spendKey(db: Queryable, playerId: string, now: Date): Promise<number | null> {
   const hour = topOfHour(now);
   await db.query(`INSERT INTO bounty_keys (player_id, keys, regen_at) VALUES ($1, $2, $3) ON CONFLICT (player_id) DO NOTHING`, [playerId, MAX_KEYS, hour]);
-  const r = await db.query<{ keys: number }>(
-    `UPDATE bounty_keys
-        SET keys = LEAST(${MAX_KEYS}, keys + ${GAINED}) - 1,
-            regen_at = CASE WHEN keys + ${GAINED} >= ${MAX_KEYS} THEN $3::timestamptz
-                            ELSE regen_at + ${GAINED} * interval '1 hour' END
-      WHERE player_id = $1 AND LEAST(${MAX_KEYS}, keys + ${GAINED}) >= 1
-      RETURNING keys`,
-    [playerId, now, hour],
-  );
+  const r = await db.query<{ keys: number }>(`UPDATE bounty_keys SET ${KEY_SPEND_SET} WHERE player_id = $1 AND ${KEY_SPEND_WHERE} RETURNING keys`, [
+    playerId,
+    now,
+    hour,
+  ]);
   return r.rows[0]?.keys ?? null;
 }

@@ -1,7 +1,7 @@
 import type { Db } from './types.js';
 
 export type { Db, Queryable, QueryResult } from './types.js';
-export { PgError, pgErrorCode } from './types.js';
+export { DatabaseBusy, PgError, pgErrorCode } from './types.js';
 
 export interface DbConfig {
   databaseUrl?: string;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { Db, QueryResult } from './types.js';
+import { DatabaseBusy, type Db, PgError, pgErrorCode, type QueryResult } from './types.js';
 
 // Currency and counters are BIGINT; they stay well inside 2^53, so read them as numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -35,6 +35,21 @@ export interface PostgresOptions {
   poolSize: number;
   statementTimeoutMs: number;
   idleTimeoutMs: number;
+  /** How long a statement may wait for a pooled connection before it fails as DatabaseBusy (default 5 s). */
+  connectionWaitMs?: number;
+}
+
+/**
+ * Load, not a fault: pg-pool's wait for a free connection ran out, a new
+ * connection wasn't set up within that wait, or the server has no connection
+ * slot left. Nothing ran. (A server that refuses connections, or a connection
+ * lost mid-statement, stays an error.)
+ */
+const BUSY_MESSAGES = new Set(['timeout exceeded when trying to connect', 'Connection terminated due to connection timeout']);
+function asBusy(err: unknown): unknown {
+  if (err instanceof Error && BUSY_MESSAGES.has(err.message)) return new DatabaseBusy(err);
+  if (pgErrorCode(err) === PgError.TooManyConnections) return new DatabaseBusy(err);
+  return err;
 }
 
 class PgClientDb implements Db {
@@ -65,7 +80,7 @@ export class PostgresDb implements Db {
       connectionString: opts.url,
       max: opts.poolSize,
       idleTimeoutMillis: opts.idleTimeoutMs,
-      connectionTimeoutMillis: 10_000,
+      connectionTimeoutMillis: opts.connectionWaitMs ?? 5_000,
       statement_timeout: opts.statementTimeoutMs,
       options: '-c plan_cache_mode=force_generic_plan',
     });
@@ -74,12 +89,20 @@ export class PostgresDb implements Db {
   }
 
   async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
-    const r = await this.pool.query(prepared(sql, params));
-    return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+    try {
+      const r = await this.pool.query(prepared(sql, params));
+      return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+    } catch (err) {
+      throw asBusy(err);
+    }
   }
 
   async exec(sql: string): Promise<void> {
-    await this.pool.query(sql);
+    try {
+      await this.pool.query(sql);
+    } catch (err) {
+      throw asBusy(err);
+    }
   }
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
@@ -94,7 +117,7 @@ export class PostgresDb implements Db {
     // promise would leave a gap in which a FATAL arriving with the startup's last packet goes unheard).
     const client = await new Promise<pg.PoolClient>((resolve, reject) =>
       this.pool.connect((err, c) => {
-        if (err || !c) return reject(err ?? new Error('the pool gave no client'));
+        if (err || !c) return reject(asBusy(err ?? new Error('the pool gave no client')));
         c.on('error', onError);
         resolve(c);
       }),

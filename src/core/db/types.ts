@@ -29,6 +29,19 @@ export interface Db extends Queryable {
   ping(): Promise<boolean>;
 }
 
+/**
+ * The database couldn't take the statement in time: no pooled connection
+ * came free within the pool's wait, or the server refused a new connection
+ * (too many clients). Load, not a bug: nothing ran, and the dispatcher answers
+ * "busy, try again" instead of an apology with an error id.
+ */
+export class DatabaseBusy extends Error {
+  constructor(cause: unknown) {
+    super(`database busy: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'DatabaseBusy';
+  }
+}
+
 /** Postgres error codes the game reacts to by name. */
 export const PgError = {
   UniqueViolation: '23505',
@@ -37,6 +50,7 @@ export const PgError = {
   SerializationFailure: '40001',
   DeadlockDetected: '40P01',
   AdminShutdown: '57P01',
+  TooManyConnections: '53300',
 } as const;
 
 export function pgErrorCode(err: unknown): string | undefined {

@@ -2,21 +2,24 @@
  * Raids (SPEC §13): a boss shared by a guild, fought through the battle
  * engine, with phases at HP thresholds.
  *
- * Concurrency: an attack is one transaction that locks the raid row first
- * (`FOR UPDATE`), so the phase whose mechanics it fights is the phase at the
- * moment its hit lands, and concurrent attacks — from any process — queue on
- * that row. HP is taken by one conditional UPDATE that never goes below zero
- * and returns the HP and phase before and after, so exactly one attack sees
- * `hp_after = 0` (the last hit) and exactly one sees each phase change (the
- * one that announces it). Ending a raid is `UPDATE … SET active = false
- * WHERE active RETURNING`: whoever gets the row pays the rewards, in the same
- * transaction, so they are paid once however many attacks, status checks or
- * `!raid stop`s race. Inside the transaction only the transaction handle is
- * used (never the pool), so a full pool can't deadlock a waiting attack.
+ * Concurrency: an attack reads the raid, fights outside any transaction,
+ * then writes in one statement that locks the raid row first (`FOR UPDATE`)
+ * and re-checks that the boss is still in the phase whose mechanics it fought
+ * (else it is fought again), so concurrent attacks — from any process — queue
+ * on that row only for their short write. HP is taken by one conditional
+ * UPDATE that never goes below zero and returns the HP and phase before and
+ * after, so exactly one attack sees `hp_after = 0` (the last hit) and exactly
+ * one sees each phase change (the one that announces it). Ending a raid is
+ * `UPDATE … SET active = false WHERE active RETURNING`: whoever gets the row
+ * pays the rewards, in the same transaction, so they are paid once however
+ * many attacks, status checks or `!raid stop`s race. Inside a transaction only
+ * the transaction handle is used (never the pool), so a full pool can't
+ * deadlock a waiting attack.
  */
 
 import { snapshotOfUnits } from '../battle/snapshot.js';
-import { formatDuration } from '../clock.js';
+import { formatDuration, utcDay } from '../clock.js';
+import { StaleRead, withFreshRead } from '../db/fresh.js';
 import type { Db, Queryable } from '../db/index.js';
 import { payMany } from '../economy.js';
 import { UserError } from '../errors.js';
@@ -24,12 +27,12 @@ import type { ItemId } from '../items.js';
 import type { Rng } from '../rng.js';
 import { type BattleResult, type BattleUnit, runBattle } from '../skills/engine.js';
 import { findSkill } from '../skills/registry.js';
-import { requireBattleTeam } from '../teams.js';
+import { BATTLE_TEAM_LATERAL, noBattleTeam, teamOfRows } from '../teams.js';
 import { cmd, type Text, text } from '../text.js';
-import type { Unit } from '../units.js';
+import type { Unit, UnitRow } from '../units.js';
 import { findBoss, type ItemBundle, phaseForHp, phaseInfo, phaseThresholds, RAID_BOSSES, type RaidBoss, type RaidPhase, requireBossByKey } from './bosses.js';
 import { computeRaidRewards, type RaidEndReason, type RewardLine } from './rewards.js';
-import { spendTicket, TICKETS_PER_DAY, ticketsResetAt } from './tickets.js';
+import { TICKETS_PER_DAY, ticketsResetAt } from './tickets.js';
 
 export interface Raid {
   id: number;
@@ -311,28 +314,102 @@ export function noRaidMessage(): Text {
   return text`No raid is running in this server. An owner can start one with ${cmd('raid', 'start <boss>')} (bosses: ${bossList()}).`;
 }
 
+/** $1 guild, $2 player, $3 today: the running raid, the team and today's tickets — one round trip. */
+const ATTACK_READ_SQL = `
+SELECT r.id AS raid_id, r.guild_id, r.channel_id, r.boss_key, r.max_hp, r.hp, r.phase, r.active, r.started_by, r.started_at,
+       r.ends_at, r.ended_at, r.end_reason, r.last_hit_player, p.battle_team,
+       (SELECT used FROM daily_tickets WHERE player_id = me.id AND kind = 'raid' AND day = $3::date) AS tickets_used,
+       bt.*
+  FROM (SELECT $2::text AS id) me
+  LEFT JOIN raids r ON r.guild_id = $1 AND r.active
+  LEFT JOIN players p ON p.id = me.id
+  ${BATTLE_TEAM_LATERAL}`;
+
+/**
+ * An attack's write, one statement in a short transaction. The hit is one
+ * conditional UPDATE that never takes HP below zero and returns the HP and
+ * phase before and after, so exactly one attack sees \`hp_after = 0\` (the
+ * last hit) and exactly one sees each phase change. It re-checks what the
+ * read assumed: the raid still running and in time, the boss still in the
+ * phase whose mechanics were fought ($5), the team unchanged ($7). The raid
+ * row is locked first (\`prev\`), then the player's ticket row, the same
+ * order for every attack. If the hit landed but the day's tickets were used
+ * up since the read, the caller rolls back.
+ * $1 raid, $2 damage, $3 phase thresholds, $4 player, $5 phase fought,
+ * $6 now, $7 team, $8 today, $9 total, $10 seed.
+ */
+const ATTACK_WRITE_SQL = `
+WITH me AS (
+  SELECT id FROM players WHERE id = $4 AND battle_team = $7::bigint[]
+), prev AS (
+  SELECT id, hp, phase FROM raids WHERE id = $1 FOR UPDATE
+), hit AS (
+  UPDATE raids r SET
+         hp = GREATEST(r.hp - $2::bigint, 0),
+         phase = GREATEST(r.phase, 1 + (SELECT count(*)::int FROM unnest($3::int[]) AS t(pct)
+                                          WHERE GREATEST(r.hp - $2::bigint, 0) * 100 <= r.max_hp * t.pct)),
+         last_hit_player = CASE WHEN r.hp - $2::bigint <= 0 THEN $4 ELSE r.last_hit_player END
+    FROM prev
+   WHERE r.id = prev.id AND r.active AND r.hp > 0 AND r.ends_at > $6 AND EXISTS (SELECT 1 FROM me)
+     AND 1 + (SELECT count(*)::int FROM unnest($3::int[]) AS t(pct) WHERE r.hp * 100 <= r.max_hp * t.pct) = $5
+  RETURNING prev.hp AS hp_before, r.hp AS hp_after, prev.phase AS phase_before, r.phase AS phase_after
+), ticket AS (
+  INSERT INTO daily_tickets AS t (player_id, kind, day, used) SELECT $4, 'raid', $8::date, 1 FROM hit
+  ON CONFLICT (player_id, kind, day) DO UPDATE SET used = t.used + 1 WHERE t.used < ${TICKETS_PER_DAY.raid}
+  RETURNING used
+), dmg AS (
+  INSERT INTO raid_damage AS d (raid_id, player_id, damage, attacks, first_attack_at, last_attack_at)
+  SELECT $1, $4, hp_before - hp_after, 1, $6, $6 FROM hit
+  ON CONFLICT (raid_id, player_id) DO UPDATE SET damage = d.damage + EXCLUDED.damage, attacks = d.attacks + 1, last_attack_at = EXCLUDED.last_attack_at
+), rec AS (
+  INSERT INTO raid_attacks (raid_id, player_id, phase, seed, total, damage, last_hit, at)
+  SELECT $1, $4, $5, $10, $9, hp_before - hp_after, hp_after = 0, $6 FROM hit
+)
+SELECT (SELECT count(*) FROM me)::int AS team_ok, (SELECT used FROM ticket) AS used, hit.*
+  FROM (SELECT 1) AS one LEFT JOIN hit ON TRUE`;
+
+interface AttackWriteRow {
+  team_ok: number;
+  used: number | null;
+  hp_before: number | null;
+  hp_after: number | null;
+  phase_before: number | null;
+  phase_after: number | null;
+}
+
 /**
  * `!raid attack`: spends a raid ticket and hits the boss with the battle team.
  * Throws a UserError (and changes nothing) when there is no raid, no team or
  * no ticket left.
+ *
+ * Read (raid, team, tickets), fight outside any transaction, then one write
+ * statement in a short transaction (ATTACK_WRITE_SQL): four round trips, and
+ * the raid row — which every attacker of the guild needs — is locked only
+ * for that statement and the COMMIT, not for a battle. If the write finds the
+ * read out of date (a phase changed, the boss fell, the team changed), it
+ * changes nothing and the attack is fought again from a fresh read. The last
+ * hit pays the rewards in its own transaction (finishRaid), once.
  */
 export async function attackRaid(db: Db, input: { guildId: string; playerId: string; rng: Rng; now: Date }): Promise<AttackResult> {
   const { guildId, playerId, rng, now } = input;
-  return db.transaction(async (tx): Promise<AttackResult> => {
-    const locked = await tx.query<RaidRow>(`SELECT ${RAID_COLUMNS} FROM raids WHERE guild_id = $1 AND active FOR UPDATE`, [guildId]);
-    const row = locked.rows[0];
-    if (!row) throw new UserError(noRaidMessage());
-    const raid = toRaid(row);
-    // Time ran out before this attack: no ticket is spent; the raid ends here (once, under the lock).
-    if (raid.endsAt.getTime() <= now.getTime()) return { kind: 'expired', raid, finish: await finishRaid(tx, raid.id, 'timeout', now) };
-
-    const team = await requireBattleTeam(tx, playerId);
-    const left = await spendTicket(tx, playerId, 'raid', now, guildId);
-    if (left === null) {
-      throw new UserError(
-        `You have no raid tickets left today (${TICKETS_PER_DAY.raid} a day). They come back in ${formatDuration(ticketsResetAt(now).getTime() - now.getTime())} (00:00 UTC).`,
-      );
-    }
+  const today = utcDay(now);
+  const noTickets = () =>
+    new UserError(
+      `You have no raid tickets left today (${TICKETS_PER_DAY.raid} a day). They come back in ${formatDuration(ticketsResetAt(now).getTime() - now.getTime())} (00:00 UTC).`,
+    );
+  return withFreshRead(async (): Promise<AttackResult> => {
+    const read = await db.query<Omit<RaidRow, 'id'> & { raid_id: number | null; battle_team: number[] | null; tickets_used: number | null } & Partial<UnitRow>>(
+      ATTACK_READ_SQL,
+      [guildId, playerId, today],
+    );
+    const head = read.rows[0]!;
+    if (head.raid_id === null) throw new UserError(noRaidMessage());
+    const raid = toRaid({ ...head, id: head.raid_id });
+    // Time ran out before this attack: no ticket is spent; the raid ends here (once: finishRaid's conditional update decides).
+    if (raid.endsAt.getTime() <= now.getTime()) return { kind: 'expired', raid, finish: await finishRaid(db, raid.id, 'timeout', now) };
+    const team = teamOfRows(read.rows);
+    if (team.length === 0) throw noBattleTeam();
+    if ((head.tickets_used ?? 0) >= TICKETS_PER_DAY.raid) throw noTickets();
 
     const phase = currentPhase(raid);
     let attackers: BattleUnit[] = snapshotOfUnits(team);
@@ -347,61 +424,48 @@ export async function attackRaid(db: Db, input: { guildId: string; playerId: str
     // The 1e-9 keeps float noise (x × 0.8) from costing a point.
     const damage = Math.max(0, Math.floor(total * phase.mechanics.damageTaken + 1e-9));
 
-    const upd = await tx.query<{ hp_before: number; hp_after: number; phase_before: number; phase_after: number }>(
-      `WITH prev AS (SELECT id, hp, phase FROM raids WHERE id = $1 FOR UPDATE)
-       UPDATE raids r SET
-              hp = GREATEST(r.hp - $2::bigint, 0),
-              phase = GREATEST(r.phase, 1 + (SELECT count(*)::int FROM unnest($3::int[]) AS t(pct)
-                                               WHERE GREATEST(r.hp - $2::bigint, 0) * 100 <= r.max_hp * t.pct)),
-              last_hit_player = CASE WHEN r.hp - $2::bigint <= 0 THEN $4 ELSE r.last_hit_player END
-         FROM prev
-        WHERE r.id = prev.id AND r.active AND r.hp > 0
-       RETURNING prev.hp AS hp_before, r.hp AS hp_after, prev.phase AS phase_before, r.phase AS phase_after`,
-      [raid.id, damage, phaseThresholds(raid.boss), playerId],
-    );
-    const hit = upd.rows[0];
-    if (!hit) throw new Error(`raid ${raid.id} row changed under its lock`);
-    const hpBefore = Number(hit.hp_before);
-    const hpAfter = Number(hit.hp_after);
-    const applied = hpBefore - hpAfter;
-    const lastHit = hpAfter === 0;
-
-    await tx.query(
-      `INSERT INTO raid_damage AS d (raid_id, player_id, damage, attacks, first_attack_at, last_attack_at) VALUES ($1, $2, $3, 1, $4, $4)
-       ON CONFLICT (raid_id, player_id) DO UPDATE SET damage = d.damage + EXCLUDED.damage, attacks = d.attacks + 1, last_attack_at = EXCLUDED.last_attack_at`,
-      [raid.id, playerId, applied, now],
-    );
-    await tx.query('INSERT INTO raid_attacks (raid_id, player_id, phase, seed, total, damage, last_hit, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
-      raid.id,
-      playerId,
-      phase.number,
-      seed,
-      total,
-      applied,
-      lastHit,
-      now,
-    ]);
-    const finish = lastHit ? await finishRaid(tx, raid.id, 'defeated', now) : null;
-    const after: Raid = { ...raid, hp: hpAfter, phase: hit.phase_after, active: !lastHit, lastHitPlayerId: lastHit ? playerId : raid.lastHitPlayerId };
-    return {
-      kind: 'hit',
-      raid: finish ? finish.raid : after,
-      phase,
-      team,
-      attackers,
-      suppressed,
-      battle,
-      total,
-      damage,
-      applied,
-      hpBefore,
-      hpAfter,
-      phaseBefore: hit.phase_before,
-      phaseAfter: hit.phase_after,
-      lastHit,
-      ticketsLeft: left,
-      finish,
-    } satisfies HitResult;
+    return db.transaction(async (tx): Promise<AttackResult> => {
+      const w = await tx.query<AttackWriteRow>(ATTACK_WRITE_SQL, [
+        raid.id,
+        damage,
+        phaseThresholds(raid.boss),
+        playerId,
+        phase.number,
+        now,
+        head.battle_team,
+        today,
+        total,
+        seed,
+      ]);
+      const hit = w.rows[0]!;
+      if (hit.hp_before === null) throw new StaleRead(`raid ${raid.id} attack (team ${hit.team_ok ? 'unchanged' : 'changed'})`);
+      if (hit.used === null) throw noTickets(); // used up since the read: the hit rolls back
+      const hpBefore = Number(hit.hp_before);
+      const hpAfter = Number(hit.hp_after);
+      const applied = hpBefore - hpAfter;
+      const lastHit = hpAfter === 0;
+      const finish = lastHit ? await finishRaid(tx, raid.id, 'defeated', now) : null;
+      const after: Raid = { ...raid, hp: hpAfter, phase: hit.phase_after!, active: !lastHit, lastHitPlayerId: lastHit ? playerId : raid.lastHitPlayerId };
+      return {
+        kind: 'hit',
+        raid: finish ? finish.raid : after,
+        phase,
+        team,
+        attackers,
+        suppressed,
+        battle,
+        total,
+        damage,
+        applied,
+        hpBefore,
+        hpAfter,
+        phaseBefore: hit.phase_before!,
+        phaseAfter: hit.phase_after!,
+        lastHit,
+        ticketsLeft: TICKETS_PER_DAY.raid - hit.used,
+        finish,
+      } satisfies HitResult;
+    });
   });
 }
 

@@ -35,9 +35,16 @@ export interface ChannelEvent {
   message: PlaygroundMessage;
 }
 
+/*
+ * Memory (the bot's budget is a 512 MB instance, and a busy playground must
+ * not hold what a minute ago's load sent): a channel keeps its last 500
+ * events, all channels together their last 2,000, and sent images their last
+ * 16 MB (a page fetches an image when it shows the message, so only a page
+ * reloaded long after asks for an older one: it gets a 404).
+ */
 const MAX_EVENTS_PER_CHANNEL = 500;
-// Enough for the last few hundred images a page may still show; older ones answer 404.
-const MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024;
+const MAX_EVENTS = 2_000;
+const MAX_ATTACHMENT_BYTES = 16 * 1024 * 1024;
 
 /**
  * The playground's channels: messages, their pictures and a per-channel event
@@ -51,6 +58,7 @@ export class PlaygroundStore {
   private readonly events = new Map<string, ChannelEvent[]>();
   private readonly files = new Map<string, Attachment>();
   private fileBytes = 0;
+  private eventCount = 0;
 
   newId(): string {
     this.nextId += 1n;
@@ -125,12 +133,28 @@ export class PlaygroundStore {
     this.touchChannel(msg.channelId);
     const list = this.events.get(msg.channelId)!;
     list.push({ seq: ++this.seq, kind, message: msg });
-    if (list.length > MAX_EVENTS_PER_CHANNEL) {
-      for (const dropped of list.splice(0, list.length - MAX_EVENTS_PER_CHANNEL)) {
-        if (dropped.kind === 'create' && this.messages.get(dropped.message.id) && !list.some((e) => e.message.id === dropped.message.id)) {
-          this.messages.delete(dropped.message.id);
-        }
-      }
+    this.eventCount++;
+    if (list.length > MAX_EVENTS_PER_CHANNEL) this.dropOldest(list, list.length - MAX_EVENTS_PER_CHANNEL);
+    while (this.eventCount > MAX_EVENTS) {
+      // The oldest event of all is the oldest of some channel's.
+      let oldest: ChannelEvent[] | undefined;
+      for (const l of this.events.values()) if (l.length && (!oldest || l[0]!.seq < oldest[0]!.seq)) oldest = l;
+      this.dropOldest(oldest!, 1);
+    }
+  }
+
+  /**
+   * Drops a channel's `n` oldest events, and the messages no kept event shows
+   * any more — unless they still have controls to press (a live view: a
+   * player may press minutes later, as on Discord; when the view expires its
+   * message is edited, and goes with that event).
+   */
+  private dropOldest(list: ChannelEvent[], n: number): void {
+    for (const dropped of list.splice(0, n)) {
+      this.eventCount--;
+      const id = dropped.message.id;
+      const msg = this.messages.get(id);
+      if (msg && !msg.components.some((c) => !c.disabled) && !list.some((e) => e.message.id === id)) this.messages.delete(id);
     }
   }
 

@@ -65,34 +65,7 @@ export function failingOnQuery(db: Db, n: number): Db {
   return wrap(db);
 }
 
-/** Counts queries (and transactions) made through it. */
-export function countingDb(db: Db): { db: Db; queries: () => number; transactions: () => number; reset: () => void } {
-  let q = 0;
-  let t = 0;
-  const wrap = (inner: Db): Db => ({
-    kind: inner.kind,
-    query: ((sql: string, params?: readonly unknown[]) => {
-      q++;
-      return inner.query(sql, params);
-    }) as Db['query'],
-    exec: (sql) => inner.exec(sql),
-    transaction: (fn) => {
-      t++;
-      return inner.transaction((tx) => fn(wrap(tx)));
-    },
-    close: () => inner.close(),
-    ping: () => inner.ping(),
-  });
-  return {
-    db: wrap(db),
-    queries: () => q,
-    transactions: () => t,
-    reset: () => {
-      q = 0;
-      t = 0;
-    },
-  };
-}
+export { countingDb } from '../../helpers/db.js';
 
 /**
  * Presses a component twice at once (a double click). The second press may be

@@ -1,0 +1,193 @@
+/**
+ * Fair scheduling of player actions (ARCHITECTURE.md, "Scaling out").
+ *
+ * Every command, button press and prompt answer runs through `run(playerId,
+ * fn)`. Two rules:
+ *
+ * - **One at a time per player.** A player's actions wait in their own FIFO
+ *   lane and start only when the previous one has finished. They wait here,
+ *   holding nothing, instead of each taking a pooled database connection and
+ *   then queueing on the player's row lock (the row locks stay: they order
+ *   actions from other processes and shards). A lane holds at most
+ *   `perPlayer` actions, running one included; more are refused at once
+ *   (`queue-full`), so a spammer's backlog stays small.
+ * - **A bounded number at once, served round-robin.** At most `slots` actions
+ *   run at once across all players (the database pool's size: each running
+ *   action needs a connection at a time). Lanes whose next action is ready
+ *   wait in one ring; a free slot goes to the lane at its head, and a lane
+ *   that has more to do after its action goes to the back. So a player who
+ *   sends one command waits for at most one action of each other waiting
+ *   player, however deep their lanes are.
+ *
+ * The queue is bounded: at most `maxWaiting` actions wait at once across all
+ * players (more are refused at once, `busy`: past that backlog a reply would
+ * come too late to be worth the wait), and an action waits at most
+ * `maxWaitMs` for a slot (counted from when it reaches the head of its lane,
+ * so a player's own backlog doesn't count against it; then it is refused,
+ * `busy`, and never runs). A refusal is a SchedulerRefusal; the dispatcher
+ * answers it with a short message, never with an error id, and nothing has
+ * changed.
+ */
+
+export type RefusalReason = 'queue-full' | 'busy';
+
+export class SchedulerRefusal extends Error {
+  constructor(readonly reason: RefusalReason) {
+    super(reason === 'queue-full' ? 'too many actions queued for this player' : 'no free slot in time');
+    this.name = 'SchedulerRefusal';
+  }
+}
+
+/** One of each, shared: under overload thousands are refused, and a refusal carries nothing of its own. */
+const REFUSALS: Readonly<Record<RefusalReason, SchedulerRefusal>> = {
+  'queue-full': new SchedulerRefusal('queue-full'),
+  busy: new SchedulerRefusal('busy'),
+};
+
+export interface SchedulerOptions {
+  /** Actions running at once across all players (≥ 1). */
+  slots: number;
+  /** Actions a player may have queued or running; 0 = no bound. */
+  perPlayer: number;
+  /** Actions waiting (not running) at once across all players; 0 = no bound. */
+  maxWaiting: number;
+  /** How long an action at the head of its lane may wait for a slot, in ms; 0 = no bound. */
+  maxWaitMs: number;
+}
+
+interface Task {
+  start(): void;
+  refuse(): void;
+  timer?: NodeJS.Timeout;
+}
+
+interface Lane {
+  id: string;
+  tasks: Task[];
+  running: boolean;
+}
+
+export interface SchedulerStats {
+  /** Actions running now. */
+  running: number;
+  /** Actions waiting (in lanes, not running). */
+  waiting: number;
+  /** Players with an action running or waiting. */
+  players: number;
+  /** Actions refused since start, by reason. */
+  refused: Record<RefusalReason, number>;
+}
+
+export class CommandScheduler {
+  private readonly lanes = new Map<string, Lane>();
+  /** Lanes whose head action waits for a slot, in arrival order (a Set keeps insertion order and deletes in O(1)). */
+  private readonly ring = new Set<Lane>();
+  private active = 0;
+  private waiting = 0;
+  private readonly refused: Record<RefusalReason, number> = { 'queue-full': 0, busy: 0 };
+  readonly options: Readonly<SchedulerOptions>;
+
+  constructor(options: SchedulerOptions) {
+    if (!Number.isInteger(options.slots) || options.slots < 1) throw new RangeError(`scheduler slots must be a whole number ≥ 1 (got ${options.slots})`);
+    this.options = { ...options };
+  }
+
+  /**
+   * Runs `fn` for `playerId` when it is this action's turn; resolves or
+   * rejects as `fn` does, or rejects with a SchedulerRefusal (then `fn`
+   * never ran).
+   */
+  run<T>(playerId: string, fn: () => Promise<T>): Promise<T> {
+    let lane = this.lanes.get(playerId);
+    if (!lane) {
+      lane = { id: playerId, tasks: [], running: false };
+      this.lanes.set(playerId, lane);
+    }
+    const held = lane.tasks.length + (lane.running ? 1 : 0);
+    if (this.options.perPlayer > 0 && held >= this.options.perPlayer) {
+      this.refused['queue-full']++;
+      return Promise.reject(REFUSALS['queue-full']);
+    }
+    // Past the backlog bound, refuse at once (actions wait only while every slot is taken).
+    if (this.options.maxWaiting > 0 && this.waiting >= this.options.maxWaiting) {
+      this.refused.busy++;
+      if (held === 0) this.lanes.delete(playerId);
+      return Promise.reject(REFUSALS.busy);
+    }
+    const owner = lane;
+    return new Promise<T>((resolve, reject) => {
+      const task: Task = {
+        start: () => {
+          // A microtask later, so an fn that throws synchronously still settles this promise. The
+          // slot is given back before the caller hears the result.
+          Promise.resolve()
+            .then(fn)
+            .then(
+              (value) => {
+                this.finish(owner);
+                resolve(value);
+              },
+              (err: unknown) => {
+                this.finish(owner);
+                reject(err);
+              },
+            );
+        },
+        refuse: () => {
+          this.refused.busy++;
+          reject(REFUSALS.busy);
+        },
+      };
+      owner.tasks.push(task);
+      this.waiting++;
+      if (!owner.running && owner.tasks.length === 1) this.enqueue(owner);
+      this.pump();
+    });
+  }
+
+  stats(): SchedulerStats {
+    return { running: this.active, waiting: this.waiting, players: this.lanes.size, refused: { ...this.refused } };
+  }
+
+  /** The lane's head action starts waiting for a slot (and its wait is timed from now). */
+  private enqueue(lane: Lane): void {
+    this.ring.add(lane);
+    const head = lane.tasks[0]!;
+    if (this.options.maxWaitMs > 0) {
+      head.timer = setTimeout(() => this.expire(lane, head), this.options.maxWaitMs);
+      head.timer.unref?.();
+    }
+  }
+
+  private expire(lane: Lane, task: Task): void {
+    if (lane.tasks[0] !== task || !this.ring.has(lane)) return; // already started
+    this.ring.delete(lane);
+    lane.tasks.shift();
+    this.waiting--;
+    task.refuse();
+    if (lane.tasks.length > 0) this.enqueue(lane);
+    else this.lanes.delete(lane.id);
+  }
+
+  private pump(): void {
+    while (this.active < this.options.slots && this.ring.size > 0) {
+      const lane = this.ring.values().next().value as Lane;
+      this.ring.delete(lane);
+      const task = lane.tasks.shift()!;
+      this.waiting--;
+      if (task.timer) clearTimeout(task.timer);
+      lane.running = true;
+      this.active++;
+      task.start();
+    }
+  }
+
+  private finish(lane: Lane): void {
+    this.active--;
+    lane.running = false;
+    // Round-robin: a lane with more to do goes to the back of the ring.
+    if (lane.tasks.length > 0) this.enqueue(lane);
+    else this.lanes.delete(lane.id);
+    this.pump();
+  }
+}
