@@ -280,7 +280,17 @@ export function loadConfigOrExit(env: Record<string, string | undefined> = proce
  * playground is on unless a Discord token is given (then it follows PLAYGROUND).
  */
 export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
-  return loadConfig({ ...(overrides.DISCORD_TOKEN ? {} : { PLAYGROUND: '1' }), COMMAND_BURST: '0', STARDUST_OFFLINE: '1', LOG_LEVEL: 'silent', ...overrides });
+  // Tests fire dozens of commands from one player at once: no spam guard, no bound on a player's queue or its wait.
+  return loadConfig({
+    ...(overrides.DISCORD_TOKEN ? {} : { PLAYGROUND: '1' }),
+    COMMAND_BURST: '0',
+    COMMAND_QUEUE_PER_PLAYER: '0',
+    COMMAND_QUEUE_MAX: '0',
+    COMMAND_QUEUE_WAIT_MS: '0',
+    STARDUST_OFFLINE: '1',
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
 }
 
 /**

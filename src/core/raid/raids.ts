@@ -314,11 +314,11 @@ export function noRaidMessage(): Text {
   return text`No raid is running in this server. An owner can start one with ${cmd('raid', 'start <boss>')} (bosses: ${bossList()}).`;
 }
 
-/** $1 guild, $2 player, $3 today: the running raid, the team and today's tickets — one round trip. */
+/** $1 guild, $2 player, $3 today: the running raid, the team and today's tickets in this server — one round trip. */
 const ATTACK_READ_SQL = `
 SELECT r.id AS raid_id, r.guild_id, r.channel_id, r.boss_key, r.max_hp, r.hp, r.phase, r.active, r.started_by, r.started_at,
        r.ends_at, r.ended_at, r.end_reason, r.last_hit_player, p.battle_team,
-       (SELECT used FROM daily_tickets WHERE player_id = me.id AND kind = 'raid' AND day = $3::date) AS tickets_used,
+       (SELECT used FROM daily_tickets WHERE player_id = me.id AND kind = 'raid' AND scope = $1 AND day = $3::date) AS tickets_used,
        bt.*
   FROM (SELECT $2::text AS id) me
   LEFT JOIN raids r ON r.guild_id = $1 AND r.active
@@ -332,7 +332,7 @@ SELECT r.id AS raid_id, r.guild_id, r.channel_id, r.boss_key, r.max_hp, r.hp, r.
  * last hit) and exactly one sees each phase change. It re-checks what the
  * read assumed: the raid still running and in time, the boss still in the
  * phase whose mechanics were fought ($5), the team unchanged ($7). The raid
- * row is locked first (\`prev\`), then the player's ticket row, the same
+ * row is locked first (\`prev\`), then the player's ticket row in that raid's server, the same
  * order for every attack. If the hit landed but the day's tickets were used
  * up since the read, the caller rolls back.
  * $1 raid, $2 damage, $3 phase thresholds, $4 player, $5 phase fought,
@@ -352,10 +352,10 @@ WITH me AS (
     FROM prev
    WHERE r.id = prev.id AND r.active AND r.hp > 0 AND r.ends_at > $6 AND EXISTS (SELECT 1 FROM me)
      AND 1 + (SELECT count(*)::int FROM unnest($3::int[]) AS t(pct) WHERE r.hp * 100 <= r.max_hp * t.pct) = $5
-  RETURNING prev.hp AS hp_before, r.hp AS hp_after, prev.phase AS phase_before, r.phase AS phase_after
+  RETURNING prev.hp AS hp_before, r.hp AS hp_after, prev.phase AS phase_before, r.phase AS phase_after, r.guild_id
 ), ticket AS (
-  INSERT INTO daily_tickets AS t (player_id, kind, day, used) SELECT $4, 'raid', $8::date, 1 FROM hit
-  ON CONFLICT (player_id, kind, day) DO UPDATE SET used = t.used + 1 WHERE t.used < ${TICKETS_PER_DAY.raid}
+  INSERT INTO daily_tickets AS t (player_id, kind, scope, day, used) SELECT $4, 'raid', hit.guild_id, $8::date, 1 FROM hit
+  ON CONFLICT (player_id, kind, scope, day) DO UPDATE SET used = t.used + 1 WHERE t.used < ${TICKETS_PER_DAY.raid}
   RETURNING used
 ), dmg AS (
   INSERT INTO raid_damage AS d (raid_id, player_id, damage, attacks, first_attack_at, last_attack_at)
