@@ -395,7 +395,7 @@ export async function attackRaid(db: Db, input: { guildId: string; playerId: str
   const today = utcDay(now);
   const noTickets = () =>
     new UserError(
-      `You have no raid tickets left today (${TICKETS_PER_DAY.raid} a day). They come back in ${formatDuration(ticketsResetAt(now).getTime() - now.getTime())} (00:00 UTC).`,
+      `You have no raid tickets left in this server today (${TICKETS_PER_DAY.raid} a day in each server). They come back in ${formatDuration(ticketsResetAt(now).getTime() - now.getTime())} (00:00 UTC).`,
     );
   return withFreshRead(async (): Promise<AttackResult> => {
     const read = await db.query<Omit<RaidRow, 'id'> & { raid_id: number | null; battle_team: number[] | null; tickets_used: number | null } & Partial<UnitRow>>(

@@ -164,7 +164,7 @@ describe.each(backends())('raids (core) on %s', (backend) => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(refused).toHaveLength(3);
-    expect(refused[0]!.reason.message).toMatch(/no raid tickets left today \(3 a day\)/);
+    expect(refused[0]!.reason.message).toMatch(/no raid tickets left in this server today \(3 a day in each server\)/);
     const d = await db().query<{ attacks: number }>('SELECT attacks FROM raid_damage WHERE raid_id = $1 AND player_id = $2', [raid.id, 'y']);
     expect(d.rows[0]!.attacks).toBe(3);
     // Tickets come back at 00:00 UTC by the game clock.

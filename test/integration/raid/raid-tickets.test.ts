@@ -47,7 +47,7 @@ describe.each(backends())('raid tickets are counted per player per server (%s)',
       const refused = mine.filter((x): x is { guild: string; err: Error } => 'err' in x);
       expect(hits).toHaveLength(3);
       expect(refused).toHaveLength(7);
-      for (const x of refused) expect(x.err.message).toMatch(/no raid tickets left today \(3 a day\)/);
+      for (const x of refused) expect(x.err.message).toMatch(/no raid tickets left in this server today \(3 a day in each server\)/);
       // The tickets left after each hit are 2, 1 and 0, each seen once.
       expect(hits.map((h) => (h.r.kind === 'hit' ? h.r.ticketsLeft : -1)).sort()).toEqual([0, 1, 2]);
     }
