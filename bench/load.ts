@@ -165,6 +165,7 @@ async function measure(kind: DbKind): Promise<BenchRow[]> {
         for (const a of m.attachments) {
           const res = await fetch(base + a.url);
           const buf = await res.arrayBuffer();
+          if (res.status !== 200) throw new Error(`GET ${a.url}: ${res.status}`);
           tally.images++;
           tally.imageBytes += buf.byteLength;
         }
