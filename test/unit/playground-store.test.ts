@@ -10,16 +10,16 @@ function image(store: PlaygroundStore, channelId: string, bytes: number) {
 const fileId = (url: string) => url.split('/')[3]!;
 
 describe('playground store memory bounds', () => {
-  it('keeps a minute of sent images up to 64 MB, then the last 16 MB; older ones are gone (404), the newest served', () => {
+  it('keeps 30 s of sent images up to 64 MB, then the last 16 MB; older ones are gone (404), the newest served', () => {
     let now = 1_000_000;
     const store = new PlaygroundStore(() => now);
     const kept = (sent: ReturnType<typeof image>[]) => sent.filter((m) => store.file(fileId(m.attachments[0]!.url)));
-    // A burst: 100 images of 1 MB within a minute — the last 64 MB are there to fetch.
+    // A burst: 100 images of 1 MB at once — the last 64 MB are there to fetch.
     const burst = Array.from({ length: 100 }, () => image(store, 'c1', MB));
     expect(kept(burst).length).toBe(64);
     expect(kept(burst)).toEqual(burst.slice(36));
-    // A minute later, with nothing sent since, they are down to the last 16 MB.
-    now += 61_000;
+    // Half a minute later, with nothing sent since, they are down to the last 16 MB.
+    now += 31_000;
     store.pruneFiles();
     expect(kept(burst)).toEqual(burst.slice(84));
     // Quiet use: up to 16 MB stays however old it is.

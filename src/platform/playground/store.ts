@@ -38,8 +38,8 @@ export interface ChannelEvent {
  * Memory (the bot's budget is a 512 MB instance, and a busy playground must
  * not go on holding what a minute ago's load sent): a channel keeps its last
  * 500 events, all channels together their last 2,000. Sent images: the last
- * 16 MB for as long as they are the last; beyond that an image is kept for a
- * minute (a page fetches an image as soon as it shows the message, but under
+ * 16 MB for as long as they are the last; beyond that an image is kept for
+ * 30 s (a page fetches an image as soon as it shows the message, but under
  * load its request can come well after dozens of other images were sent),
  * and never more than 64 MB in all. A page reloaded later gets a 404 for
  * images that are gone.
@@ -48,7 +48,7 @@ const MAX_EVENTS_PER_CHANNEL = 500;
 const MAX_EVENTS = 2_000;
 const KEPT_ATTACHMENT_BYTES = 16 * 1024 * 1024;
 const MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024;
-const ATTACHMENT_GRACE_MS = 60_000;
+const ATTACHMENT_GRACE_MS = 30_000;
 
 /**
  * The playground's channels: messages, their PNGs and a per-channel event
@@ -164,7 +164,7 @@ export class PlaygroundStore {
 
   /** `now` is the clock images age by (tests move it). */
   constructor(private readonly now: () => number = Date.now) {
-    // Images sent under a load go a minute after it, even if nothing is sent after them.
+    // Images sent under a load go soon after it, even if nothing is sent after them.
     setInterval(() => this.pruneFiles(), 10_000).unref();
   }
 
@@ -176,7 +176,7 @@ export class PlaygroundStore {
     return `/api/attachments/${id}/${encodeURIComponent(a.name)}`;
   }
 
-  /** Drops the oldest images past 64 MB, and those older than a minute past 16 MB. */
+  /** Drops the oldest images past 64 MB, and those older than 30 s past 16 MB. */
   pruneFiles(): void {
     const expired = this.now() - ATTACHMENT_GRACE_MS;
     for (const [k, f] of this.files) {
