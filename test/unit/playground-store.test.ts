@@ -10,13 +10,22 @@ function image(store: PlaygroundStore, channelId: string, bytes: number) {
 const fileId = (url: string) => url.split('/')[3]!;
 
 describe('playground store memory bounds', () => {
-  it('keeps the last 16 MB of sent images; older ones are gone (404), the newest are served', () => {
-    const store = new PlaygroundStore();
-    const sent = Array.from({ length: 40 }, () => image(store, 'c1', MB));
-    const kept = sent.filter((m) => store.file(fileId(m.attachments[0]!.url)));
-    expect(kept.length).toBeLessThanOrEqual(16);
-    expect(kept.length).toBeGreaterThanOrEqual(15);
-    expect(kept).toEqual(sent.slice(sent.length - kept.length));
+  it('keeps 30 s of sent images up to 64 MB, then the last 16 MB; older ones are gone (404), the newest served', () => {
+    let now = 1_000_000;
+    const store = new PlaygroundStore(() => now);
+    const kept = (sent: ReturnType<typeof image>[]) => sent.filter((m) => store.file(fileId(m.attachments[0]!.url)));
+    // A burst: 100 images of 1 MB at once — the last 64 MB are there to fetch.
+    const burst = Array.from({ length: 100 }, () => image(store, 'c1', MB));
+    expect(kept(burst).length).toBe(64);
+    expect(kept(burst)).toEqual(burst.slice(36));
+    // Half a minute later, with nothing sent since, they are down to the last 16 MB.
+    now += 31_000;
+    store.pruneFiles();
+    expect(kept(burst)).toEqual(burst.slice(84));
+    // Quiet use: up to 16 MB stays however old it is.
+    now += 3_600_000;
+    store.pruneFiles();
+    expect(kept(burst)).toHaveLength(16);
   });
 
   it('keeps the last 500 events of a channel and the last 2,000 of all channels, and forgets messages none of them shows', () => {

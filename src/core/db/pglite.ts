@@ -55,6 +55,18 @@ const POSTGRES_SETTINGS = ['shared_buffers=8MB'];
  * TurboFan.
  */
 
+/*
+ * PGlite runs each statement synchronously (WASM on this thread) and hands
+ * its lock to the next waiter in a microtask, so statements queued by many
+ * commands ran back to back without the event loop getting a turn: under
+ * the load bench the loop stalled for 300-800 ms at a time (no HTTP
+ * accepted, no timer, no other command's step). A statement issued outside
+ * a transaction therefore first waits one macrotask turn (setImmediate).
+ * Statements inside a transaction don't: it holds PGlite until it commits,
+ * and should finish soon.
+ */
+const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 class PgliteTxDb implements Db {
   readonly kind = 'pglite' as const;
   constructor(private readonly tx: Transaction) {}
@@ -99,6 +111,7 @@ export class PgliteDb implements Db {
   }
 
   async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+    await yieldTurn();
     const r = await this.pg.query<T>(sql, params as unknown[] | undefined);
     return { rows: r.rows, rowCount: r.fields.length > 0 ? r.rows.length : (r.affectedRows ?? 0) };
   }
@@ -107,7 +120,8 @@ export class PgliteDb implements Db {
     await this.pg.exec(sql);
   }
 
-  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    await yieldTurn();
     return this.pg.transaction((tx) => fn(new PgliteTxDb(tx)));
   }
 

@@ -37,14 +37,19 @@ export interface ChannelEvent {
 
 /*
  * Memory (the bot's budget is a 512 MB instance, and a busy playground must
- * not hold what a minute ago's load sent): a channel keeps its last 500
- * events, all channels together their last 2,000, and sent images their last
- * 16 MB (a page fetches an image when it shows the message, so only a page
- * reloaded long after asks for an older one: it gets a 404).
+ * not go on holding what a minute ago's load sent): a channel keeps its last
+ * 500 events, all channels together their last 2,000. Sent images: the last
+ * 16 MB for as long as they are the last; beyond that an image is kept for
+ * 30 s (a page fetches an image as soon as it shows the message, but under
+ * load its request can come well after dozens of other images were sent),
+ * and never more than 64 MB in all. A page reloaded later gets a 404 for
+ * images that are gone.
  */
 const MAX_EVENTS_PER_CHANNEL = 500;
 const MAX_EVENTS = 2_000;
-const MAX_ATTACHMENT_BYTES = 16 * 1024 * 1024;
+const KEPT_ATTACHMENT_BYTES = 16 * 1024 * 1024;
+const MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024;
+const ATTACHMENT_GRACE_MS = 30_000;
 
 /**
  * The playground's channels: messages, their pictures and a per-channel event
@@ -56,7 +61,7 @@ export class PlaygroundStore {
   private nextId = BigInt(Date.now()) << 22n;
   private readonly messages = new Map<string, PlaygroundMessage>();
   private readonly events = new Map<string, ChannelEvent[]>();
-  private readonly files = new Map<string, Attachment>();
+  private readonly files = new Map<string, Attachment & { at: number }>();
   private fileBytes = 0;
   private eventCount = 0;
 
@@ -158,17 +163,29 @@ export class PlaygroundStore {
     }
   }
 
+  /** `now` is the clock images age by (tests move it). */
+  constructor(private readonly now: () => number = Date.now) {
+    // Images sent under a load go soon after it, even if nothing is sent after them.
+    setInterval(() => this.pruneFiles(), 10_000).unref();
+  }
+
   private storeFile(a: Attachment): string {
     // Random, not sequential: <img> tags can't send the playground token, so an image URL must not be guessable.
     const id = randomBytes(16).toString('hex');
-    this.files.set(id, a);
+    this.files.set(id, { ...a, at: this.now() });
     this.fileBytes += a.data.length;
+    this.pruneFiles();
+    return `/api/attachments/${id}/${encodeURIComponent(a.name)}`;
+  }
+
+  /** Drops the oldest images past 64 MB, and those older than 30 s past 16 MB. */
+  pruneFiles(): void {
+    const expired = this.now() - ATTACHMENT_GRACE_MS;
     for (const [k, f] of this.files) {
-      if (this.fileBytes <= MAX_ATTACHMENT_BYTES) break;
+      if (this.fileBytes <= KEPT_ATTACHMENT_BYTES || (this.fileBytes <= MAX_ATTACHMENT_BYTES && f.at > expired)) break;
       this.files.delete(k);
       this.fileBytes -= f.data.length;
     }
-    return `/api/attachments/${id}/${encodeURIComponent(a.name)}`;
   }
 
   private render(id: string, channelId: string, reply: Reply, visibleTo?: string): PlaygroundMessage {
