@@ -13,7 +13,7 @@ import { type Db, openDb } from './core/db/index.js';
 import { migrate } from './core/db/migrate.js';
 import { BootError } from './core/errors.js';
 import { GuildPrefixCache } from './core/guilds.js';
-import { ArtCache } from './core/images/index.js';
+import { ArtCache, createPictures } from './core/images/index.js';
 import { Rng } from './core/rng.js';
 import { listUnits } from './core/units.js';
 import { createLogger, type Logger } from './log.js';
@@ -87,13 +87,16 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const seedSource = config.seed !== undefined ? new Rng(config.seed) : null;
   const transports: Transport[] = [];
 
+  const artOptions = { dataDir: config.dataDir, fetchTimeoutMs: config.artFetchTimeoutMs };
+  const art = new ArtCache(artOptions);
   const services: Services = {
     config,
     db,
     clock,
     log,
     prefixes: new GuildPrefixCache(db),
-    art: new ArtCache({ dataDir: config.dataDir, fetchTimeoutMs: config.artFetchTimeoutMs }),
+    art,
+    pictures: createPictures({ workers: config.pictureWorkers, art, artOptions, log }),
     anilist,
     rng: () => new Rng(seedSource ? seedSource.nextUint32() : Rng.randomSeed()),
     canPost: (channelId) => transports.some((t) => t.owns(channelId)),
@@ -197,6 +200,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       for (const t of transports) await t.stop().catch(() => {});
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections?.();
+      await services.pictures.close();
       if (!opts.db) await db.close();
     },
   };

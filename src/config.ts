@@ -120,6 +120,7 @@ const envSchema = z.object({
   UNBELIEVABOAT_GUILD_ID: optionalString,
   UNBELIEVABOAT_TIMEOUT_MS: int(100, 120_000).default(15_000),
   ART_FETCH_TIMEOUT_MS: int(100, 60_000).default(3_000),
+  PICTURE_WORKERS: int(0, 16).default(1),
   EMOJI_GEMS: z.string().default('💎'),
   EMOJI_COINS: z.string().default('🪙'),
   EMOJI_R: z.string().default('⚪'),
@@ -209,6 +210,8 @@ const schema = checkedSchema.transform((e) => ({
     timeoutMs: e.UNBELIEVABOAT_TIMEOUT_MS,
   },
   artFetchTimeoutMs: e.ART_FETCH_TIMEOUT_MS,
+  /** Worker threads that draw replies' pictures; 0 = on the event loop. */
+  pictureWorkers: e.PICTURE_WORKERS,
   emoji: {
     gems: e.EMOJI_GEMS,
     coins: e.EMOJI_COINS,
@@ -287,6 +290,7 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
     COMMAND_QUEUE_PER_PLAYER: '0',
     COMMAND_QUEUE_MAX: '0',
     COMMAND_QUEUE_WAIT_MS: '0',
+    PICTURE_WORKERS: '0',
     STARDUST_OFFLINE: '1',
     LOG_LEVEL: 'silent',
     ...overrides,

@@ -62,7 +62,7 @@ async function fightReply(ctx: CommandContext, fight: Fight): Promise<Reply> {
   if (saved.bossKill) extra.push(`🐉 You beat the boss! Boss kills are counted toward **Ultimate Battler**.`);
   return {
     embeds: [battleEmbed(fight, extra, `Battle #${saved.id} · seed ${fight.result.seed} · replay with ${ctx.voice.plain('replay', saved.id)}`)],
-    images: [battleImageJob(fight, ctx.services.art)],
+    images: [battleImageJob(fight, ctx.services.pictures)],
   };
 }
 
@@ -128,7 +128,7 @@ export default defineCog({
         const when = r.createdAt.toISOString().replace('T', ' ').slice(0, 16);
         return {
           embeds: [battleEmbed(shown, [verdict], `Replay of battle #${r.id} · fought ${when} UTC · seed ${r.seed}`)],
-          images: [battleImageJob(shown, ctx.services.art)],
+          images: [battleImageJob(shown, ctx.services.pictures)],
         };
       },
     }),

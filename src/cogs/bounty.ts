@@ -25,7 +25,6 @@ import {
 } from '../core/bounty/index.js';
 import { formatDuration } from '../core/clock.js';
 import { UserError } from '../core/errors.js';
-import { renderBountyBoard } from '../core/images/index.js';
 import { ITEMS, type ItemId, itemQuantities } from '../core/items.js';
 import { bondXpToNext, MAX_BOND_LEVEL } from '../core/progression.js';
 import { ROYALTY_REWARD_MULTIPLIER } from '../core/skills/registry.js';
@@ -76,7 +75,7 @@ async function boardReply(ctx: CommandContext): Promise<Reply> {
     ],
     images: [
       image('bounty', 'the bounty board picture', () =>
-        renderBountyBoard({
+        ctx.services.pictures.draw('bountyBoard', {
           slots: board.slots.map((s) => ({ tier: s.tier, power: s.power, status: statuses[s.index] ?? 'AVAILABLE', reward: rewardText(cfg, s.tier) })),
           resetsAt: board.resetsAt,
           keys: keys.keys,
@@ -173,7 +172,7 @@ async function resultReply(ctx: CommandContext, r: HuntResult): Promise<Reply> {
   // Gems and coins come only with a UR bounty, so only there does Royalty pay.
   const embed = battleEmbed(shown, extra, `Bounty slot ${r.slot.index + 1} · seed ${r.battle.seed}`, { royaltyPays: r.slot.tier === 'UR' });
   embed.title = `🏹 ${tierLabel(cfg, r.slot.tier)} bounty — slot ${r.slot.index + 1}`;
-  return { embeds: [embed], images: [battleImageJob(shown, ctx.services.art)] };
+  return { embeds: [embed], images: [battleImageJob(shown, ctx.services.pictures)] };
 }
 
 async function hunt(ctx: CommandContext): Promise<Reply> {

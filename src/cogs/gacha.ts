@@ -28,7 +28,7 @@ import {
   spendSpark,
   verifyPull,
 } from '../core/gacha/index.js';
-import { type CardInfo, renderBanner, renderCard, renderTenPull } from '../core/images/index.js';
+import type { CardInfo } from '../core/images/index.js';
 import { requirePlayer } from '../core/players.js';
 import { TEAM_SIZE } from '../core/teams.js';
 import { cmd, text } from '../core/text.js';
@@ -76,7 +76,7 @@ export async function pullReply(ctx: CommandContext, r: PullResult, title: strin
       color: Colors[c.rarity],
       footer: pullFooter(ctx, r),
     };
-    return { embeds: [embed], images: [image('pull', 'the card', () => renderCard(cardInfo(c), s.art))] };
+    return { embeds: [embed], images: [image('pull', 'the card', () => s.pictures.draw('card', cardInfo(c)))] };
   }
   const best = r.cards.some((c) => c.rarity === 'SSR') ? 'SSR' : r.cards.some((c) => c.rarity === 'SR') ? 'SR' : 'R';
   const lines = r.cards.map(
@@ -88,7 +88,7 @@ export async function pullReply(ctx: CommandContext, r: PullResult, title: strin
     color: Colors[best],
     footer: pullFooter(ctx, r),
   };
-  return { embeds: [embed], images: [image('pull', 'the summon picture', () => renderTenPull(r.cards.map(cardInfo), s.art))] };
+  return { embeds: [embed], images: [image('pull', 'the summon picture', () => s.pictures.draw('tenPull', r.cards.map(cardInfo)))] };
 }
 
 /** The starter's strongest distinct units (a starter can pull a character twice), strongest first: a ready battle team. */
@@ -166,7 +166,10 @@ async function bannerReply(ctx: CommandContext, b: Banner, title: string, extra:
     ],
     color: Colors.SSR,
   };
-  return { embeds: [embed], images: [image('banner', 'the banner picture', () => renderBanner({ name: b.name, endsAt: b.endsAt, featured: cards }, s.art))] };
+  return {
+    embeds: [embed],
+    images: [image('banner', 'the banner picture', () => s.pictures.draw('banner', { name: b.name, endsAt: b.endsAt, featured: cards }))],
+  };
 }
 
 function sparkView(ctx: CommandContext, bannerName: string, choices: Array<{ id: number; name: string }>): { reply: Reply } {

@@ -20,7 +20,6 @@ import {
 import { ledgerPage } from '../core/economy.js';
 import { UserError } from '../core/errors.js';
 import { SCRAP_VALUE } from '../core/gacha/roll.js';
-import { renderCard } from '../core/images/index.js';
 import { ITEMS, itemQuantities } from '../core/items.js';
 import { requirePlayer, richestPlayers } from '../core/players.js';
 import { bondXpToNext, MAX_BOND_LEVEL, teamXpToNext } from '../core/progression.js';
@@ -253,7 +252,7 @@ export default defineCog({
         const owner = u.playerId === ctx.author.id ? ctx.author.username : (await requirePlayer(ctx.services.db, u.playerId)).username || u.playerId;
         const embed = unitEmbed(ctx, u, owner);
         const card = { characterId: u.characterId, name: u.name, rarity: u.rarity, power: u.power, dupeLevel: u.dupeLevel, imageUrl: u.imageUrl };
-        return { embeds: [embed], images: [image('unit', 'the card', () => renderCard(card, ctx.services.art))] };
+        return { embeds: [embed], images: [image('unit', 'the card', () => ctx.services.pictures.draw('card', card))] };
       },
     }),
     defineCommand({

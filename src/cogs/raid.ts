@@ -8,7 +8,7 @@ import { type CommandContext, defineCog, defineCommand, type Services } from '..
 import type { Config } from '../config.js';
 import { recordAdminAction } from '../core/audit.js';
 import { formatDuration } from '../core/clock.js';
-import { type ArtSource, type RaidHitInput, renderRaidBar, renderRaidHit } from '../core/images/index.js';
+import type { Pictures, RaidHitInput } from '../core/images/index.js';
 import { every } from '../core/jobs.js';
 import { describeMechanics, phaseThresholds, RAID_BOSSES, type RaidBoss } from '../core/raid/bosses.js';
 import {
@@ -98,21 +98,18 @@ async function settle(ctx: CommandContext, guildId: string): Promise<FinishResul
   return f;
 }
 
-function raidBarImage(raid: Raid, art: ArtSource): ImageJob {
+function raidBarImage(raid: Raid, pictures: Pictures): ImageJob {
   return image('raid', 'the raid picture', () =>
-    renderRaidBar(
-      {
-        bossName: raid.boss.name,
-        hp: raid.hp,
-        maxHp: raid.maxHp,
-        phase: currentPhase(raid).number,
-        phaseThresholds: phaseThresholds(raid.boss).map((p) => p / 100),
-        endsAt: raid.endsAt,
-        artUrl: raid.boss.artUrl,
-        bossCharacterId: raid.boss.artId,
-      },
-      art,
-    ),
+    pictures.draw('raidBar', {
+      bossName: raid.boss.name,
+      hp: raid.hp,
+      maxHp: raid.maxHp,
+      phase: currentPhase(raid).number,
+      phaseThresholds: phaseThresholds(raid.boss).map((p) => p / 100),
+      endsAt: raid.endsAt,
+      artUrl: raid.boss.artUrl,
+      bossCharacterId: raid.boss.artId,
+    }),
   );
 }
 
@@ -207,7 +204,7 @@ async function statusReply(ctx: CommandContext, guildId: string, justEnded: Fini
           footer: `${ctx.voice.plain('raid', 'attack')} — 1 ticket · ${ctx.voice.plain('raid', 'lb')} — full board`,
         },
       ],
-      images: [raidBarImage(raid, ctx.services.art)],
+      images: [raidBarImage(raid, ctx.services.pictures)],
     },
   ];
 }
@@ -274,7 +271,7 @@ async function attackReply(ctx: CommandContext, hit: HitResult): Promise<Reply> 
         color: hit.lastHit ? Colors.SSR : Colors.info,
       },
     ],
-    images: [image('raid-hit', 'the raid picture', () => renderRaidHit(hitImage, ctx.services.art))],
+    images: [image('raid-hit', 'the raid picture', () => ctx.services.pictures.draw('raidHit', hitImage))],
   };
 }
 
@@ -385,7 +382,7 @@ async function start(ctx: CommandContext, guildId: string, rest: string[]): Prom
           color: Colors.UR,
         },
       ],
-      images: [raidBarImage(raid, ctx.services.art)],
+      images: [raidBarImage(raid, ctx.services.pictures)],
     },
   ];
 }

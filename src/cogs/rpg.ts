@@ -108,7 +108,7 @@ async function stageReply(ctx: CommandContext, r: StageResult): Promise<Reply> {
   const shown = { attackerName: ctx.author.username, defenderName: s.title, attacker: r.attacker, defender: r.defender, result: r.result };
   const embed = battleEmbed(shown, extra, `Stage ${s.chapter}-${s.stage} · seed ${r.result.seed}`, { royaltyPays: true });
   embed.title = `📖 ${s.chapter}-${s.stage} · ${s.title}`;
-  return { embeds: [embed], images: [battleImageJob(shown, ctx.services.art)] };
+  return { embeds: [embed], images: [battleImageJob(shown, ctx.services.pictures)] };
 }
 
 export default defineCog({

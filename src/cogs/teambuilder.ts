@@ -9,7 +9,7 @@ import { type CommandContext, defineCog, defineCommand } from '../commands/types
 import type { Voice } from '../commands/voice.js';
 import type { Config } from '../config.js';
 import { UserError } from '../core/errors.js';
-import { renderTeam, type TeamSlot } from '../core/images/index.js';
+import type { TeamSlot } from '../core/images/index.js';
 import type { Rarity } from '../core/power.js';
 import { deletePreset, listPresets, loadPreset, type Preset, savePreset } from '../core/presets.js';
 import { setTeam, TEAM_SIZE, type TeamKind, teamIds, teamUnits, totalPower } from '../core/teams.js';
@@ -46,7 +46,7 @@ async function teamReply(ctx: CommandContext, playerId: string): Promise<Reply> 
         color: Colors.info,
       },
     ],
-    images: [image('team', 'the team picture', () => renderTeam(`${who}'s battle team`, units.map(slotOf), total, ctx.services.art))],
+    images: [image('team', 'the team picture', () => ctx.services.pictures.draw('team', `${who}'s battle team`, units.map(slotOf), total))],
   };
 }
 

@@ -5,7 +5,7 @@
  */
 
 import type { SnapshotUnit } from '../core/battle/snapshot.js';
-import { type ArtSource, type CardInfo, renderBattle } from '../core/images/index.js';
+import type { BattleImageInput, CardInfo, Pictures } from '../core/images/index.js';
 import type { BattleResult, BattleUnit, Side } from '../core/skills/engine.js';
 import { formatLogLines, type LogEntry } from '../core/skills/log.js';
 import { ROYALTY_REWARD_MULTIPLIER } from '../core/skills/registry.js';
@@ -34,25 +34,24 @@ export interface Shown extends Drawn {
 }
 
 /** The battle picture as a reply's image job (drawn after the fight is saved). */
-export function battleImageJob(b: Drawn, art: ArtSource): ImageJob {
-  return image('battle', 'the battle picture', () => battleImage(b, art));
+export function battleImageJob(b: Drawn, pictures: Pictures): ImageJob {
+  // The data is taken now: the job may run after the caller has moved on.
+  const input = battleImageInput(b);
+  return image('battle', 'the battle picture', () => pictures.draw('battle', input));
 }
 
-export function battleImage(b: Drawn, art: ArtSource): Promise<Buffer> {
-  return renderBattle(
-    {
-      attackerName: b.attackerName,
-      defenderName: b.defenderName,
-      attacker: b.attacker.map(cardOf),
-      defender: b.defender.map(cardOf),
-      attackerFinal: b.result.finalPowers.attacker,
-      defenderFinal: b.result.finalPowers.defender,
-      attackerTotal: b.result.totals.attacker,
-      defenderTotal: b.result.totals.defender,
-      outcome: b.result.outcome,
-    },
-    art,
-  );
+export function battleImageInput(b: Drawn): BattleImageInput {
+  return {
+    attackerName: b.attackerName,
+    defenderName: b.defenderName,
+    attacker: b.attacker.map(cardOf),
+    defender: b.defender.map(cardOf),
+    attackerFinal: b.result.finalPowers.attacker,
+    defenderFinal: b.result.finalPowers.defender,
+    attackerTotal: b.result.totals.attacker,
+    defenderTotal: b.result.totals.defender,
+    outcome: b.result.outcome,
+  };
 }
 
 /** "Revive", "Queen of the Zodiacs (Snake)". */

@@ -3,7 +3,7 @@ import type { AniListClient } from '../core/anilist/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Db } from '../core/db/index.js';
 import type { GuildPrefixCache } from '../core/guilds.js';
-import type { ArtCache } from '../core/images/index.js';
+import type { ArtCache, Pictures } from '../core/images/index.js';
 import type { Rng } from '../core/rng.js';
 import type { Text } from '../core/text.js';
 import type { Logger } from '../log.js';
@@ -22,6 +22,8 @@ export interface Services {
   rng(): Rng;
   /** Character art for pictures (memory and disk caches, shared downloads). */
   art: ArtCache;
+  /** Where replies' pictures are drawn: worker threads, or the event loop (src/core/images/pictures.ts). */
+  pictures: Pictures;
   /** The process's one AniList client: lookups, syncs and the boot sync share its request budget. */
   anilist: AniListClient;
   /** Per-server prefixes (`!prefix`), read by every transport before dispatching. */

@@ -176,7 +176,11 @@ function drawStars(ctx: Ctx, dupeLevel: number, cx: number, cy: number, s: numbe
   }
 }
 
-const shadows = new LRUCache<string, { canvas: Canvas; pad: number }>({ max: 32 });
+const shadows = new LRUCache<string, { canvas: Canvas; pad: number }>({
+  max: 32,
+  maxSize: 8 * 2 ** 20,
+  sizeCalculation: (v) => Math.max(1, v.canvas.width * v.canvas.height * 4),
+});
 
 /** A blurred rounded-rect shadow drawn once per size and colour. */
 function shadowSprite(w: number, h: number, r: number, color: string, blur: number): { canvas: Canvas; pad: number } {

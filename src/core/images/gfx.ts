@@ -88,7 +88,8 @@ export function background(ctx: Ctx, w: number, h: number, glow: string = 'rgba(
   ctx.drawImage(bg, 0, 0);
 }
 
-const backgrounds = new LRUCache<string, Canvas>({ max: 24 });
+// A full-size background is 3-4 MB of pixels: bounded by bytes (each drawing thread holds its own).
+const backgrounds = new LRUCache<string, Canvas>({ max: 24, maxSize: 24 * 2 ** 20, sizeCalculation: (c) => Math.max(1, c.width * c.height * 4) });
 
 function paintBackground(ctx: Ctx, w: number, h: number, glow: string, glow2: string): void {
   const g = ctx.createLinearGradient(0, 0, 0, h);

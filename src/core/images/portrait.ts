@@ -125,7 +125,8 @@ function paint(ctx: Ctx, characterId: number, name: string, rarity: CardRarity, 
   ctx.restore();
 }
 
-const cache = new LRUCache<string, Canvas>({ max: 128 });
+// Bounded by pixels, not entries: each drawing thread (pictures.ts) holds its own.
+const cache = new LRUCache<string, Canvas>({ max: 128, maxSize: 12 * 2 ** 20, sizeCalculation: (c) => Math.max(1, c.width * c.height * 4) });
 
 /**
  * Placeholder portrait (a Canvas, usable with drawImage). Cached: drawing one

@@ -5,7 +5,7 @@ import { textOf, useTestBot } from '../../helpers/app.js';
 import { backends } from '../../helpers/db.js';
 
 // Every picture fails to draw: the canvas library is "broken" for this file.
-vi.mock('../../../src/core/images/index.js', async (importOriginal) => {
+vi.mock('../../../src/core/images/render.js', async (importOriginal) => {
   const real = await importOriginal<Record<string, unknown>>();
   const broken = async () => {
     throw new Error('renderer down (test)');

@@ -1,0 +1,67 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ArtCache } from '../../src/core/images/art.js';
+import { LocalPictures, WorkerPictures } from '../../src/core/images/pictures.js';
+import { silentLogger } from '../../src/log.js';
+import { CARDS, RAID_HIT, TEAM } from '../unit/images/fixtures.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The compiled worker, as `npm start` runs it. */
+const script = pathToFileURL(path.join(root, 'dist/core/images/picture-worker.js'));
+
+/**
+ * Pictures drawn on worker threads (what the built bot does) are the same
+ * images as drawn on the event loop; a failed drawing fails only itself, and
+ * a worker that dies fails its drawings and is replaced.
+ */
+describe('pictures on worker threads', () => {
+  let workers: WorkerPictures;
+  const local = new LocalPictures(new ArtCache());
+
+  beforeAll(async () => {
+    await promisify(execFile)(process.execPath, ['scripts/build.mjs'], { cwd: root });
+    workers = new WorkerPictures(script, 2, { dataDir: null }, silentLogger);
+  }, 60_000);
+  afterAll(() => workers?.close());
+
+  it('draws the same JPEGs as the event loop does', async () => {
+    const jobs = [
+      () => ['card', CARDS[0]!] as const,
+      () => ['tenPull', CARDS] as const,
+      () => ['team', 'Alice’s battle team', TEAM, 123_456] as const,
+      () => ['raidHit', RAID_HIT] as const,
+    ];
+    for (const job of jobs) {
+      const [name, ...args] = job();
+      const [there, here] = await Promise.all([(workers.draw as any)(name, ...args), (local.draw as any)(name, ...args)]);
+      expect(Buffer.isBuffer(there), name).toBe(true);
+      expect(there.subarray(0, 3).toString('hex'), name).toBe('ffd8ff'); // JPEG
+      expect(there.equals(here), `${name}: same bytes`).toBe(true);
+    }
+  }, 60_000);
+
+  it('draws several at once, spread over the workers', async () => {
+    const all = await Promise.all(Array.from({ length: 6 }, (_, i) => workers.draw('card', CARDS[i % CARDS.length]!)));
+    expect(all.every((b) => b.length > 1000)).toBe(true);
+  }, 60_000);
+
+  it('a drawing that fails rejects with its error, and the worker goes on drawing', async () => {
+    await expect((workers.draw as any)('selfie', {})).rejects.toThrow(/no picture called selfie/);
+    await expect(workers.draw('card', CARDS[0]!)).resolves.toBeInstanceOf(Buffer);
+  }, 60_000);
+
+  it('a worker that dies fails what it had in hand and is replaced', async () => {
+    const one = new WorkerPictures(script, 1, { dataDir: null }, silentLogger);
+    try {
+      const drawing = one.draw('tenPull', CARDS);
+      await (one as any).drawers[0].worker.terminate();
+      await expect(drawing).rejects.toThrow(/picture worker stopped/);
+      await expect(one.draw('card', CARDS[0]!)).resolves.toBeInstanceOf(Buffer);
+    } finally {
+      await one.close();
+    }
+  }, 60_000);
+});
