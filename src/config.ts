@@ -92,7 +92,8 @@ const envSchema = z.object({
   COMMAND_RATE_PER_SECOND: z.coerce.number().min(0).max(1000).default(2),
   COMMAND_QUEUE_PER_PLAYER: int(0, 1000).default(10),
   COMMAND_QUEUE_MAX: int(0, 1_000_000).default(500),
-  COMMAND_QUEUE_WAIT_MS: int(0, 600_000).default(30_000),
+  COMMAND_QUEUE_WAIT_MS: int(0, 600_000).default(10_000),
+  COMMAND_QUEUE_SHED_MS: int(0, 600_000).default(1_000),
   BOSS_USER_ID: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHARD_COUNT: z.preprocess(
@@ -197,6 +198,8 @@ const schema = checkedSchema.transform((e) => ({
   commandQueueMax: e.COMMAND_QUEUE_MAX,
   /** How long a command may wait for its turn before "the bot is busy". */
   commandQueueWaitMs: e.COMMAND_QUEUE_WAIT_MS,
+  /** Backlog age past which players with commands queued are refused, and past twice which everyone is ("busy"). */
+  commandQueueShedMs: e.COMMAND_QUEUE_SHED_MS,
   bossUserId: e.BOSS_USER_ID,
   logLevel: e.LOG_LEVEL,
   shardCount: e.SHARD_COUNT,
@@ -290,6 +293,7 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
     COMMAND_QUEUE_PER_PLAYER: '0',
     COMMAND_QUEUE_MAX: '0',
     COMMAND_QUEUE_WAIT_MS: '0',
+    COMMAND_QUEUE_SHED_MS: '0',
     PICTURE_WORKERS: '0',
     STARDUST_OFFLINE: '1',
     LOG_LEVEL: 'silent',

@@ -103,6 +103,11 @@ export class Dispatcher {
   private readonly renders = new Gate(2);
   /** [capacity] `messageId:userId` of presses waiting or running: a second press meanwhile is dropped. */
   private readonly pressing = new Set<string>();
+  /**
+   * [capacity] Commands that have replied with pictures: under shedding they join the pictures'
+   * backlog, so they are turned away when drawings are late; the others are not held up by it.
+   */
+  private readonly drawingCommands = new Set<string>();
 
   constructor(
     readonly services: Services,
@@ -113,12 +118,13 @@ export class Dispatcher {
     this.limiter = new RateLimiter(services.config.commandBurst, services.config.commandRatePerSecond);
     this.log = services.log;
     // [capacity] Slots per pooled connection: a running command holds a connection only for its few
-    // short statements; its pictures are drawn after its slot is given back (finish below).
+    // short statements; its pictures are drawn after its slot is given back (scheduled below).
     this.scheduler = new CommandScheduler({
       slots: SLOTS_PER_CONNECTION * services.config.databasePoolSize,
       perPlayer: services.config.commandQueuePerPlayer,
       maxWaiting: services.config.commandQueueMax,
       maxWaitMs: services.config.commandQueueWaitMs,
+      shedAfterMs: services.config.commandQueueShedMs,
     });
   }
 
@@ -162,8 +168,12 @@ export class Dispatcher {
       clearTimeout(prompt.timer);
       // [capacity] scheduled like a command
       if (Date.now() <= prompt.expiresAt) {
-        const answered = await this.scheduled(msg.author.id, () => this.guard(() => prompt.handle(msg.content.trim()), msg.author.id, 'prompt', prompt.voice));
-        return this.finish(answered, opts);
+        return this.scheduled(
+          msg.author.id,
+          () => this.guard(() => prompt.handle(msg.content.trim()), msg.author.id, 'prompt', prompt.voice),
+          opts,
+          this.renders.oldestWaitMs(),
+        );
       }
     }
     const stripped = this.stripPrefix(msg);
@@ -225,7 +235,7 @@ export class Dispatcher {
       resolveMember: from.resolveMember,
       hasManageGuild: from.hasManageGuild ?? (async () => false),
     };
-    return this.finish(await this.runCommand(command, ctx, args), opts);
+    return this.runCommand(command, ctx, args, opts);
   }
 
   /** Draws the replies' pictures (the one image policy), after telling the transport they're coming. */
@@ -235,30 +245,36 @@ export class Dispatcher {
     return Promise.all(replies.map((r) => drawImages(r, this.log, this.renders)));
   }
 
-  private async runCommand(command: Command, ctx: CommandContext, args: unknown): Promise<Reply[]> {
+  private async runCommand(command: Command, ctx: CommandContext, args: unknown, opts: DispatchOptions): Promise<Reply[]> {
     this.running++;
     try {
       // [capacity] ensurePlayer, the command and its hooks wait their turn in the player's queue.
-      return await this.scheduled(ctx.author.id, async () => {
-        let ok = false;
-        const replies = await this.guard(
-          async () => {
-            await ensurePlayer(this.services.db, ctx.author.id, ctx.author.username);
-            const out = await command.run(ctx, args as never);
-            ok = true;
-            return Array.isArray(out) ? out : [out];
-          },
-          ctx.author.id,
-          command.name,
-          ctx.voice,
-        );
-        for (const r of replies) {
-          if (r.prompt) this.addPrompt(ctx.channelId, r.prompt, ctx.voice);
-          if (r.view) this.viewOrigins.set(r.view, { ctx, command });
-        }
-        replies.push(...(await this.runHooks(ctx, command, ok)));
-        return replies;
-      });
+      return await this.scheduled(
+        ctx.author.id,
+        async () => {
+          let ok = false;
+          const replies = await this.guard(
+            async () => {
+              await ensurePlayer(this.services.db, ctx.author.id, ctx.author.username);
+              const out = await command.run(ctx, args as never);
+              ok = true;
+              return Array.isArray(out) ? out : [out];
+            },
+            ctx.author.id,
+            command.name,
+            ctx.voice,
+          );
+          for (const r of replies) {
+            if (r.prompt) this.addPrompt(ctx.channelId, r.prompt, ctx.voice);
+            if (r.view) this.viewOrigins.set(r.view, { ctx, command });
+          }
+          replies.push(...(await this.runHooks(ctx, command, ok)));
+          if (hasImages(replies)) this.drawingCommands.add(command.name);
+          return replies;
+        },
+        opts,
+        this.drawingCommands.has(command.name) ? this.renders.oldestWaitMs() : 0,
+      );
     } finally {
       this.running--;
       if (this.running === 0 && this.idleWaiters.length) for (const w of this.idleWaiters.splice(0)) w();
@@ -279,10 +295,22 @@ export class Dispatcher {
     return out;
   }
 
-  /** [capacity] Runs a player action in its turn (scheduler.ts); a refusal becomes its short answer. */
-  private async scheduled(userId: string, fn: () => Promise<Reply[]>): Promise<Reply[]> {
+  /**
+   * [capacity] Runs a player action in its turn (scheduler.ts), then draws its
+   * pictures still in the player's turn (their next command waits for them)
+   * but with the slot given back; a refusal becomes its short answer.
+   */
+  private async scheduled(userId: string, fn: () => Promise<Reply[]>, opts: DispatchOptions, backlogMs: number): Promise<Reply[]> {
     try {
-      return await this.scheduler.run(userId, fn);
+      return await this.scheduler.run(
+        userId,
+        async (release) => {
+          const replies = await fn();
+          release();
+          return this.finish(replies, opts);
+        },
+        backlogMs,
+      );
     } catch (err) {
       if (err instanceof SchedulerRefusal) return [warn(refusalMessage(err.reason))];
       throw err;
@@ -336,19 +364,25 @@ export class Dispatcher {
     const key = `${messageId}:${use.userId}`;
     if (this.pressing.has(key)) return { followUps: [] };
     this.pressing.add(key);
-    let handled: { update?: Reply; followUps: Reply[]; ephemeral?: Reply };
     try {
-      handled = await this.scheduler.run(use.userId, () => this.handlePress(messageId, use));
+      return await this.scheduler.run(
+        use.userId,
+        async (release) => {
+          const handled = await this.handlePress(messageId, use);
+          // Pictures are drawn in the presser's turn, with the slot given back.
+          release();
+          const [update, ...rest] = await this.finish([handled.update ?? {}, ...handled.followUps, handled.ephemeral ?? {}], opts);
+          const ephemeral = rest.pop();
+          return { update: handled.update ? update : undefined, followUps: rest, ephemeral: handled.ephemeral ? ephemeral : undefined };
+        },
+        this.renders.oldestWaitMs(),
+      );
     } catch (err) {
       if (err instanceof SchedulerRefusal) return { followUps: [], ephemeral: warn(refusalMessage(err.reason)) };
       throw err;
     } finally {
       this.pressing.delete(key);
     }
-    // Pictures are drawn after the press's turn, outside the database slot.
-    const [update, ...rest] = await this.finish([handled.update ?? {}, ...handled.followUps, handled.ephemeral ?? {}], opts);
-    const ephemeral = rest.pop();
-    return { update: handled.update ? update : undefined, followUps: rest, ephemeral: handled.ephemeral ? ephemeral : undefined };
   }
 
   private async handlePress(messageId: string, use: ComponentUse): Promise<{ update?: Reply; followUps: Reply[]; ephemeral?: Reply }> {

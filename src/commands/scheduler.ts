@@ -19,14 +19,35 @@
  *   sends one command waits for at most one action of each other waiting
  *   player, however deep their lanes are.
  *
+ * An action may give its slot back before it ends (`release`, the first
+ * argument of `fn`) and go on holding only its player's lane: the dispatcher
+ * draws a reply's pictures that way, so a player's next command waits for
+ * their last picture while other players' commands use the slot.
+ *
  * The queue is bounded: at most `maxWaiting` actions wait at once across all
  * players (more are refused at once, `busy`: past that backlog a reply would
  * come too late to be worth the wait), and an action waits at most
  * `maxWaitMs` for a slot (counted from when it reaches the head of its lane,
  * so a player's own backlog doesn't count against it; then it is refused,
- * `busy`, and never runs). A refusal is a SchedulerRefusal; the dispatcher
- * answers it with a short message, never with an error id, and nothing has
- * changed.
+ * `busy`, and never runs).
+ *
+ * **Shedding.** When the machine can't keep up, a queue that only grows makes
+ * every reply late. So the scheduler watches how long the oldest action
+ * waiting for a slot has waited: past `shedAfterMs`, a player who already has
+ * an action queued or running is refused at once (`queue-full`: their earlier
+ * commands are still to come), and past twice that every new action is
+ * (`busy`), until the backlog drains below it. A player who sends one
+ * command is the last to be refused, and an answer stays at most a couple of
+ * seconds away instead of growing with the overload. The caller may name
+ * other work the action will wait on (`backlogMs`: how long the oldest
+ * picture waiting to be drawn has waited, for a command that draws): it
+ * counts for the first rule, and past `maxWaitMs` the action is refused
+ * (`busy`), as one that waited that long for a slot would be. A crowd of
+ * drawing commands, such as 200 newcomers' `!starter` at once, still all
+ * get their turn; their pictures come later.
+ *
+ * A refusal is a SchedulerRefusal; the dispatcher answers it with a short
+ * message, never with an error id, and nothing has changed.
  */
 
 export type RefusalReason = 'queue-full' | 'busy';
@@ -53,6 +74,8 @@ export interface SchedulerOptions {
   maxWaiting: number;
   /** How long an action at the head of its lane may wait for a slot, in ms; 0 = no bound. */
   maxWaitMs: number;
+  /** Backlog age (ms) past which busy players' new actions are refused, and past twice which everyone's are; 0 = never. */
+  shedAfterMs?: number;
 }
 
 interface Task {
@@ -65,6 +88,8 @@ interface Lane {
   id: string;
   tasks: Task[];
   running: boolean;
+  /** When its head action started waiting for a slot (performance.now()). */
+  readyAt: number;
 }
 
 export interface SchedulerStats {
@@ -74,6 +99,8 @@ export interface SchedulerStats {
   waiting: number;
   /** Players with an action running or waiting. */
   players: number;
+  /** How long the oldest action waiting for a slot has waited, in ms. */
+  backlogMs: number;
   /** Actions refused since start, by reason. */
   refused: Record<RefusalReason, number>;
 }
@@ -92,43 +119,66 @@ export class CommandScheduler {
     this.options = { ...options };
   }
 
+  /** How long the ring's oldest head action has waited for a slot, in ms. */
+  backlogMs(): number {
+    const oldest = this.ring.values().next().value as Lane | undefined;
+    return oldest ? performance.now() - oldest.readyAt : 0;
+  }
+
   /**
    * Runs `fn` for `playerId` when it is this action's turn; resolves or
    * rejects as `fn` does, or rejects with a SchedulerRefusal (then `fn`
-   * never ran).
+   * never ran). `fn` may call `release()` to give its slot back early and
+   * keep only the player's lane until it settles. `backlogMs`: how long the
+   * oldest item of other work this action will wait on has waited (shedding).
    */
-  run<T>(playerId: string, fn: () => Promise<T>): Promise<T> {
-    let lane = this.lanes.get(playerId);
-    if (!lane) {
-      lane = { id: playerId, tasks: [], running: false };
-      this.lanes.set(playerId, lane);
-    }
-    const held = lane.tasks.length + (lane.running ? 1 : 0);
-    if (this.options.perPlayer > 0 && held >= this.options.perPlayer) {
-      this.refused['queue-full']++;
-      return Promise.reject(REFUSALS['queue-full']);
-    }
+  run<T>(playerId: string, fn: (release: () => void) => Promise<T>, backlogMs = 0): Promise<T> {
+    const existing = this.lanes.get(playerId);
+    const held = existing ? existing.tasks.length + (existing.running ? 1 : 0) : 0;
+    if (this.options.perPlayer > 0 && held >= this.options.perPlayer) return this.refuse('queue-full');
     // Past the backlog bound, refuse at once (actions wait only while every slot is taken).
-    if (this.options.maxWaiting > 0 && this.waiting >= this.options.maxWaiting) {
-      this.refused.busy++;
-      if (held === 0) this.lanes.delete(playerId);
-      return Promise.reject(REFUSALS.busy);
+    if (this.options.maxWaiting > 0 && this.waiting >= this.options.maxWaiting) return this.refuse('busy');
+    const shed = this.options.shedAfterMs ?? 0;
+    if (shed > 0) {
+      const ring = this.backlogMs();
+      if (Math.max(ring, backlogMs) > shed && held > 0) return this.refuse('queue-full');
+      if (ring > 2 * shed) return this.refuse('busy');
+    }
+    if (this.options.maxWaitMs > 0 && backlogMs > this.options.maxWaitMs) return this.refuse('busy');
+    let lane = existing;
+    if (!lane) {
+      lane = { id: playerId, tasks: [], running: false, readyAt: 0 };
+      this.lanes.set(playerId, lane);
     }
     const owner = lane;
     return new Promise<T>((resolve, reject) => {
       const task: Task = {
         start: () => {
+          let holdsSlot = true;
+          const release = () => {
+            if (!holdsSlot) return;
+            holdsSlot = false;
+            this.active--;
+            this.pump();
+          };
+          const settle = () => {
+            if (holdsSlot) {
+              holdsSlot = false;
+              this.active--;
+            }
+            this.finish(owner);
+          };
           // A microtask later, so an fn that throws synchronously still settles this promise. The
           // slot is given back before the caller hears the result.
           Promise.resolve()
-            .then(fn)
+            .then(() => fn(release))
             .then(
               (value) => {
-                this.finish(owner);
+                settle();
                 resolve(value);
               },
               (err: unknown) => {
-                this.finish(owner);
+                settle();
                 reject(err);
               },
             );
@@ -146,11 +196,17 @@ export class CommandScheduler {
   }
 
   stats(): SchedulerStats {
-    return { running: this.active, waiting: this.waiting, players: this.lanes.size, refused: { ...this.refused } };
+    return { running: this.active, waiting: this.waiting, players: this.lanes.size, backlogMs: this.backlogMs(), refused: { ...this.refused } };
+  }
+
+  private refuse<T>(reason: RefusalReason): Promise<T> {
+    this.refused[reason]++;
+    return Promise.reject(REFUSALS[reason]);
   }
 
   /** The lane's head action starts waiting for a slot (and its wait is timed from now). */
   private enqueue(lane: Lane): void {
+    lane.readyAt = performance.now();
     this.ring.add(lane);
     const head = lane.tasks[0]!;
     if (this.options.maxWaitMs > 0) {
@@ -182,8 +238,8 @@ export class CommandScheduler {
     }
   }
 
+  /** The lane's action has settled (its slot is already given back). */
   private finish(lane: Lane): void {
-    this.active--;
     lane.running = false;
     // Round-robin: a lane with more to do goes to the back of the ring.
     if (lane.tasks.length > 0) this.enqueue(lane);

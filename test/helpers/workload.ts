@@ -756,6 +756,7 @@ export async function spawnBot(env: Record<string, string>, opts: { port?: numbe
       COMMAND_QUEUE_PER_PLAYER: '0',
       COMMAND_QUEUE_MAX: '0',
       COMMAND_QUEUE_WAIT_MS: '0',
+      COMMAND_QUEUE_SHED_MS: '0',
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       ...env,

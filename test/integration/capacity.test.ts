@@ -23,6 +23,7 @@ const DEFAULTS = {
   COMMAND_QUEUE_PER_PLAYER: String(d.commandQueuePerPlayer),
   COMMAND_QUEUE_MAX: String(d.commandQueueMax),
   COMMAND_QUEUE_WAIT_MS: String(d.commandQueueWaitMs),
+  COMMAND_QUEUE_SHED_MS: String(d.commandQueueShedMs),
 };
 
 /** Five strong units at dupe 10 as the battle team. */

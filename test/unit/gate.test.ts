@@ -35,6 +35,20 @@ describe('Gate', () => {
     expect(gate.stats()).toEqual({ inside: 0, waiting: 0 });
   });
 
+  it('tells how long the first in line has waited', async () => {
+    const gate = new Gate(1);
+    expect(gate.oldestWaitMs()).toBe(0);
+    let open!: () => void;
+    const holder = gate.run(() => new Promise<void>((r) => (open = r)));
+    const waiter = gate.run(async () => 'drawn');
+    await sleep(30);
+    expect(gate.oldestWaitMs()).toBeGreaterThanOrEqual(25);
+    open();
+    await holder;
+    expect(await waiter).toBe('drawn');
+    expect(gate.oldestWaitMs()).toBe(0);
+  });
+
   it('refuses a size below 1', () => {
     expect(() => new Gate(0)).toThrow(RangeError);
   });
