@@ -1,5 +1,5 @@
+import { LRUCache } from 'lru-cache';
 import { DatabaseBusy } from '../core/db/index.js';
-import { Gate } from '../core/gate.js';
 import { ensurePlayer } from '../core/players.js';
 import type { Logger } from '../log.js';
 import { parseArgs, tokenize, truncate, usageOf } from './args.js';
@@ -8,7 +8,7 @@ import { drawImages, hasImages } from './images.js';
 import type { CommandRegistry } from './registry.js';
 import type { ComponentUse, Reply, View, ViewResult } from './reply.js';
 import { Colors } from './reply.js';
-import { CommandScheduler, type RefusalReason, SchedulerRefusal } from './scheduler.js';
+import { CommandScheduler, type RefusalReason, type RunOptions, SchedulerRefusal } from './scheduler.js';
 import type { Author, Command, CommandContext, MemberInfo, Services } from './types.js';
 import { ViewRegistry } from './views.js';
 import { type Surface, Voice } from './voice.js';
@@ -99,8 +99,12 @@ export class Dispatcher {
   private idleWaiters: Array<() => void> = [];
   // [capacity] Per-player queues and a bounded, round-robin number of actions at once (scheduler.ts).
   readonly scheduler: CommandScheduler;
-  /** Two pictures drawn at a time, after the commands' turns (images.ts). */
-  private readonly renders = new Gate(2);
+  /**
+   * [capacity] Pictures, drawn after their command's turn (images.ts): two at a time, each
+   * player's one after another, players in turn, so one player's burst of pulls doesn't put
+   * eight drawings ahead of everyone else's.
+   */
+  private readonly drawing = new CommandScheduler({ slots: 2, perPlayer: 0, maxWaiting: 0, maxWaitMs: 0 });
   /** [capacity] `messageId:userId` of presses waiting or running: a second press meanwhile is dropped. */
   private readonly pressing = new Set<string>();
   /**
@@ -108,6 +112,8 @@ export class Dispatcher {
    * backlog, so they are turned away when drawings are late; the others are not held up by it.
    */
   private readonly drawingCommands = new Set<string>();
+  /** [capacity] Players answered in the last minute: under shedding they make room for newcomers. */
+  private readonly regulars = new LRUCache<string, true>({ max: 100_000, ttl: 60_000 });
 
   constructor(
     readonly services: Services,
@@ -118,7 +124,7 @@ export class Dispatcher {
     this.limiter = new RateLimiter(services.config.commandBurst, services.config.commandRatePerSecond);
     this.log = services.log;
     // [capacity] Slots per pooled connection: a running command holds a connection only for its few
-    // short statements; its pictures are drawn after its slot is given back (scheduled below).
+    // short statements; its pictures are drawn after its turn (scheduled below).
     this.scheduler = new CommandScheduler({
       slots: SLOTS_PER_CONNECTION * services.config.databasePoolSize,
       perPlayer: services.config.commandQueuePerPlayer,
@@ -172,7 +178,7 @@ export class Dispatcher {
           msg.author.id,
           () => this.guard(() => prompt.handle(msg.content.trim()), msg.author.id, 'prompt', prompt.voice),
           opts,
-          this.renders.oldestWaitMs(),
+          this.runOptions(msg.author.id, true),
         );
       }
     }
@@ -238,11 +244,11 @@ export class Dispatcher {
     return this.runCommand(command, ctx, args, opts);
   }
 
-  /** Draws the replies' pictures (the one image policy), after telling the transport they're coming. */
-  async finish(replies: Reply[], opts: DispatchOptions = {}): Promise<Reply[]> {
+  /** Draws a player's replies' pictures (the one image policy), after telling the transport they're coming. */
+  private async finish(userId: string, replies: Reply[], opts: DispatchOptions): Promise<Reply[]> {
     if (!hasImages(replies)) return replies;
     await opts.beforeImages?.().catch((err: unknown) => this.log.warn({ err }, 'could not prepare for pictures'));
-    return Promise.all(replies.map((r) => drawImages(r, this.log, this.renders)));
+    return Promise.all(replies.map((r) => drawImages(r, this.log, (render) => this.drawing.run(userId, render))));
   }
 
   private async runCommand(command: Command, ctx: CommandContext, args: unknown, opts: DispatchOptions): Promise<Reply[]> {
@@ -273,7 +279,7 @@ export class Dispatcher {
           return replies;
         },
         opts,
-        this.drawingCommands.has(command.name) ? this.renders.oldestWaitMs() : 0,
+        this.runOptions(ctx.author.id, this.drawingCommands.has(command.name)),
       );
     } finally {
       this.running--;
@@ -297,24 +303,32 @@ export class Dispatcher {
 
   /**
    * [capacity] Runs a player action in its turn (scheduler.ts), then draws its
-   * pictures still in the player's turn (their next command waits for them)
-   * but with the slot given back; a refusal becomes its short answer.
+   * pictures; a refusal becomes its short answer.
    */
-  private async scheduled(userId: string, fn: () => Promise<Reply[]>, opts: DispatchOptions, backlogMs: number): Promise<Reply[]> {
+  private async scheduled(userId: string, fn: () => Promise<Reply[]>, opts: DispatchOptions, run: RunOptions): Promise<Reply[]> {
+    let replies: Reply[];
     try {
-      return await this.scheduler.run(
-        userId,
-        async (release) => {
-          const replies = await fn();
-          release();
-          return this.finish(replies, opts);
-        },
-        backlogMs,
-      );
+      replies = await this.scheduler.run(userId, fn, run);
+      this.regulars.set(userId, true);
     } catch (err) {
       if (err instanceof SchedulerRefusal) return [warn(refusalMessage(err.reason))];
       throw err;
     }
+    return this.finish(userId, replies, opts);
+  }
+
+  /**
+   * [capacity] How a player's action queues: a newcomer (nothing answered in the last minute) or a
+   * regular, and for an action that may draw, how late the pictures are and how late is too late.
+   * Under shedding a regular is turned away ("busy") once pictures are the shed time behind; a
+   * newcomer waits up to the longest wait for a turn, so a crowd of newcomers' !starter all get
+   * their turn while regulars' pulls make room.
+   */
+  private runOptions(userId: string, draws: boolean): RunOptions {
+    const newcomer = !this.regulars.has(userId);
+    if (!draws) return { newcomer };
+    const { commandQueueShedMs: shed, commandQueueWaitMs: wait } = this.services.config;
+    return { newcomer, backlog: { ms: this.drawing.backlogMs(), limitMs: shed > 0 && !newcomer ? shed : wait } };
   }
 
   /** Runs a player action: UserErrors become their message, anything else an apology with an id. */
@@ -364,25 +378,20 @@ export class Dispatcher {
     const key = `${messageId}:${use.userId}`;
     if (this.pressing.has(key)) return { followUps: [] };
     this.pressing.add(key);
+    let handled: { update?: Reply; followUps: Reply[]; ephemeral?: Reply };
     try {
-      return await this.scheduler.run(
-        use.userId,
-        async (release) => {
-          const handled = await this.handlePress(messageId, use);
-          // Pictures are drawn in the presser's turn, with the slot given back.
-          release();
-          const [update, ...rest] = await this.finish([handled.update ?? {}, ...handled.followUps, handled.ephemeral ?? {}], opts);
-          const ephemeral = rest.pop();
-          return { update: handled.update ? update : undefined, followUps: rest, ephemeral: handled.ephemeral ? ephemeral : undefined };
-        },
-        this.renders.oldestWaitMs(),
-      );
+      handled = await this.scheduler.run(use.userId, () => this.handlePress(messageId, use), this.runOptions(use.userId, true));
+      this.regulars.set(use.userId, true);
     } catch (err) {
       if (err instanceof SchedulerRefusal) return { followUps: [], ephemeral: warn(refusalMessage(err.reason)) };
       throw err;
     } finally {
       this.pressing.delete(key);
     }
+    // Pictures are drawn after the press's turn, outside the database slot.
+    const [update, ...rest] = await this.finish(use.userId, [handled.update ?? {}, ...handled.followUps, handled.ephemeral ?? {}], opts);
+    const ephemeral = rest.pop();
+    return { update: handled.update ? update : undefined, followUps: rest, ephemeral: handled.ephemeral ? ephemeral : undefined };
   }
 
   private async handlePress(messageId: string, use: ComponentUse): Promise<{ update?: Reply; followUps: Reply[]; ephemeral?: Reply }> {

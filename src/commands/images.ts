@@ -1,5 +1,4 @@
 import { errorId } from '../core/errors.js';
-import type { Gate } from '../core/gate.js';
 import { IMAGE_FORMAT } from '../core/images/index.js';
 import type { Logger } from '../log.js';
 import type { Attachment, Embed, ImageJob, Reply } from './reply.js';
@@ -14,21 +13,20 @@ export function hasImages(replies: readonly Reply[]): boolean {
 }
 
 /**
- * The one image policy. Pictures are drawn through `renders`, a gate that
- * lets two draw at a time (src/core/gate.ts): a drawing is a long synchronous
- * stretch on the event loop plus a few MB of pixels, so with two in flight
- * one draws while the other encodes off-thread, and no command's small steps
- * (a !gems) wait behind more than two drawings; it also bounds the pixel
- * buffers in memory at once. Images are a garnish: a reply's changes are already
+ * The one image policy. Each picture is drawn through `draw` (the
+ * dispatcher's picture queue: two at a time, players in turn), on a picture
+ * worker or the event loop (src/core/images/pictures.ts); two in flight keep
+ * one drawing while the other is encoded, and bound the pixel buffers in
+ * memory at once. Images are a garnish: a reply's changes are already
  * committed when its pictures are drawn, so a picture that fails to draw
  * never turns the reply into an error. The reply goes out with a line that
  * says what happened — the picture is missing, nothing else is — and the
  * failure is logged with the id the line shows.
  */
-export async function drawImages(reply: Reply, log: Logger, renders?: Gate): Promise<Reply> {
+export async function drawImages(reply: Reply, log: Logger, draw: (render: () => Promise<Buffer>) => Promise<Buffer> = (r) => r()): Promise<Reply> {
   const jobs = reply.images;
   if (!jobs?.length) return reply;
-  const results = await Promise.allSettled(jobs.map((j) => (renders ? renders.run(() => j.render()) : j.render())));
+  const results = await Promise.allSettled(jobs.map((j) => draw(() => j.render())));
   const embeds: Embed[] = (reply.embeds ?? []).map((e) => ({ ...e }));
   const attachments: Attachment[] = [...(reply.attachments ?? [])];
   const missing: string[] = [];

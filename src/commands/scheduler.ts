@@ -19,11 +19,6 @@
  *   sends one command waits for at most one action of each other waiting
  *   player, however deep their lanes are.
  *
- * An action may give its slot back before it ends (`release`, the first
- * argument of `fn`) and go on holding only its player's lane: the dispatcher
- * draws a reply's pictures that way, so a player's next command waits for
- * their last picture while other players' commands use the slot.
- *
  * The queue is bounded: at most `maxWaiting` actions wait at once across all
  * players (more are refused at once, `busy`: past that backlog a reply would
  * come too late to be worth the wait), and an action waits at most
@@ -35,22 +30,36 @@
  * every reply late. So the scheduler watches how long the oldest action
  * waiting for a slot has waited: past `shedAfterMs`, a player who already has
  * an action queued or running is refused at once (`queue-full`: their earlier
- * commands are still to come), and past twice that every new action is
- * (`busy`), until the backlog drains below it. A player who sends one
- * command is the last to be refused, and an answer stays at most a couple of
- * seconds away instead of growing with the overload. The caller may name
- * other work the action will wait on (`backlogMs`: how long the oldest
- * picture waiting to be drawn has waited, for a command that draws): it
- * counts for the first rule, and past `maxWaitMs` the action is refused
- * (`busy`), as one that waited that long for a slot would be. A crowd of
- * drawing commands, such as 200 newcomers' `!starter` at once, still all
- * get their turn; their pictures come later.
+ * commands are still to come), and past twice that every new action of a
+ * regular is (`busy`), until the backlog drains below it; a newcomer (the
+ * caller says who is one: the dispatcher, a player with no command in the
+ * last minute) still gets a turn, within `maxWaitMs`, so a crowd arriving at
+ * once is served, while regulars are told to try again. An answer stays a
+ * couple of seconds away instead of growing with the overload. The caller
+ * may name other work the action will wait on (a Backlog: for a command that
+ * draws, how late the oldest picture waiting to be drawn is, and how late is
+ * too late for this player): it counts for the first rule, and past its
+ * limit the action is refused (`busy`).
  *
  * A refusal is a SchedulerRefusal; the dispatcher answers it with a short
  * message, never with an error id, and nothing has changed.
  */
 
 export type RefusalReason = 'queue-full' | 'busy';
+
+export interface RunOptions {
+  /** Other work this action will wait on (shedding). */
+  backlog?: Backlog;
+  /** A player new to the queue lately: under shedding, not turned away while the ring is late (maxWaitMs still bounds the wait). */
+  newcomer?: boolean;
+}
+
+/** Other work an action will wait on: how long its oldest item has waited, and past what the action is refused. */
+export interface Backlog {
+  ms: number;
+  /** 0 = no limit. */
+  limitMs: number;
+}
 
 export class SchedulerRefusal extends Error {
   constructor(readonly reason: RefusalReason) {
@@ -128,11 +137,9 @@ export class CommandScheduler {
   /**
    * Runs `fn` for `playerId` when it is this action's turn; resolves or
    * rejects as `fn` does, or rejects with a SchedulerRefusal (then `fn`
-   * never ran). `fn` may call `release()` to give its slot back early and
-   * keep only the player's lane until it settles. `backlogMs`: how long the
-   * oldest item of other work this action will wait on has waited (shedding).
+   * never ran).
    */
-  run<T>(playerId: string, fn: (release: () => void) => Promise<T>, backlogMs = 0): Promise<T> {
+  run<T>(playerId: string, fn: () => Promise<T>, { backlog, newcomer = false }: RunOptions = {}): Promise<T> {
     const existing = this.lanes.get(playerId);
     const held = existing ? existing.tasks.length + (existing.running ? 1 : 0) : 0;
     if (this.options.perPlayer > 0 && held >= this.options.perPlayer) return this.refuse('queue-full');
@@ -141,10 +148,10 @@ export class CommandScheduler {
     const shed = this.options.shedAfterMs ?? 0;
     if (shed > 0) {
       const ring = this.backlogMs();
-      if (Math.max(ring, backlogMs) > shed && held > 0) return this.refuse('queue-full');
-      if (ring > 2 * shed) return this.refuse('busy');
+      if (Math.max(ring, backlog?.ms ?? 0) > shed && held > 0) return this.refuse('queue-full');
+      if (ring > 2 * shed && !newcomer) return this.refuse('busy');
     }
-    if (this.options.maxWaitMs > 0 && backlogMs > this.options.maxWaitMs) return this.refuse('busy');
+    if (backlog && backlog.limitMs > 0 && backlog.ms > backlog.limitMs) return this.refuse('busy');
     let lane = existing;
     if (!lane) {
       lane = { id: playerId, tasks: [], running: false, readyAt: 0 };
@@ -154,31 +161,17 @@ export class CommandScheduler {
     return new Promise<T>((resolve, reject) => {
       const task: Task = {
         start: () => {
-          let holdsSlot = true;
-          const release = () => {
-            if (!holdsSlot) return;
-            holdsSlot = false;
-            this.active--;
-            this.pump();
-          };
-          const settle = () => {
-            if (holdsSlot) {
-              holdsSlot = false;
-              this.active--;
-            }
-            this.finish(owner);
-          };
           // A microtask later, so an fn that throws synchronously still settles this promise. The
           // slot is given back before the caller hears the result.
           Promise.resolve()
-            .then(() => fn(release))
+            .then(fn)
             .then(
               (value) => {
-                settle();
+                this.finish(owner);
                 resolve(value);
               },
               (err: unknown) => {
-                settle();
+                this.finish(owner);
                 reject(err);
               },
             );
@@ -238,8 +231,8 @@ export class CommandScheduler {
     }
   }
 
-  /** The lane's action has settled (its slot is already given back). */
   private finish(lane: Lane): void {
+    this.active--;
     lane.running = false;
     // Round-robin: a lane with more to do goes to the back of the ring.
     if (lane.tasks.length > 0) this.enqueue(lane);

@@ -28,55 +28,69 @@ const GUILD = 'shedding';
 
 /**
  * When pictures fall behind, commands that draw are turned away with "busy"
- * (nothing changes) once the oldest waiting picture is later than the
- * longest wait for a turn, while commands that draw nothing are still
- * answered; the pictures already promised still come.
+ * (nothing changes): a regular (answered in the last minute) once pictures
+ * are later than COMMAND_QUEUE_SHED_MS, a newcomer once they are later than
+ * COMMAND_QUEUE_WAIT_MS. Commands that draw nothing are still answered, and
+ * the pictures already promised still come.
  */
 describe.each(backends())('shedding when pictures fall behind (%s)', (backend) => {
   const game = useTestBot(backend, {
-    env: { COMMAND_QUEUE_SHED_MS: '100', COMMAND_QUEUE_WAIT_MS: '300' },
+    env: { COMMAND_QUEUE_SHED_MS: '100', COMMAND_QUEUE_WAIT_MS: '2000' },
     seed: (db) => upsertCharacters(db, generateOfflineCatalog()),
   });
 
-  it('turns away a drawing command with busy and changes nothing, answers a text one, and delivers the late pictures', async () => {
+  it('turns away regulars first, then everyone; answers text; delivers the late pictures', async () => {
     const bot = game.bot;
     const db = game.db;
     const say = (user: string, content: string) => bot.say(user, content, { guildId: GUILD, channelId: 'c' });
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     const gems = async (user: string) => Number((await db.query<{ gems: string }>('SELECT gems FROM players WHERE id = $1', [user])).rows[0]!.gems);
-    const players = ['s1', 's2', 's3', 'late'];
-    for (const p of players) {
-      await say(p, '!gems'); // registered
-      await db.query('UPDATE players SET gems = 10000 WHERE id = $1', [p]);
+    // Players with gems who haven't sent a command yet (newcomers to the queue).
+    for (const p of ['s1', 's2', 's3', 'regular', 'newbie', 'late']) {
+      await db.query('INSERT INTO players (id, username, gems) VALUES ($1, $1, 10000)', [p]);
     }
+    // The regular pulled a moment ago.
+    const first = say('regular', '!pull');
+    await vi.waitFor(() => expect(drawing.held.length).toBe(1));
+    drawing.releaseAll();
+    await first;
+    const regularGems = await gems('regular');
+
     // Three pulls: two pictures in the drawing gate, one waiting behind them.
     const pulls = ['s1', 's2', 's3'].map((p) => say(p, '!pull'));
     await vi.waitFor(() => expect(drawing.held.length).toBe(2));
-    await new Promise((r) => setTimeout(r, 400)); // the third picture has waited longer than COMMAND_QUEUE_WAIT_MS
+    await sleep(300); // the third picture is now more than 100 ms late
 
-    const before = await gems('late');
-    const refused = await say('late', '!pull');
+    const refused = await say('regular', '!pull');
     expect(textOf(refused)).toMatch(/The bot is busy right now — try again in a moment/);
     expect(textOf(refused)).not.toMatch(/error id/);
-    expect(await gems('late')).toBe(before);
+    expect(await gems('regular')).toBe(regularGems);
+    const newbie = say('newbie', '!pull'); // a newcomer: taken, its picture comes later
+
+    await sleep(1900); // now later than COMMAND_QUEUE_WAIT_MS: nobody's drawing command is taken
+    expect(textOf(await say('late', '!pull'))).toMatch(/The bot is busy right now/);
+    expect(await gems('late')).toBe(10000);
     expect(textOf(await say('late', '!gems'))).toMatch(/10,000/);
 
     // The pictures come once drawing catches up; each pull paid once.
-    const done = Promise.all(pulls);
-    while (drawing.held.length || (await Promise.race([done.then(() => true), new Promise((r) => setTimeout(() => r(false), 20))])) === false) {
+    const done = Promise.all([...pulls, newbie]);
+    let settled = false;
+    void done.then(() => (settled = true));
+    while (!settled) {
       drawing.releaseAll();
-      await new Promise((r) => setTimeout(r, 10));
+      await sleep(10);
     }
     for (const replies of await done) {
       expect(textOf(replies)).not.toMatch(/busy|error id/);
       expect(replies.some((m) => m.attachments.length === 1)).toBe(true);
     }
-    for (const p of ['s1', 's2', 's3']) expect(await gems(p)).toBeLessThan(10000);
+    for (const p of ['s1', 's2', 's3', 'newbie']) expect(await gems(p)).toBeLessThan(10000);
 
     // Caught up: the late player's pull goes through.
     const again = say('late', '!pull');
     await vi.waitFor(() => expect(drawing.held.length).toBe(1));
     drawing.releaseAll();
     expect(textOf(await again)).not.toMatch(/busy/);
-    expect(await gems('late')).toBeLessThan(before);
+    expect(await gems('late')).toBeLessThan(10000);
   }, 30_000);
 });

@@ -165,39 +165,18 @@ describe('CommandScheduler', () => {
     await expect(s.run('d', async () => 'd')).resolves.toBe('d');
   });
 
-  it("release() gives the slot to another player while the action still holds its player's lane", async () => {
-    const s = new CommandScheduler({ slots: 1, perPlayer: 0, maxWaiting: 0, maxWaitMs: 0 });
-    const drawing = gate();
-    const order: string[] = [];
-    const first = s.run('a', async (release) => {
-      order.push('a1 runs');
-      release();
-      release(); // twice is harmless
-      await drawing.promise; // say, drawing its picture
-      order.push('a1 drawn');
-    });
-    const second = s.run('a', async () => void order.push('a2 runs'));
-    const other = s.run('b', async () => void order.push('b runs'));
-    await other;
-    expect(order).toEqual(['a1 runs', 'b runs']);
-    expect(s.stats()).toMatchObject({ running: 0, waiting: 1, players: 1 });
-    drawing.open();
-    await Promise.all([first, second]);
-    expect(order).toEqual(['a1 runs', 'b runs', 'a1 drawn', 'a2 runs']);
-    expect(s.stats()).toMatchObject({ running: 0, waiting: 0, players: 0 });
-  });
-
   it('sheds load when the oldest wait passes shedAfterMs: busy players first, then everyone, and takes them again once it drains', async () => {
-    const s = new CommandScheduler({ slots: 1, perPlayer: 0, maxWaiting: 0, maxWaitMs: 1000, shedAfterMs: 100 });
+    const s = new CommandScheduler({ slots: 1, perPlayer: 0, maxWaiting: 0, maxWaitMs: 0, shedAfterMs: 100 });
+    const late = (ms: number) => ({ ms, limitMs: 1000 });
     const g = gate();
     const busy = s.run('spammer', () => g.promise);
     // Under the threshold: anyone is taken, the spammer's second command too.
-    const queued = s.run('spammer', async () => 'second', 50);
+    const queued = s.run('spammer', async () => 'second', { backlog: late(50) });
     // Pictures have waited 150 ms: for an action that would draw, the spammer's third is refused, a newcomer's first is not.
-    await expect(s.run('spammer', async () => 'third', 150)).rejects.toMatchObject({ reason: 'queue-full' });
-    const newcomer = s.run('newcomer', async () => 'newcomer', 150);
-    // A newcomer's drawing action is still taken while pictures are late by less than maxWaitMs ...
-    const patient = s.run('patient', async () => 'patient', 900);
+    await expect(s.run('spammer', async () => 'third', { backlog: late(150) })).rejects.toMatchObject({ reason: 'queue-full' });
+    const newcomer = s.run('newcomer', async () => 'newcomer', { backlog: late(150) });
+    // A newcomer's drawing action is still taken while pictures are late by less than the limit ...
+    const patient = s.run('patient', async () => 'patient', { backlog: late(900) });
     // ... and past it nobody's is; one that doesn't wait on pictures still is.
     let ran = false;
     await expect(
@@ -206,7 +185,7 @@ describe('CommandScheduler', () => {
         async () => {
           ran = true;
         },
-        1100,
+        { backlog: late(1100) },
       ),
     ).rejects.toMatchObject({ reason: 'busy' });
     expect(ran).toBe(false);
@@ -214,10 +193,10 @@ describe('CommandScheduler', () => {
     expect(s.stats().refused).toEqual({ 'queue-full': 1, busy: 1 });
     g.open();
     expect(await Promise.all([busy, queued, newcomer, patient, text])).toEqual([undefined, 'second', 'newcomer', 'patient', 'text']);
-    await expect(s.run('late', async () => 'late', 0)).resolves.toBe('late');
+    await expect(s.run('late', async () => 'late', { backlog: late(0) })).resolves.toBe('late');
   });
 
-  it("counts its own ring's oldest wait as backlog", async () => {
+  it("counts its own ring's oldest wait as backlog; a newcomer is still taken", async () => {
     const s = new CommandScheduler({ slots: 1, perPlayer: 0, maxWaiting: 0, maxWaitMs: 0, shedAfterMs: 20 });
     const g = gate();
     const running = s.run('a', () => g.promise);
@@ -225,7 +204,10 @@ describe('CommandScheduler', () => {
     await sleep(50); // b has waited > 2 × 20 ms for the one slot
     expect(s.stats().backlogMs).toBeGreaterThanOrEqual(40);
     await expect(s.run('c', async () => 'c')).rejects.toMatchObject({ reason: 'busy' });
+    // A newcomer still gets a turn.
+    const newcomer = s.run('d', async () => 'd', { newcomer: true });
     g.open();
+    expect(await newcomer).toBe('d');
     await running;
     expect(await waiting).toBe('b');
     await expect(s.run('c', async () => 'c')).resolves.toBe('c');
