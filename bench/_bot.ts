@@ -28,6 +28,8 @@ export interface BenchBot {
 export async function startBenchBot(kind: DbKind, extraEnv: Record<string, string> = {}): Promise<BenchBot> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'stardust-bench-'));
   const env: Record<string, string> = { STARDUST_DATA_DIR: dataDir, OWNER_IDS: OWNER, LOG_LEVEL: 'warn', ...extraEnv };
+  // BENCH_BOT_NODE_OPTIONS reaches the bot only (`--import ./bench/cpu-profile.mjs` profiles it under load).
+  if (process.env.BENCH_BOT_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_BOT_NODE_OPTIONS;
   // The bot migrates its database itself, as on a real first boot.
   let pgDb: ThrowawayPostgres | undefined;
   if (kind === 'postgres') {
@@ -36,8 +38,11 @@ export async function startBenchBot(kind: DbKind, extraEnv: Record<string, strin
   }
   const cleanup = async (child?: ChildBot) => {
     if (child) {
-      child.kill('SIGKILL'); // harmless if it has exited
+      // SIGTERM first, so the bot shuts down as it would in production (and writes its CPU profile).
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await child.exited;
+      clearTimeout(killer);
     }
     await pgDb?.drop().catch(() => {});
     rmSync(dataDir, { recursive: true, force: true });
