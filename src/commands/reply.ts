@@ -118,6 +118,11 @@ export interface Reply {
   content?: string;
   embeds?: Embed[];
   attachments?: Attachment[];
+  /**
+   * An edit that keeps the files the message already has, without sending them again: a view keeps
+   * its message's reply this way (to disable its buttons when it expires) and lets the image data go.
+   */
+  keepFiles?: boolean;
   /** Pictures still to draw; the dispatcher turns them into attachments. */
   images?: ImageJob[];
   /** Rows of components (Discord: at most 5 rows, 5 buttons or 1 select each). */

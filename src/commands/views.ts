@@ -29,7 +29,7 @@ export class ViewRegistry {
   attach(messageId: string, channelId: string, reply: Reply): void {
     if (!reply.view) return;
     this.detach(messageId);
-    const entry: Entry = { view: reply.view, channelId, reply, busy: false, timer: this.arm(messageId, reply.view.timeoutMs) };
+    const entry: Entry = { view: reply.view, channelId, reply: withoutFileData(reply), busy: false, timer: this.arm(messageId, reply.view.timeoutMs) };
     this.entries.set(messageId, entry);
   }
 
@@ -74,7 +74,7 @@ export class ViewRegistry {
       if (result.update) {
         // The update may carry a new view (next page) or none (finished).
         const next = result.update.view ?? (result.done ? undefined : e.view);
-        e.reply = { ...result.update, view: next };
+        e.reply = withoutFileData({ ...result.update, view: next });
         if (next) e.view = next;
       }
       if (result.done) {
@@ -95,4 +95,14 @@ export class ViewRegistry {
     for (const e of this.entries.values()) clearTimeout(e.timer);
     this.entries.clear();
   }
+}
+
+/**
+ * The reply as a view keeps it: its pictures' bytes are let go (a 10-pull is ~200 KB, and a view
+ * lives up to 15 minutes), and a later edit from it keeps the message's files as they are.
+ */
+function withoutFileData(reply: Reply): Reply {
+  if (!reply.attachments?.length) return reply;
+  const { attachments: _files, ...rest } = reply;
+  return { ...rest, keepFiles: true };
 }

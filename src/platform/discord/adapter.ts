@@ -387,9 +387,10 @@ export class DiscordTransport implements Transport {
     const ch = await this.sendable(channelId);
     if (!ch) return;
     const sig = filesSignature(reply.attachments);
+    const keep = !!reply.keepFiles || this.sentFiles.get(messageId) === sig;
     try {
-      await ch.messages.edit(messageId, toEditOptions(reply, this.sentFiles.get(messageId) === sig));
-      this.rememberFiles(messageId, sig);
+      await ch.messages.edit(messageId, toEditOptions(reply, keep));
+      if (!reply.keepFiles) this.rememberFiles(messageId, sig);
     } catch (err) {
       const code = apiCode(err);
       if (code !== undefined && (GONE_CODES.has(code) || PERMISSION_CODES.has(code))) {
@@ -729,10 +730,10 @@ export class DiscordTransport implements Transport {
       let ephemeralDone = false;
       if (res.update) {
         const sig = filesSignature(res.update.attachments);
-        const opts = toEditOptions(res.update, this.sentFiles.get(messageId) === sig);
+        const opts = toEditOptions(res.update, !!res.update.keepFiles || this.sentFiles.get(messageId) === sig);
         if (i.deferred || i.replied) await i.editReply(opts);
         else await i.update(opts);
-        this.rememberFiles(messageId, sig);
+        if (!res.update.keepFiles) this.rememberFiles(messageId, sig);
       } else if (!i.deferred && !i.replied) {
         if (res.ephemeral) {
           await i.reply(interactionReply(res.ephemeral, true));

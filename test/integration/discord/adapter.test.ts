@@ -190,7 +190,10 @@ describe.each(backends())('Discord adapter against the fake Discord (%s)', (back
         .every(Boolean),
     ).toBe(true);
     expect(edit.after.embeds[0]).toMatchObject({ title: 'Page 1/3' });
-    expect(edit.files).toEqual([]); // same image kept
+    // The view let its image's bytes go; the edit keeps the message's image without sending it again.
+    expect(edit.files).toEqual([]);
+    expect(edit.after.attachments.map((a: { filename: string }) => a.filename)).toEqual(['page1.png']);
+    expect((edit.after.embeds[0] as { image?: { url?: string } }).image?.url).toMatch(/page1\.png$/);
     // A press on a (somehow still enabled) expired view would say so; here the button is disabled.
     expect(() => fake.clickButton({ messageId: reply.data.id, customId: 'pg:next', userId: ALICE })).toThrow(/disabled/);
   });
