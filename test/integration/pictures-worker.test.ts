@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ArtCache } from '../../src/core/images/art.js';
 import { LocalPictures, WorkerPictures } from '../../src/core/images/pictures.js';
 import { silentLogger } from '../../src/log.js';
@@ -23,7 +25,7 @@ describe('pictures on worker threads', () => {
 
   beforeAll(async () => {
     await promisify(execFile)(process.execPath, ['scripts/build.mjs'], { cwd: root });
-    workers = new WorkerPictures(script, 2, { dataDir: null }, silentLogger);
+    workers = new WorkerPictures(script, 2, { dataDir: null }, silentLogger, local);
   }, 60_000);
   afterAll(() => workers?.close());
 
@@ -54,7 +56,7 @@ describe('pictures on worker threads', () => {
   }, 60_000);
 
   it('a worker that dies fails what it had in hand and is replaced', async () => {
-    const one = new WorkerPictures(script, 1, { dataDir: null }, silentLogger);
+    const one = new WorkerPictures(script, 1, { dataDir: null }, silentLogger, local);
     try {
       const drawing = one.draw('tenPull', CARDS);
       await (one as any).drawers[0].worker.terminate();
@@ -64,4 +66,22 @@ describe('pictures on worker threads', () => {
       await one.close();
     }
   }, 60_000);
+
+  it('workers that keep dying before they draw anything give way to drawing on the event loop', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stardust-broken-worker-'));
+    const broken = path.join(dir, 'broken-worker.mjs');
+    writeFileSync(broken, "throw new Error('no Skia here');\n");
+    const errors: string[] = [];
+    const log = { ...silentLogger, error: (_o: unknown, msg?: string) => void errors.push(String(msg)) } as unknown as typeof silentLogger;
+    const pictures = new WorkerPictures(pathToFileURL(broken), 1, { dataDir: null }, log, local);
+    try {
+      await vi.waitFor(() => expect(errors.some((e) => /drawing on the event loop instead/.test(e))).toBe(true), { timeout: 10_000 });
+      expect(errors.filter((e) => /starting another/.test(e))).toHaveLength(2);
+      const [fallback, here] = await Promise.all([pictures.draw('card', CARDS[0]!), local.draw('card', CARDS[0]!)]);
+      expect(fallback.equals(here)).toBe(true);
+    } finally {
+      await pictures.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

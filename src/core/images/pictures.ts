@@ -67,33 +67,44 @@ interface Pending {
 interface Drawer {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** It has answered at least once. */
+  answered: boolean;
 }
+
+/** Workers in a row that die before answering anything, after which drawing falls back to the event loop. */
+const FAILED_STARTS_LIMIT = 3;
 
 /**
  * Pictures drawn on `count` worker threads (picture-worker.ts), each with its
  * own art cache (the disk cache is shared). A drawing goes to the worker with
  * the fewest in hand. A worker that dies fails its drawings (the reply goes
- * out with its "couldn't be drawn" line) and is replaced.
+ * out with its "couldn't be drawn" line) and is replaced. If workers keep
+ * dying before they answer anything (a broken install), it stops starting
+ * them and draws with `fallback` instead, saying so once in the log.
  */
 export class WorkerPictures implements Pictures {
   private readonly drawers: Drawer[] = [];
   private nextId = 1;
   private closing = false;
+  private failedStarts = 0;
 
   constructor(
     private readonly script: URL,
     count: number,
     private readonly artOptions: ArtCacheOptions,
     private readonly log: Logger,
+    private readonly fallback: Pictures,
   ) {
     for (let i = 0; i < count; i++) this.drawers.push(this.spawn());
   }
 
   private spawn(): Drawer {
     const worker = new Worker(this.script, { workerData: { art: this.artOptions } });
-    const drawer: Drawer = { worker, pending: new Map() };
+    const drawer: Drawer = { worker, pending: new Map(), answered: false };
     worker.unref(); // an idle worker never keeps the process alive
     worker.on('message', (m: WorkerReply) => {
+      drawer.answered = true;
+      this.failedStarts = 0;
       const p = drawer.pending.get(m.id);
       if (!p) return;
       drawer.pending.delete(m.id);
@@ -106,6 +117,11 @@ export class WorkerPictures implements Pictures {
       for (const p of drawer.pending.values()) p.reject(new Error(`the picture worker stopped (${why})`));
       drawer.pending.clear();
       if (this.closing) return;
+      if (!drawer.answered && ++this.failedStarts >= FAILED_STARTS_LIMIT) {
+        this.drawers.splice(i, 1);
+        if (this.drawers.length === 0) this.log.error({ why }, 'picture workers keep stopping before they draw anything; drawing on the event loop instead');
+        return;
+      }
       this.log.error({ why }, 'a picture worker stopped; starting another');
       this.drawers[i] = this.spawn();
     };
@@ -116,6 +132,7 @@ export class WorkerPictures implements Pictures {
 
   draw<K extends PictureName>(name: K, ...args: PictureArgs<K>): Promise<Buffer> {
     if (this.closing) return Promise.reject(new Error('pictures are closed'));
+    if (this.drawers.length === 0) return this.fallback.draw(name, ...args);
     const drawer = this.drawers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.nextId++;
     return new Promise<Buffer>((resolve, reject) => {
@@ -151,5 +168,5 @@ export function createPictures(opts: { workers: number; art: ArtSource; artOptio
     opts.log.warn('pictures are drawn on the event loop: no compiled picture worker here (run the built bot, `npm start`)');
     return new LocalPictures(opts.art);
   }
-  return new WorkerPictures(script, opts.workers, opts.artOptions, opts.log);
+  return new WorkerPictures(script, opts.workers, opts.artOptions, opts.log, new LocalPictures(opts.art));
 }
