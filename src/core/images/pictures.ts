@@ -51,7 +51,8 @@ export class LocalPictures implements Pictures {
   async close(): Promise<void> {}
 }
 
-interface Request {
+/** What the event loop posts to a picture worker. */
+export interface PictureRequest {
   id: number;
   name: PictureName;
   args: unknown[];
@@ -138,7 +139,7 @@ export class WorkerPictures implements Pictures {
     return new Promise<Buffer>((resolve, reject) => {
       drawer.pending.set(id, { resolve, reject });
       if (drawer.pending.size === 1) drawer.worker.ref(); // busy: keep the process up until it answers
-      const msg: Request = { id, name, args };
+      const msg: PictureRequest = { id, name, args };
       try {
         drawer.worker.postMessage(msg);
       } catch (err) {
