@@ -726,6 +726,18 @@ export async function freePort(): Promise<number> {
 
 let built: Promise<void> | undefined;
 
+/** Keeps the last ~100-200 KB of a child's stdout and stderr together, for error messages. */
+export function captureOutput(child: { stdout: NodeJS.ReadableStream | null; stderr: NodeJS.ReadableStream | null }): () => string {
+  let out = '';
+  const keep = (b: Buffer) => {
+    out += b.toString();
+    if (out.length > 200_000) out = out.slice(-100_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => out;
+}
+
 /** The environment package.json's start script sets before `node` (glibc malloc settings). */
 export const START_SCRIPT_ENV: Record<string, string> = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' };
 
@@ -764,20 +776,14 @@ export async function spawnBot(env: Record<string, string>, opts: { port?: numbe
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  const keep = (b: Buffer) => {
-    out += b.toString();
-    if (out.length > 200_000) out = out.slice(-100_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  const output = captureOutput(child);
   const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? String(code))));
   const baseUrl = `http://127.0.0.1:${port}`;
   const until = Date.now() + (opts.readyTimeoutMs ?? 180_000);
   let gone: string | null = null;
   void exited.then((s) => (gone = s));
   for (;;) {
-    if (gone !== null) throw new Error(`the bot exited (${gone}) before it was ready:\n${out.slice(-3000)}`);
+    if (gone !== null) throw new Error(`the bot exited (${gone}) before it was ready:\n${output().slice(-3000)}`);
     try {
       const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2_000) });
       if (res.status === 200) break;
@@ -786,9 +792,9 @@ export async function spawnBot(env: Record<string, string>, opts: { port?: numbe
     }
     if (Date.now() > until) {
       child.kill('SIGKILL');
-      throw new Error(`the bot was not ready in time:\n${out.slice(-3000)}`);
+      throw new Error(`the bot was not ready in time:\n${output().slice(-3000)}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { baseUrl, port, pid: child.pid!, exited, output: () => out, kill: (s) => void child.kill(s) };
+  return { baseUrl, port, pid: child.pid!, exited, output, kill: (s) => void child.kill(s) };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { captureOutput } from '../../helpers/workload.js';
 
 /**
  * The real bot as an operator runs it: compiled by `scripts/build.mjs` (what
@@ -71,13 +72,7 @@ export async function startBotProcess(entry: 'main' | 'shard', opts: { cwd: stri
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? opts.cwd, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  const keep = (b: Buffer) => {
-    out += b.toString();
-    if (out.length > 200_000) out = out.slice(-100_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  const output = captureOutput(child);
   let code: string | null = null;
   const exited = new Promise<string>((resolve) =>
     child.once('exit', (c, signal) => {
@@ -87,13 +82,13 @@ export async function startBotProcess(entry: 'main' | 'shard', opts: { cwd: stri
   );
   return {
     pid: child.pid!,
-    output: () => out,
+    output,
     exited,
     async waitForOutput(pattern, timeoutMs = 60_000) {
       const until = Date.now() + timeoutMs;
-      while (!pattern.test(out)) {
-        if (code !== null) throw new Error(`the bot exited (${code}) before printing ${pattern}:\n${out.slice(-4000)}`);
-        if (Date.now() > until) throw new Error(`no ${pattern} in the bot's output after ${timeoutMs} ms:\n${out.slice(-4000)}`);
+      while (!pattern.test(output())) {
+        if (code !== null) throw new Error(`the bot exited (${code}) before printing ${pattern}:\n${output().slice(-4000)}`);
+        if (Date.now() > until) throw new Error(`no ${pattern} in the bot's output after ${timeoutMs} ms:\n${output().slice(-4000)}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },
