@@ -137,6 +137,24 @@ describe.skipIf(!haveChromium)('the playground page in headless Chromium', () =>
     await say(page, '!gems');
     await page.waitForSelector('.embed .title:has-text("scroll-user\'s wallet")', { timeout: 10_000 });
     await expect.poll(gap, { timeout: 5_000 }).toBeLessThan(2);
+
+    // The scroll event a send causes lands a frame later. A picture that learns its size in that
+    // frame (before it has finished loading) grows the log under it; that is not the reader
+    // scrolling up, and the reply still comes into view.
+    await page.evaluate(() => {
+      document.querySelector('#log')!.scrollTop = 0;
+    });
+    await page.waitForTimeout(100);
+    await page.evaluate(() => {
+      const input = document.querySelector<HTMLInputElement>('#input')!;
+      input.value = '!gems';
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
+      const grown = document.createElement('div');
+      grown.style.height = '600px';
+      document.querySelector('#log')!.appendChild(grown);
+    });
+    await expect.poll(() => page.locator('.embed .title:has-text("scroll-user\'s wallet")').count(), { timeout: 10_000 }).toBe(2);
+    await expect.poll(gap, { timeout: 5_000 }).toBeLessThan(2);
     await close();
   });
 
