@@ -450,13 +450,13 @@ async function measure(kind: DbKind): Promise<BenchRow[]> {
         unit: 'MB',
         target: `<= idle + ${TARGETS.settleMb}`,
         pass: after <= idle + TARGETS.settleMb,
-        notes: `idle ${idle.toFixed(0)} MB; the playground keeps sent images to serve (see store.ts)`,
+        notes: `idle ${idle.toFixed(0)} MB`,
       },
       {
         name: label('bytes per image sent'),
         value: tally.images ? tally.imageBytes / tally.images / 1024 : NaN,
         unit: 'KB',
-        notes: `${tally.images} images, ${(tally.imageBytes / 2 ** 20).toFixed(0)} MB in all; ${tally.imagesGone} more were already dropped by the playground (it keeps 30 s of them, up to 64 MB) when fetched`,
+        notes: `${tally.images} images, ${(tally.imageBytes / 2 ** 20).toFixed(0)} MB in all; ${tally.imagesGone} more were already dropped by the playground (it keeps the newest 256 MB of them on disk) when fetched`,
       },
     );
     const kinds = [...by.keys()].sort();

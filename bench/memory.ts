@@ -74,7 +74,12 @@ async function measure(kind: DbKind): Promise<BenchRow[]> {
         unit: 'MB',
         notes: `${PULLS} × !pull 10 with images, 4 at a time, ${(PULLS / seconds).toFixed(1)}/s`,
       },
-      { name: `RSS 5 s after pull load, ${kind}`, value: after, unit: 'MB', notes: 'includes the playground keeping up to 64 MB of sent images to serve' },
+      {
+        name: `RSS 5 s after pull load, ${kind}`,
+        value: after,
+        unit: 'MB',
+        notes: 'the playground keeps sent images on disk, the unwritten ones (at most 32 MB) in memory',
+      },
     ];
   } finally {
     await b.dispose();

@@ -136,7 +136,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       edit: async (_c, m, r) => void pg.edit(m, r),
       status: () => ({ enabled: true }),
       healthy: () => true,
-      stop: async () => {},
+      stop: () => pg.store.close(),
     });
   }
 

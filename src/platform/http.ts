@@ -122,7 +122,15 @@ export function createHttpApp(deps: HttpDeps): express.Express {
         res.status(404).json({ error: 'That image is no longer kept.' });
         return;
       }
-      res.type(file.contentType).set('Cache-Control', 'private, max-age=86400').send(file.data);
+      const headers = { 'Content-Type': file.contentType, 'Cache-Control': 'private, max-age=86400' };
+      if (file.data) {
+        res.set(headers).send(file.data);
+        return;
+      }
+      res.sendFile(file.path!, { headers, cacheControl: false, lastModified: false, dotfiles: 'allow' }, (err) => {
+        // Deleted between the lookup and the read: it is gone, as if it had been a moment earlier.
+        if (err && !res.headersSent) res.status(404).json({ error: 'That image is no longer kept.' });
+      });
     });
 
     // Checked before the body is read: without the token nothing is parsed, let alone run.

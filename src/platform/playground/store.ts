@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Attachment, Component, Embed, Reply } from '../../commands/reply.js';
 
 /** A message as the playground page and its JSON API show it. */
@@ -38,18 +41,36 @@ export interface ChannelEvent {
 /*
  * Memory (the bot's budget is a 512 MB instance, and a busy playground must
  * not go on holding what a minute ago's load sent): a channel keeps its last
- * 500 events, all channels together their last 2,000. Sent images: the last
- * 16 MB for as long as they are the last; beyond that an image is kept for
- * 30 s (a page fetches an image as soon as it shows the message, but under
- * load its request can come well after dozens of other images were sent),
- * and never more than 64 MB in all. A page reloaded later gets a 404 for
- * images that are gone.
+ * 500 events, all channels together their last 2,000. Sent pictures go to a
+ * folder of their own in the system's temp folder as soon as they are sent,
+ * and are served from there; only those not yet written are in memory (at
+ * most 32 MB: under a burst the oldest unwritten go first). Kept on disk: the
+ * newest 256 MB. A page reloaded later gets a 404 for pictures that are gone.
+ * (Kept in memory, a load's last 64 MB of ~100 KB pictures stayed in the
+ * process's heap long after the load: glibc can't hand such a heap back.)
  */
 const MAX_EVENTS_PER_CHANNEL = 500;
 const MAX_EVENTS = 2_000;
-const KEPT_ATTACHMENT_BYTES = 16 * 1024 * 1024;
-const MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024;
-const ATTACHMENT_GRACE_MS = 30_000;
+const MAX_UNWRITTEN_BYTES = 32 * 1024 * 1024;
+const MAX_KEPT_BYTES = 256 * 1024 * 1024;
+
+/** A sent picture: its bytes until they are written to `path`. */
+export interface KeptFile {
+  name: string;
+  contentType: string;
+  size: number;
+  data?: Buffer;
+  path?: string;
+}
+
+export interface PlaygroundStoreOptions {
+  /** Where the folder of sent pictures is made (default: the system's temp folder). */
+  parentDir?: string;
+  maxKeptBytes?: number;
+  maxUnwrittenBytes?: number;
+  /** Told once if pictures can't be written (they are then kept in memory only, within its bound). */
+  onWriteError?: (err: unknown) => void;
+}
 
 /**
  * The playground's channels: messages, their pictures and a per-channel event
@@ -61,9 +82,22 @@ export class PlaygroundStore {
   private nextId = BigInt(Date.now()) << 22n;
   private readonly messages = new Map<string, PlaygroundMessage>();
   private readonly events = new Map<string, ChannelEvent[]>();
-  private readonly files = new Map<string, Attachment & { at: number }>();
-  private fileBytes = 0;
+  /** Oldest first. */
+  private readonly files = new Map<string, KeptFile>();
+  private keptBytes = 0;
+  private unwrittenBytes = 0;
+  private folder?: Promise<string>;
+  private writeFailed = false;
+  private readonly parentDir: string;
+  private readonly maxKeptBytes: number;
+  private readonly maxUnwrittenBytes: number;
   private eventCount = 0;
+
+  constructor(private readonly opts: PlaygroundStoreOptions = {}) {
+    this.parentDir = opts.parentDir ?? tmpdir();
+    this.maxKeptBytes = opts.maxKeptBytes ?? MAX_KEPT_BYTES;
+    this.maxUnwrittenBytes = opts.maxUnwrittenBytes ?? MAX_UNWRITTEN_BYTES;
+  }
 
   newId(): string {
     this.nextId += 1n;
@@ -82,8 +116,23 @@ export class PlaygroundStore {
     return this.messages.get(messageId);
   }
 
-  file(id: string): Attachment | undefined {
+  /** A sent picture: its bytes if not yet written, else the file they are in. */
+  file(id: string): KeptFile | undefined {
     return this.files.get(id);
+  }
+
+  /** Bytes of pictures held in memory (sent, not yet written). */
+  get memoryBytes(): number {
+    return this.unwrittenBytes;
+  }
+
+  /** Deletes the folder of sent pictures (the bot is stopping). */
+  async close(): Promise<void> {
+    const folder = await this.folder?.catch(() => undefined);
+    this.folder = undefined;
+    this.files.clear();
+    this.keptBytes = this.unwrittenBytes = 0;
+    if (folder) await rm(folder, { recursive: true, force: true });
   }
 
   /** Stores a user's message in the feed. */
@@ -163,29 +212,58 @@ export class PlaygroundStore {
     }
   }
 
-  /** `now` is the clock images age by (tests move it). */
-  constructor(private readonly now: () => number = Date.now) {
-    // Images sent under a load go soon after it, even if nothing is sent after them.
-    setInterval(() => this.pruneFiles(), 10_000).unref();
-  }
-
   private storeFile(a: Attachment): string {
     // Random, not sequential: <img> tags can't send the playground token, so an image URL must not be guessable.
     const id = randomBytes(16).toString('hex');
-    this.files.set(id, { ...a, at: this.now() });
-    this.fileBytes += a.data.length;
-    this.pruneFiles();
+    const file: KeptFile = { name: a.name, contentType: a.contentType, size: a.data.length, data: a.data };
+    this.files.set(id, file);
+    this.keptBytes += file.size;
+    this.unwrittenBytes += file.size;
+    this.prune();
+    if (!this.writeFailed) void this.write(id, file);
     return `/api/attachments/${id}/${encodeURIComponent(a.name)}`;
   }
 
-  /** Drops the oldest images past 64 MB, and those older than 30 s past 16 MB. */
-  pruneFiles(): void {
-    const expired = this.now() - ATTACHMENT_GRACE_MS;
-    for (const [k, f] of this.files) {
-      if (this.fileBytes <= KEPT_ATTACHMENT_BYTES || (this.fileBytes <= MAX_ATTACHMENT_BYTES && f.at > expired)) break;
-      this.files.delete(k);
-      this.fileBytes -= f.data.length;
+  private async write(id: string, file: KeptFile): Promise<void> {
+    let path: string | undefined;
+    try {
+      this.folder ??= mkdtemp(join(this.parentDir, 'stardust-playground-'));
+      const folder = await this.folder;
+      path = join(folder, id);
+      await writeFile(path, file.data!);
+    } catch (err) {
+      if (this.files.get(id) !== file) return; // dropped, or the store closed, meanwhile
+      if (!this.writeFailed) this.opts.onWriteError?.(err);
+      this.writeFailed = true;
+      return;
     }
+    if (this.files.get(id) !== file) {
+      // Dropped while it was being written.
+      await rm(path, { force: true }).catch(() => {});
+      return;
+    }
+    file.path = path;
+    file.data = undefined;
+    this.unwrittenBytes -= file.size;
+  }
+
+  /** Drops the oldest pictures past the kept bytes, and the oldest unwritten ones past the memory bound. */
+  private prune(): void {
+    for (const [id, f] of this.files) {
+      if (this.keptBytes <= this.maxKeptBytes) break;
+      this.drop(id, f);
+    }
+    for (const [id, f] of this.files) {
+      if (this.unwrittenBytes <= this.maxUnwrittenBytes) break;
+      if (f.data) this.drop(id, f);
+    }
+  }
+
+  private drop(id: string, f: KeptFile): void {
+    this.files.delete(id);
+    this.keptBytes -= f.size;
+    if (f.data) this.unwrittenBytes -= f.size;
+    if (f.path) void rm(f.path, { force: true }).catch(() => {});
   }
 
   private render(id: string, channelId: string, reply: Reply, visibleTo?: string): PlaygroundMessage {

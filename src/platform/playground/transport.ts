@@ -25,9 +25,14 @@ export interface InteractionInput {
  * with messages kept in memory and served to the page and the JSON API.
  */
 export class PlaygroundTransport {
-  readonly store = new PlaygroundStore();
+  readonly store: PlaygroundStore;
 
-  constructor(private readonly dispatcher: Dispatcher) {}
+  constructor(private readonly dispatcher: Dispatcher) {
+    this.store = new PlaygroundStore({
+      onWriteError: (err) =>
+        dispatcher.services.log.warn({ err }, 'the playground cannot write sent pictures to the temp folder; it keeps the newest 32 MB of them in memory'),
+    });
+  }
 
   owns(channelId: string): boolean {
     return this.store.owns(channelId);
