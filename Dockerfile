@@ -30,4 +30,4 @@ EXPOSE 8080
 # Docker and docker compose use this; Render ignores it (set healthCheckPath: /health there, see render.yaml).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["node", "--liftoff-only", "dist/main.js"]
+CMD ["node", "--liftoff-only", "--max-semi-space-size=4", "dist/main.js"]

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { captureOutput } from '../../helpers/workload.js';
+import { captureOutput, START_NODE_FLAGS } from '../../helpers/workload.js';
 
 /**
  * The real bot as an operator runs it: compiled by `scripts/build.mjs` (what
@@ -60,13 +60,13 @@ export interface BotProcess {
 }
 
 /**
- * Starts `dist/<entry>.js` like `npm start` (`main`, with --liftoff-only) or
+ * Starts `dist/<entry>.js` like `npm start` (`main`, with its V8 flags) or
  * `npm run start:sharded` (`shard`) do, with ONLY `env` (plus PATH and HOME)
  * as its environment, so nothing from the test runner leaks in.
  */
 export async function startBotProcess(entry: 'main' | 'shard', opts: { cwd: string; env: Record<string, string> }): Promise<BotProcess> {
   await buildOnce();
-  const args = entry === 'main' ? ['--liftoff-only', path.join(ROOT, 'dist/main.js')] : [path.join(ROOT, 'dist/shard.js')];
+  const args = entry === 'main' ? [...START_NODE_FLAGS, path.join(ROOT, 'dist/main.js')] : [path.join(ROOT, 'dist/shard.js')];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: opts.cwd,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? opts.cwd, ...opts.env },
