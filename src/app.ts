@@ -96,7 +96,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     log,
     prefixes: new GuildPrefixCache(db),
     art,
-    pictures: createPictures({ workers: config.pictureWorkers, art, artOptions, log }),
+    pictures: createPictures({ workers: config.pictureWorkers, idleMs: config.pictureWorkerIdleMs, art, artOptions, log }),
     anilist,
     rng: () => new Rng(seedSource ? seedSource.nextUint32() : Rng.randomSeed()),
     canPost: (channelId) => transports.some((t) => t.owns(channelId)),

@@ -122,6 +122,7 @@ const envSchema = z.object({
   UNBELIEVABOAT_TIMEOUT_MS: int(100, 120_000).default(15_000),
   ART_FETCH_TIMEOUT_MS: int(100, 60_000).default(3_000),
   PICTURE_WORKERS: int(0, 16).default(1),
+  PICTURE_WORKER_IDLE_SECONDS: int(0, 86_400).default(30),
   EMOJI_GEMS: z.string().default('💎'),
   EMOJI_COINS: z.string().default('🪙'),
   EMOJI_R: z.string().default('⚪'),
@@ -215,6 +216,8 @@ const schema = checkedSchema.transform((e) => ({
   artFetchTimeoutMs: e.ART_FETCH_TIMEOUT_MS,
   /** Worker threads that draw replies' pictures; 0 = on the event loop. */
   pictureWorkers: e.PICTURE_WORKERS,
+  /** A picture worker idle this long stops (its memory goes back); 0 = never. */
+  pictureWorkerIdleMs: e.PICTURE_WORKER_IDLE_SECONDS * 1000,
   emoji: {
     gems: e.EMOJI_GEMS,
     coins: e.EMOJI_COINS,

@@ -67,6 +67,30 @@ describe('pictures on worker threads', () => {
     }
   }, 60_000);
 
+  it('a worker idle for its idle time stops, with no error logged; the next drawing starts one again', async () => {
+    const errors: string[] = [];
+    const log = { ...silentLogger, error: (_o: unknown, msg?: string) => void errors.push(String(msg)) } as unknown as typeof silentLogger;
+    const idle = new WorkerPictures(script, 2, { dataDir: null }, log, local, 400);
+    try {
+      // Two at once keep both busy; neither stops while it has a drawing in hand.
+      const both = Promise.all([idle.draw('tenPull', CARDS), idle.draw('tenPull', CARDS)]);
+      expect(idle.running).toBe(2);
+      await both;
+      await vi.waitFor(() => expect(idle.running).toBe(0), { timeout: 5_000 });
+      expect(errors).toEqual([]);
+      // One drawing at a time needs one worker, not two.
+      const [again, here] = await Promise.all([idle.draw('card', CARDS[0]!), local.draw('card', CARDS[0]!)]);
+      expect(again.equals(here)).toBe(true);
+      expect(idle.running).toBe(1);
+      await idle.draw('card', CARDS[1]!);
+      expect(idle.running).toBe(1);
+      await vi.waitFor(() => expect(idle.running).toBe(0), { timeout: 5_000 });
+      expect(errors).toEqual([]);
+    } finally {
+      await idle.close();
+    }
+  }, 30_000);
+
   it('workers that keep dying before they draw anything give way to drawing on the event loop', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'stardust-broken-worker-'));
     const broken = path.join(dir, 'broken-worker.mjs');

@@ -70,15 +70,21 @@ interface Drawer {
   pending: Map<number, Pending>;
   /** It has answered at least once. */
   answered: boolean;
+  /** When it last had nothing in hand (ms). */
+  idleSince: number;
 }
 
 /** Workers in a row that die before answering anything, after which drawing falls back to the event loop. */
 const FAILED_STARTS_LIMIT = 3;
 
 /**
- * Pictures drawn on `count` worker threads (picture-worker.ts), each with its
- * own art cache (the disk cache is shared). A drawing goes to the worker with
- * the fewest in hand. A worker that dies fails its drawings (the reply goes
+ * Pictures drawn on up to `count` worker threads (picture-worker.ts), each
+ * with its own art cache (the disk cache is shared). A drawing goes to an idle
+ * worker, else a new one while there are fewer than `count`, else the one
+ * with the fewest in hand. A worker idle for `idleMs` stops, and its memory
+ * (its heap, Skia's caches and the drawing caches: ~70 MB after a busy
+ * minute) goes back to the system; the next drawing starts one again (~0.1 s
+ * more on that picture). A worker that dies fails its drawings (the reply goes
  * out with its "couldn't be drawn" line) and is replaced. If workers keep
  * dying before they answer anything (a broken install), it stops starting
  * them and draws with `fallback` instead, saying so once in the log.
@@ -88,22 +94,40 @@ export class WorkerPictures implements Pictures {
   private nextId = 1;
   private closing = false;
   private failedStarts = 0;
+  private readonly retire: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly script: URL,
-    count: number,
+    private count: number,
     private readonly artOptions: ArtCacheOptions,
     private readonly log: Logger,
     private readonly fallback: Pictures,
+    private readonly idleMs = 0,
   ) {
     for (let i = 0; i < count; i++) this.drawers.push(this.spawn());
+    if (idleMs > 0) this.retire = setInterval(() => this.retireIdle(), Math.max(100, idleMs / 4)).unref();
+  }
+
+  /** Workers running now (they start on demand and stop when idle). */
+  get running(): number {
+    return this.drawers.length;
+  }
+
+  private retireIdle(): void {
+    const now = Date.now();
+    for (const d of [...this.drawers]) {
+      if (d.pending.size > 0 || now - d.idleSince < this.idleMs) continue;
+      // Out of the list first: its exit is then not a loss to replace.
+      this.drawers.splice(this.drawers.indexOf(d), 1);
+      void d.worker.terminate();
+    }
   }
 
   private spawn(): Drawer {
     // A drawing allocates little on the JS heap (the pixels are Skia's): a young generation of 12 MB
     // (4 MB semi-spaces, as the main thread gets from npm start) instead of V8's 48 MB, kept once grown.
     const worker = new Worker(this.script, { workerData: { art: this.artOptions }, resourceLimits: { maxYoungGenerationSizeMb: 12 } });
-    const drawer: Drawer = { worker, pending: new Map(), answered: false };
+    const drawer: Drawer = { worker, pending: new Map(), answered: false, idleSince: Date.now() };
     worker.unref(); // an idle worker never keeps the process alive
     worker.on('message', (m: WorkerReply) => {
       drawer.answered = true;
@@ -122,7 +146,8 @@ export class WorkerPictures implements Pictures {
       if (this.closing) return;
       if (!drawer.answered && ++this.failedStarts >= FAILED_STARTS_LIMIT) {
         this.drawers.splice(i, 1);
-        if (this.drawers.length === 0) this.log.error({ why }, 'picture workers keep stopping before they draw anything; drawing on the event loop instead');
+        this.count--;
+        if (this.count === 0) this.log.error({ why }, 'picture workers keep stopping before they draw anything; drawing on the event loop instead');
         return;
       }
       this.log.error({ why }, 'a picture worker stopped; starting another');
@@ -135,26 +160,34 @@ export class WorkerPictures implements Pictures {
 
   draw<K extends PictureName>(name: K, ...args: PictureArgs<K>): Promise<Buffer> {
     if (this.closing) return Promise.reject(new Error('pictures are closed'));
-    if (this.drawers.length === 0) return this.fallback.draw(name, ...args);
-    const drawer = this.drawers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    if (this.count === 0) return this.fallback.draw(name, ...args);
+    let drawer = this.drawers.reduce<Drawer | undefined>((a, b) => (!a || b.pending.size < a.pending.size ? b : a), undefined);
+    if ((!drawer || drawer.pending.size > 0) && this.drawers.length < this.count) {
+      drawer = this.spawn();
+      this.drawers.push(drawer);
+    }
+    const chosen = drawer!;
     const id = this.nextId++;
     return new Promise<Buffer>((resolve, reject) => {
-      drawer.pending.set(id, { resolve, reject });
-      if (drawer.pending.size === 1) drawer.worker.ref(); // busy: keep the process up until it answers
+      chosen.pending.set(id, { resolve, reject });
+      if (chosen.pending.size === 1) chosen.worker.ref(); // busy: keep the process up until it answers
       const msg: PictureRequest = { id, name, args };
       try {
-        drawer.worker.postMessage(msg);
+        chosen.worker.postMessage(msg);
       } catch (err) {
-        drawer.pending.delete(id);
+        chosen.pending.delete(id);
         reject(err as Error);
       }
     }).finally(() => {
-      if (drawer.pending.size === 0) drawer.worker.unref();
+      if (chosen.pending.size > 0) return;
+      chosen.worker.unref();
+      chosen.idleSince = Date.now();
     });
   }
 
   async close(): Promise<void> {
     this.closing = true;
+    clearInterval(this.retire);
     await Promise.all(this.drawers.map((d) => d.worker.terminate()));
   }
 }
@@ -164,12 +197,12 @@ export class WorkerPictures implements Pictures {
  * (dist/, as `npm start` runs), else on the event loop (with a warning when
  * workers were asked for: running from src/ through tsx has no worker file).
  */
-export function createPictures(opts: { workers: number; art: ArtSource; artOptions: ArtCacheOptions; log: Logger }): Pictures {
+export function createPictures(opts: { workers: number; idleMs: number; art: ArtSource; artOptions: ArtCacheOptions; log: Logger }): Pictures {
   if (opts.workers <= 0) return new LocalPictures(opts.art);
   const script = new URL('./picture-worker.js', import.meta.url);
   if (!existsSync(fileURLToPath(script))) {
     opts.log.warn('pictures are drawn on the event loop: no compiled picture worker here (run the built bot, `npm start`)');
     return new LocalPictures(opts.art);
   }
-  return new WorkerPictures(script, opts.workers, opts.artOptions, opts.log, new LocalPictures(opts.art));
+  return new WorkerPictures(script, opts.workers, opts.artOptions, opts.log, new LocalPictures(opts.art), opts.idleMs);
 }
