@@ -83,7 +83,7 @@ const FAILED_STARTS_LIMIT = 3;
  * worker, else a new one while there are fewer than `count`, else the one
  * with the fewest in hand. A worker idle for `idleMs` stops, and its memory
  * (its heap, Skia's caches and the drawing caches: ~70 MB after a busy
- * minute) goes back to the system; the next drawing starts one again (~0.1 s
+ * minute) goes back to the system; the next drawing starts one again (~0.3 s
  * more on that picture). A worker that dies fails its drawings (the reply goes
  * out with its "couldn't be drawn" line) and is replaced. If workers keep
  * dying before they answer anything (a broken install), it stops starting
