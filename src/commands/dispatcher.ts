@@ -112,6 +112,8 @@ export class Dispatcher {
    * backlog, so they are turned away when drawings are late; the others are not held up by it.
    */
   private readonly drawingCommands = new Set<string>();
+  /** [capacity] The same for presses, by the kind of control (`bounty:fight`; see `pressKind`). */
+  private readonly drawingPresses = new Set<string>();
   /** [capacity] Players answered in the last minute: under shedding they make room for newcomers. */
   private readonly regulars = new LRUCache<string, true>({ max: 100_000, ttl: 60_000 });
 
@@ -379,8 +381,9 @@ export class Dispatcher {
     if (this.pressing.has(key)) return { followUps: [] };
     this.pressing.add(key);
     let handled: { update?: Reply; followUps: Reply[]; ephemeral?: Reply };
+    const kind = pressKind(use.customId);
     try {
-      handled = await this.scheduler.run(use.userId, () => this.handlePress(messageId, use), this.runOptions(use.userId, true));
+      handled = await this.scheduler.run(use.userId, () => this.handlePress(messageId, use), this.runOptions(use.userId, this.drawingPresses.has(kind)));
       this.regulars.set(use.userId, true);
     } catch (err) {
       if (err instanceof SchedulerRefusal) return { followUps: [], ephemeral: warn(refusalMessage(err.reason)) };
@@ -389,7 +392,9 @@ export class Dispatcher {
       this.pressing.delete(key);
     }
     // Pictures are drawn after the press's turn, outside the database slot.
-    const [update, ...rest] = await this.finish(use.userId, [handled.update ?? {}, ...handled.followUps, handled.ephemeral ?? {}], opts);
+    const replies = [handled.update ?? {}, ...handled.followUps, handled.ephemeral ?? {}];
+    if (hasImages(replies)) this.drawingPresses.add(kind);
+    const [update, ...rest] = await this.finish(use.userId, replies, opts);
     const ephemeral = rest.pop();
     return { update: handled.update ? update : undefined, followUps: rest, ephemeral: handled.ephemeral ? ephemeral : undefined };
   }
@@ -428,6 +433,14 @@ export class Dispatcher {
     for (const p of this.prompts.values()) clearTimeout(p.timer);
     this.prompts.clear();
   }
+}
+
+/**
+ * [capacity] The kind of control a custom id belongs to: its first two parts (`spark:one:123` →
+ * `spark:one`), what a press does whatever the item it carries.
+ */
+function pressKind(customId: string): string {
+  return customId.split(':', 2).join(':');
 }
 
 /** [capacity] What a player reads when the scheduler or the database turns an action away (nothing ran). */
