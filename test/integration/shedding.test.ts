@@ -105,7 +105,8 @@ describe.each(backends())('shedding when pictures fall behind (%s)', (backend) =
     const db = game.db;
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     const opts = { guildId: GUILD, channelId: 'p' };
-    const keys = async () => Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM bounty_attempts WHERE player_id = $1', ['hunter'])).rows[0]!.n);
+    const keys = async () =>
+      Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM bounty_attempts WHERE player_id = $1', ['hunter'])).rows[0]!.n);
     for (const p of ['hunter', 'q1', 'q2', 'q3']) await db.query('INSERT INTO players (id, username, gems) VALUES ($1, $1, 10000)', [p]);
     const chars = (await db.query<{ id: number }>('SELECT id FROM characters ORDER BY id LIMIT 5')).rows.map((r) => r.id);
     const units = [];
