@@ -160,6 +160,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
           clock: clock instanceof AdjustableClock && !config.discordToken ? clock : { now: () => clock.now() },
           token: config.playgroundToken,
           db,
+          prefixOf: async (guildId) => (guildId ? await services.prefixes.load(guildId) : null) ?? config.prefix,
           playerUnits: async (playerId) =>
             (await listUnits(db, playerId)).map((u) => ({
               id: u.id,

@@ -30,6 +30,8 @@ export interface HttpDeps {
     db: Db;
     /** Units of a player for GET /api/players/:id (kept out of this layer's SQL). */
     playerUnits(playerId: string): Promise<unknown[]>;
+    /** The command prefix in a server (its own, else COMMAND_PREFIX), or in DMs (null). */
+    prefixOf(guildId: string | null): Promise<string>;
   };
 }
 
@@ -175,6 +177,12 @@ export function createHttpApp(deps: HttpDeps): express.Express {
         return;
       }
       res.json({ id: p.id, username: p.username, gems: p.gems, coins: p.coins, teamLevel: p.teamLevel, teamXp: p.teamXp, units: await pg.playerUnits(userId) });
+    });
+
+    // The page's input hint names commands with the server's prefix (`?starter` where it is `?`).
+    app.get('/api/prefix', async (req, res) => {
+      const guildId = typeof req.query.guildId === 'string' && req.query.guildId !== '' ? id.parse(req.query.guildId) : null;
+      res.json({ prefix: await pg.prefixOf(guildId) });
     });
 
     app.get('/api/channels/:channelId/events', (req, res) => {

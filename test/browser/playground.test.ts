@@ -97,6 +97,20 @@ describe.skipIf(!haveChromium)('the playground page in headless Chromium', () =>
     await close();
   });
 
+  it("the hint names commands with the server's prefix, and with the default in DMs", async () => {
+    await bot.app.services.prefixes.set('playground', '?', 'test', new Date());
+    try {
+      const { page, close } = await open('prefix-user');
+      await expect.poll(() => placeholder(page), { timeout: 10_000 }).toMatch(/try \?starter, \?help$/);
+      await expect(page.textContent('#slash-hint')).resolves.toBe('typing /starter runs it as a slash command');
+      await page.click('.channel[data-channel="dm"]');
+      await expect.poll(() => placeholder(page), { timeout: 10_000 }).toMatch(/try !starter, !help$/);
+      await close();
+    } finally {
+      await bot.app.services.prefixes.set('playground', null, 'test', new Date());
+    }
+  });
+
   it('the log stays at the bottom after an image loads, unless the reader scrolled up', async () => {
     const { page, close } = await open('scroll-user');
     for (const c of ['!help', '!gems', '!help']) await say(page, c);

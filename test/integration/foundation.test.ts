@@ -130,6 +130,11 @@ describe('per-server prefix in the playground', () => {
       expect(textOf(await bot.say('ann', '?gems', { guildId: 'g1' }))).toContain('Gems');
       expect(await bot.say('ann', '!gems', { guildId: 'g1' })).toEqual([]);
       expect(textOf(await bot.say('ann', '!gems', { guildId: 'g2' }))).toContain('Gems');
+      // The page asks which prefix to name commands with: the server's own, else the default (DMs too).
+      expect((await bot.get('/api/prefix?guildId=g1')).json).toEqual({ prefix: '?' });
+      expect((await bot.get('/api/prefix?guildId=g2')).json).toEqual({ prefix: '!' });
+      expect((await bot.get('/api/prefix')).json).toEqual({ prefix: '!' });
+      expect((await bot.get('/api/prefix?guildId=a%20b')).status).toBe(400);
     } finally {
       await bot.close();
     }

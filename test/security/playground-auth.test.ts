@@ -27,6 +27,7 @@ const GUARDED: Call[] = [
   { method: 'GET', path: '/api/clock' },
   { method: 'GET', path: `/api/players/${OWNER}` },
   { method: 'GET', path: '/api/channels/playground/events' },
+  { method: 'GET', path: '/api/prefix?guildId=g1' },
 ];
 
 async function call(base: string, c: Call, headers: Record<string, string> = {}) {
