@@ -386,11 +386,10 @@ export class DiscordTransport implements Transport {
   async edit(channelId: string, messageId: string, reply: Reply): Promise<void> {
     const ch = await this.sendable(channelId);
     if (!ch) return;
-    const sig = filesSignature(reply.attachments);
-    const keep = !!reply.keepFiles || this.sentFiles.get(messageId) === sig;
+    const files = this.editFiles(messageId, reply);
     try {
-      await ch.messages.edit(messageId, toEditOptions(reply, keep));
-      if (!reply.keepFiles) this.rememberFiles(messageId, sig);
+      await ch.messages.edit(messageId, toEditOptions(reply, files.keep));
+      files.sent();
     } catch (err) {
       const code = apiCode(err);
       if (code !== undefined && (GONE_CODES.has(code) || PERMISSION_CODES.has(code))) {
@@ -399,6 +398,20 @@ export class DiscordTransport implements Transport {
       }
       throw err;
     }
+  }
+
+  /**
+   * How an edit of `messageId` treats its files: kept as they are when the reply says so (a view's
+   * expiry edit) or carries the same files the message already has; `sent()` remembers the new ones.
+   */
+  private editFiles(messageId: string, reply: Reply): { keep: boolean; sent(): void } {
+    const sig = filesSignature(reply.attachments);
+    return {
+      keep: !!reply.keepFiles || this.sentFiles.get(messageId) === sig,
+      sent: () => {
+        if (!reply.keepFiles) this.rememberFiles(messageId, sig);
+      },
+    };
   }
 
   private rememberFiles(messageId: string, sig: string): void {
@@ -729,11 +742,11 @@ export class DiscordTransport implements Transport {
     try {
       let ephemeralDone = false;
       if (res.update) {
-        const sig = filesSignature(res.update.attachments);
-        const opts = toEditOptions(res.update, !!res.update.keepFiles || this.sentFiles.get(messageId) === sig);
+        const files = this.editFiles(messageId, res.update);
+        const opts = toEditOptions(res.update, files.keep);
         if (i.deferred || i.replied) await i.editReply(opts);
         else await i.update(opts);
-        if (!res.update.keepFiles) this.rememberFiles(messageId, sig);
+        files.sent();
       } else if (!i.deferred && !i.replied) {
         if (res.ephemeral) {
           await i.reply(interactionReply(res.ephemeral, true));
